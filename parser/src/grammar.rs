@@ -1,0 +1,379 @@
+//! The head grammar: start lines and header lines, written once and shared
+//! by the request, response and header-block parsers.
+//!
+//! Every function takes the buffer and a position and returns a [`Step`]:
+//! `Ok(Some(next))` when its element is complete, `Ok(None)` when the buffer
+//! ends before the element does (more input may complete it), or `Err` with
+//! the offset of the first offending byte. Nothing here allocates or copies.
+
+use crate::config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
+use crate::error::{Error, ErrorKind};
+use crate::scan;
+use crate::Header;
+
+/// Outcome of one parsing step: complete, partial (`None`) or an error.
+pub(crate) type Step<T> = Result<Option<T>, Error>;
+
+/// Returns `Ok(None)` from the enclosing function when `$e` is `None`.
+macro_rules! need {
+    ($e:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return Ok(None),
+        }
+    };
+}
+pub(crate) use need;
+
+#[inline(always)]
+fn err<T>(kind: ErrorKind, offset: usize) -> Step<T> {
+    Err(Error::new(kind, offset))
+}
+
+/// Where parsed headers go: caller storage, initialised or not.
+pub(crate) trait Sink<'b> {
+    /// Stores `h`; returns `false` when the storage is full.
+    fn push(&mut self, h: Header<'b>) -> bool;
+}
+
+/// Consumes a line ending at `pos`: CRLF, or LF alone when allowed. Any other
+/// byte is an error of kind `other`.
+#[inline(always)]
+pub(crate) fn eol(buf: &[u8], pos: usize, config: &ParserConfig, other: ErrorKind) -> Step<usize> {
+    match buf.get(pos) {
+        None => Ok(None),
+        Some(b'\r') => match buf.get(pos + 1) {
+            None => Ok(None),
+            Some(b'\n') => Ok(Some(pos + 2)),
+            Some(_) => err(ErrorKind::BareCr, pos),
+        },
+        Some(b'\n') if config.allow_bare_lf => Ok(Some(pos + 1)),
+        Some(b'\n') => err(ErrorKind::BareLf, pos),
+        Some(_) => err(other, pos),
+    }
+}
+
+/// Consumes the single SP at `pos` that separates start-line parts, and with
+/// [`ParserConfig::allow_multiple_spaces`] any SPs after it.
+#[inline(always)]
+fn separator(buf: &[u8], pos: usize, config: &ParserConfig, other: ErrorKind) -> Step<usize> {
+    match buf.get(pos) {
+        None => return Ok(None),
+        Some(b' ') => {}
+        Some(_) => return err(other, pos),
+    }
+    let mut p = pos + 1;
+    match buf.get(p) {
+        None => Ok(None),
+        Some(b' ') if config.allow_multiple_spaces => {
+            while buf.get(p) == Some(&b' ') {
+                p += 1;
+            }
+            Ok(if p == buf.len() { None } else { Some(p) })
+        }
+        Some(b' ') => err(ErrorKind::StartLineSpace, p),
+        Some(_) => Ok(Some(p)),
+    }
+}
+
+/// `HTTP-version = "HTTP/" DIGIT "." DIGIT`, of which only 1.0 and 1.1 are
+/// supported. Checks the bytes available so far, so `HTTX` fails at once.
+/// Returns the minor version and the position after the version.
+#[inline(always)]
+pub(crate) fn version(buf: &[u8], pos: usize) -> Step<(u8, usize)> {
+    let avail = &buf[pos..buf.len().min(pos + 8)];
+    for (i, &b) in avail.iter().enumerate() {
+        let ok = match i {
+            0..=4 => b == b"HTTP/"[i],
+            6 => b == b'.',
+            _ => b.is_ascii_digit(),
+        };
+        if !ok {
+            return err(ErrorKind::Version, pos + i);
+        }
+    }
+    if avail.len() < 8 {
+        return Ok(None);
+    }
+    if avail[5] != b'1' || avail[7] > b'1' {
+        return err(ErrorKind::UnsupportedVersion, pos);
+    }
+    Ok(Some((avail[7] - b'0', pos + 8)))
+}
+
+/// A parsed request line.
+pub(crate) struct RequestLine<'b> {
+    pub method: &'b [u8],
+    pub target: &'b [u8],
+    pub minor_version: u8,
+}
+
+/// `request-line = method SP request-target SP HTTP-version CRLF`, after
+/// any leading empty lines the configuration allows. Returns the line and
+/// the position of the first header line.
+pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
+    let mut pos = 0;
+    let mut empty_lines = 0;
+    while matches!(buf.get(pos), Some(b'\r' | b'\n')) {
+        if !config.allow_leading_empty_lines || empty_lines == MAX_LEADING_EMPTY_LINES {
+            return err(ErrorKind::LeadingEmptyLine, pos);
+        }
+        pos = need!(eol(buf, pos, config, ErrorKind::LeadingEmptyLine)?);
+        empty_lines += 1;
+    }
+
+    // method = token
+    let method_start = pos;
+    pos += scan::token_run(&buf[pos..]);
+    match buf.get(pos) {
+        None => return Ok(None),
+        Some(b' ') if pos > method_start => {}
+        Some(_) => return err(ErrorKind::Method, pos),
+    }
+    let method = &buf[method_start..pos];
+    pos = need!(separator(buf, pos, config, ErrorKind::Method)?);
+
+    // request-target: runs of the accepted class, with `%XX` checked in
+    // strict mode (the strict class excludes `%` so the run stops there).
+    let target_start = pos;
+    loop {
+        pos += scan::target_run(&buf[pos..], config.allow_loose_target);
+        if pos - target_start > config.max_target_len {
+            return err(ErrorKind::TargetTooLong, target_start);
+        }
+        match buf.get(pos) {
+            None => return Ok(None),
+            Some(b'%') if !config.allow_loose_target => {
+                for i in 1..3 {
+                    match buf.get(pos + i) {
+                        None => return Ok(None),
+                        Some(h) if h.is_ascii_hexdigit() => {}
+                        Some(_) => return err(ErrorKind::Target, pos + i),
+                    }
+                }
+                pos += 3;
+            }
+            Some(_) => break,
+        }
+    }
+    match buf[pos] {
+        b' ' if pos > target_start => {}
+        // `GET\r\n` or `GET /\r\n` (HTTP/0.9 style): the version is missing.
+        b'\r' | b'\n' if pos > target_start => return err(ErrorKind::Version, pos),
+        b' ' => return err(ErrorKind::StartLineSpace, pos),
+        _ => return err(ErrorKind::Target, pos),
+    }
+    let target = &buf[target_start..pos];
+    pos = need!(separator(buf, pos, config, ErrorKind::Target)?);
+
+    let (minor_version, after) = need!(version(buf, pos)?);
+    let kind = if buf.get(after) == Some(&b' ') { ErrorKind::StartLineSpace } else { ErrorKind::Version };
+    pos = need!(eol(buf, after, config, kind)?);
+    Ok(Some((RequestLine { method, target, minor_version }, pos)))
+}
+
+/// A parsed status line.
+pub(crate) struct StatusLine<'b> {
+    pub minor_version: u8,
+    pub code: u16,
+    pub reason: &'b [u8],
+}
+
+/// `status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF`.
+pub(crate) fn status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(StatusLine<'b>, usize)> {
+    let (minor_version, mut pos) = need!(version(buf, 0)?);
+    pos = need!(separator(buf, pos, config, ErrorKind::Version)?);
+
+    let mut code: u16 = 0;
+    for i in 0..3 {
+        match buf.get(pos + i) {
+            None => return Ok(None),
+            Some(d) if d.is_ascii_digit() => code = code * 10 + u16::from(d - b'0'),
+            Some(_) => return err(ErrorKind::StatusCode, pos + i),
+        }
+    }
+    if code < 100 {
+        return err(ErrorKind::StatusCode, pos);
+    }
+    pos += 3;
+
+    let reason_start = match buf.get(pos) {
+        None => return Ok(None),
+        Some(b' ') => {
+            let mut p = pos + 1;
+            if config.allow_multiple_spaces {
+                while buf.get(p) == Some(&b' ') {
+                    p += 1;
+                }
+            }
+            p
+        }
+        Some(b'\r' | b'\n') if config.allow_missing_reason_space => pos,
+        Some(_) => return err(ErrorKind::StatusCode, pos),
+    };
+    let reason_end = reason_start + scan::value_run(&buf[reason_start.min(buf.len())..]);
+    let next = need!(eol(buf, reason_end, config, ErrorKind::Reason)?);
+    let reason = &buf[reason_start..reason_end];
+    Ok(Some((StatusLine { minor_version, code, reason }, next)))
+}
+
+/// Position after the line that starts at `pos`, without looking at its
+/// content beyond line-ending rules: used to skip lines the configuration
+/// says to ignore. A CR inside the line that does not precede its LF is
+/// still an error.
+fn skip_line(buf: &[u8], pos: usize, config: &ParserConfig) -> Step<usize> {
+    let lf = pos + need!(memchr::memchr(b'\n', &buf[pos..]));
+    if let Some(cr) = memchr::memchr(b'\r', &buf[pos..lf]) {
+        if pos + cr + 1 != lf {
+            return err(ErrorKind::BareCr, pos + cr);
+        }
+        return Ok(Some(lf + 1));
+    }
+    if !config.allow_bare_lf {
+        return err(ErrorKind::BareLf, lf);
+    }
+    Ok(Some(lf + 1))
+}
+
+/// One field value: `OWS field-value OWS` up to the line end. Returns the
+/// trimmed value's bounds and the position after the line ending.
+#[inline(always)]
+fn value_line(buf: &[u8], pos: usize, config: &ParserConfig) -> Step<(usize, usize, usize)> {
+    let mut start = pos;
+    while matches!(buf.get(start), Some(b' ' | b'\t')) {
+        start += 1;
+    }
+    let mut end = start + scan::value_run(&buf[start.min(buf.len())..]);
+    if end - start > config.max_value_len {
+        return err(ErrorKind::HeaderValueTooLong, start);
+    }
+    let next = need!(eol(buf, end, config, ErrorKind::HeaderValue)?);
+    while end > start && matches!(buf[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    Ok(Some((start, end, next)))
+}
+
+/// Whether an error lets [`ParserConfig::ignore_invalid_headers`] skip the
+/// line: bad bytes in a name or value, yes; limits and line endings, no.
+fn skippable(e: &Error) -> bool {
+    matches!(e.kind(), ErrorKind::HeaderName | ErrorKind::SpaceBeforeColon | ErrorKind::HeaderValue)
+}
+
+/// One `field-name ":" OWS field-value OWS CRLF` line (plus, with
+/// [`ObsFold::Span`], its continuation lines) starting at `pos`.
+#[inline(always)]
+fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(Header<'b>, usize)> {
+    let name_end = pos + scan::token_run(&buf[pos..]);
+    if name_end - pos > config.max_name_len {
+        return err(ErrorKind::HeaderNameTooLong, pos);
+    }
+    match buf.get(name_end) {
+        None => return Ok(None),
+        Some(b':') if name_end > pos => {}
+        Some(b' ' | b'\t') if name_end > pos => return err(ErrorKind::SpaceBeforeColon, name_end),
+        Some(_) => return err(ErrorKind::HeaderName, name_end),
+    }
+    let (mut start, mut end, mut next) = need!(value_line(buf, name_end + 1, config)?);
+    if config.obs_fold == ObsFold::Span {
+        // Absorb continuation lines into this value; an empty first line
+        // makes the span start at the first non-empty continuation.
+        while matches!(need!(buf.get(next)), b' ' | b'\t') {
+            let (s, e, n) = need!(value_line(buf, next, config)?);
+            if s < e {
+                if start == end {
+                    start = s;
+                }
+                end = e;
+            }
+            if end - start > config.max_value_len {
+                return err(ErrorKind::HeaderValueTooLong, start);
+            }
+            next = n;
+        }
+    }
+    Ok(Some((Header { name: &buf[pos..name_end], value: &buf[start..end] }, next)))
+}
+
+/// Header lines from `pos` up to and including the empty line that ends the
+/// head. Returns the position after that empty line.
+pub(crate) fn header_lines<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    mut pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Step<usize> {
+    // Before any header line: a whitespace-led line is not a fold.
+    let mut first = true;
+    // The previous header was skipped as invalid: its folds go with it.
+    let mut skipped = false;
+    loop {
+        match *need!(buf.get(pos)) {
+            b'\r' | b'\n' => return eol(buf, pos, config, ErrorKind::HeaderName),
+            b' ' | b'\t' if first => {
+                if !config.allow_whitespace_before_first_header {
+                    return err(ErrorKind::WhitespaceBeforeFirstHeader, pos);
+                }
+                pos = need!(skip_line(buf, pos, config)?);
+            }
+            b' ' | b'\t' => match config.obs_fold {
+                // Span folds are absorbed by `header_line`; one seen here
+                // follows a skipped header.
+                ObsFold::Span if skipped => pos = need!(skip_line(buf, pos, config)?),
+                ObsFold::Continuation if skipped => pos = need!(skip_line(buf, pos, config)?),
+                ObsFold::Continuation => {
+                    let (start, end, next) = need!(value_line(buf, pos, config)?);
+                    if !sink.push(Header { name: &buf[pos..pos], value: &buf[start..end] }) {
+                        return err(ErrorKind::TooManyHeaders, pos);
+                    }
+                    pos = next;
+                }
+                ObsFold::Reject | ObsFold::Span => return err(ErrorKind::ObsFold, pos),
+            },
+            _ => {
+                first = false;
+                match header_line(buf, pos, config) {
+                    Ok(Some((header, next))) => {
+                        if !sink.push(header) {
+                            return err(ErrorKind::TooManyHeaders, pos);
+                        }
+                        skipped = false;
+                        pos = next;
+                    }
+                    Ok(None) => return Ok(None),
+                    Err(e) if config.ignore_invalid_headers && skippable(&e) => {
+                        skipped = true;
+                        pos = need!(skip_line(buf, pos, config)?);
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
+    }
+}
+
+/// Whether `buf[from..]` contains the end of a head: an LF followed by an
+/// empty line (CRLF, or LF alone — a strict parse then reports the bare LF).
+/// Used by the incremental entry points to skip reparsing a head that cannot
+/// be complete yet; `block_start` makes position 0 count as a line start
+/// (a header block may be empty).
+pub(crate) fn may_be_complete(buf: &[u8], from: usize, block_start: bool) -> bool {
+    if block_start && matches!(buf.first(), Some(b'\r' | b'\n')) {
+        return true;
+    }
+    let mut i = from;
+    while let Some(off) = memchr::memchr(b'\n', &buf[i..]) {
+        let lf = i + off;
+        match buf.get(lf + 1) {
+            Some(b'\n') | None => return buf.get(lf + 1).is_some(),
+            Some(b'\r') => match buf.get(lf + 2) {
+                Some(b'\n') => return true,
+                None => return false,
+                Some(_) => {}
+            },
+            Some(_) => {}
+        }
+        i = lf + 1;
+    }
+    false
+}

@@ -72,9 +72,11 @@
 #[cfg(test)]
 extern crate std;
 
+pub mod chunked;
 mod class;
 mod config;
 mod error;
+pub mod framing;
 mod grammar;
 mod scan;
 #[cfg(test)]

@@ -1,0 +1,537 @@
+//! In-place decoder for the chunked transfer coding (RFC 9112 §7.1), with
+//! picohttpparser's `phr_decode_chunked` contract: decoded data is written
+//! over the input at the front of the same buffer, any byte split of the
+//! input gives the same result, and the bytes after the message are
+//! reported.
+//!
+//! Strict: hex sizes with overflow detection; chunk extensions checked
+//! against the RFC grammar (token or quoted-string values) and a length
+//! limit; CRLF required after each size line and each chunk's data (a bare
+//! LF is an error everywhere); trailers parsed with the crate's header-block
+//! parser. Bounded: a body-size limit, a trailer-size limit, and a guard
+//! against floods of tiny chunks whose framing outweighs their data.
+//!
+//! ```
+//! use springbok_parser::chunked::{ChunkedDecoder, ChunkedConfig};
+//!
+//! let mut buf = *b"5\r\nhello\r\n6;lang=en\r\n world\r\n0\r\n\r\nNEXT";
+//! let mut decoder = ChunkedDecoder::new(ChunkedConfig::new());
+//! let d = decoder.decode(&mut buf).unwrap();
+//! assert!(d.complete);
+//! assert_eq!(&buf[..d.data], b"hello world");
+//! // The empty trailer section, then the bytes after the message.
+//! assert_eq!(&buf[d.data..d.data + d.trailer], b"\r\n");
+//! assert_eq!(&buf[d.data + d.trailer..d.data + d.trailer + d.leftover], b"NEXT");
+//! ```
+
+use core::fmt;
+use core::mem::MaybeUninit;
+
+use crate::class::{self, TCHAR, VALUE};
+use crate::{Error, Header, ParserConfig, Status};
+
+/// What to do with the trailer section that follows the last chunk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Trailers {
+    /// Parse it with the header-block parser and keep its bytes after the
+    /// decoded data, so [`ChunkedDecoder::trailers`] can hand out the
+    /// fields. While the section is incomplete its bytes are *not* consumed:
+    /// see [`Decoded::trailer`].
+    #[default]
+    Keep,
+    /// Consume it, checking only line endings (CRLF, no bare CR or LF) and
+    /// the size limit: picohttpparser's `consume_trailer = 1`.
+    Discard,
+    /// Stop at its first byte: the section and everything after it are
+    /// [`Decoded::leftover`]: picohttpparser's `consume_trailer = 0`.
+    Leave,
+}
+
+/// Limits and options for a [`ChunkedDecoder`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct ChunkedConfig {
+    /// Upper bound on the decoded body, in bytes. Default: 1 GiB.
+    pub max_body_bytes: u64,
+    /// Upper bound on one size line's chunk extensions, in bytes (Node.js
+    /// bounds these since CVE-2024-22019). Default: 1 KiB.
+    pub max_extension_len: usize,
+    /// The framing overhead guard: framing bytes (size lines, extensions,
+    /// CRLFs) may exceed the data bytes decoded so far by at most this many.
+    /// Legitimate senders use chunks far larger than their framing; a flood
+    /// of 1-byte chunks trips it after a few thousand chunks. Default:
+    /// 16 KiB.
+    pub max_overhead: u64,
+    /// Upper bound on the trailer section, in bytes, including its final
+    /// empty line. Default: 8 KiB.
+    pub max_trailer_bytes: usize,
+    /// What to do with the trailer section. Default: [`Trailers::Keep`].
+    pub trailers: Trailers,
+}
+
+impl ChunkedConfig {
+    /// The default limits.
+    pub const fn new() -> ChunkedConfig {
+        ChunkedConfig {
+            max_body_bytes: 1 << 30,
+            max_extension_len: 1024,
+            max_overhead: 16 * 1024,
+            max_trailer_bytes: 8 * 1024,
+            trailers: Trailers::Keep,
+        }
+    }
+
+    fn trailer_parser(&self) -> ParserConfig {
+        let mut c = ParserConfig::new();
+        c.max_head_bytes = self.max_trailer_bytes;
+        c
+    }
+}
+
+impl Default for ChunkedConfig {
+    fn default() -> Self {
+        ChunkedConfig::new()
+    }
+}
+
+/// Why a chunked body was rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ChunkedErrorKind {
+    /// A size line without hex digits, or with a byte that is neither a hex
+    /// digit, the start of an extension, nor CR.
+    InvalidChunkSize,
+    /// A chunk size that does not fit in 64 bits.
+    ChunkSizeOverflow,
+    /// A chunk extension that does not follow
+    /// `*( BWS ";" BWS token [ BWS "=" BWS ( token / quoted-string ) ] )`.
+    InvalidExtension,
+    /// A size line's extensions are longer than
+    /// [`ChunkedConfig::max_extension_len`].
+    ExtensionTooLong,
+    /// A size line or trailer line ended without CRLF (bare LF, or CR not
+    /// followed by LF).
+    InvalidLineEnding,
+    /// A chunk's data is not followed by CRLF.
+    MissingDataCrlf,
+    /// The decoded body would exceed [`ChunkedConfig::max_body_bytes`].
+    BodyTooLarge,
+    /// Framing bytes exceed the data by more than
+    /// [`ChunkedConfig::max_overhead`].
+    ExcessiveOverhead,
+    /// The trailer section exceeds [`ChunkedConfig::max_trailer_bytes`].
+    TrailersTooLarge,
+    /// The trailer section is not a valid header block; the parser's error
+    /// kind is in [`ChunkedError::trailer_error`].
+    InvalidTrailers,
+    /// [`ChunkedDecoder::decode`] was called again after an error.
+    AfterError,
+}
+
+impl ChunkedErrorKind {
+    /// The status a server should answer with: 413 when a size limit was
+    /// hit, 400 otherwise.
+    pub const fn status(self) -> u16 {
+        match self {
+            ChunkedErrorKind::BodyTooLarge => 413,
+            ChunkedErrorKind::TrailersTooLarge => 431,
+            _ => 400,
+        }
+    }
+}
+
+/// A chunked decoding error: its kind and the offset, in the buffer passed
+/// to the failing call, of the offending byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ChunkedError {
+    kind: ChunkedErrorKind,
+    offset: usize,
+    trailer: Option<Error>,
+}
+
+impl ChunkedError {
+    /// What went wrong.
+    pub const fn kind(&self) -> ChunkedErrorKind {
+        self.kind
+    }
+
+    /// Offset of the offending byte in the buffer of the failing call.
+    pub const fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// For [`ChunkedErrorKind::InvalidTrailers`]: the header-block parser's
+    /// error, with its offset relative to the trailer section's start.
+    pub const fn trailer_error(&self) -> Option<Error> {
+        self.trailer
+    }
+
+    /// Shorthand for `self.kind().status()`.
+    pub const fn status(&self) -> u16 {
+        self.kind.status()
+    }
+}
+
+impl fmt::Display for ChunkedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = match self.kind {
+            ChunkedErrorKind::InvalidChunkSize => "invalid chunk size",
+            ChunkedErrorKind::ChunkSizeOverflow => "chunk size overflows",
+            ChunkedErrorKind::InvalidExtension => "invalid chunk extension",
+            ChunkedErrorKind::ExtensionTooLong => "chunk extension too long",
+            ChunkedErrorKind::InvalidLineEnding => "line does not end with CRLF",
+            ChunkedErrorKind::MissingDataCrlf => "chunk data not followed by CRLF",
+            ChunkedErrorKind::BodyTooLarge => "chunked body too large",
+            ChunkedErrorKind::ExcessiveOverhead => "chunk framing overhead too large",
+            ChunkedErrorKind::TrailersTooLarge => "trailer section too large",
+            ChunkedErrorKind::InvalidTrailers => "invalid trailer section",
+            ChunkedErrorKind::AfterError => "decoder used after an error",
+        };
+        write!(f, "{what} at byte {}", self.offset)?;
+        if let Some(e) = self.trailer {
+            write!(f, " ({e} of the trailer section)")?;
+        }
+        Ok(())
+    }
+}
+
+impl core::error::Error for ChunkedError {}
+
+/// What one [`ChunkedDecoder::decode`] call produced. The buffer then holds,
+/// in order: `data` decoded bytes, `trailer` trailer-section bytes, and
+/// `leftover` bytes that follow the message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Decoded {
+    /// Decoded body bytes, now at `buf[..data]`.
+    pub data: usize,
+    /// With [`Trailers::Keep`], trailer-section bytes at
+    /// `buf[data..data + trailer]`. When `complete` is false and this is not
+    /// zero, these bytes were **not consumed**: pass them again, at the
+    /// start of the next call's buffer, followed by the new input.
+    pub trailer: usize,
+    /// When `complete`: bytes after the end of the message (a pipelined
+    /// request, say), at `buf[data + trailer..data + trailer + leftover]`.
+    pub leftover: usize,
+    /// The message is complete (the last chunk and the trailer section were
+    /// seen, or with [`Trailers::Leave`], the last chunk).
+    pub complete: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// Before the first hex digit of a size line.
+    SizeStart,
+    /// In the hex digits.
+    Size,
+    /// After the size or an extension value: BWS, then `;` or CR.
+    ExtBws,
+    /// After `;`: BWS, then an extension name.
+    ExtNameStart,
+    ExtName,
+    /// After an extension name and BWS: `=`, `;` or (no BWS) CR.
+    ExtAfterName,
+    /// After `=`: BWS, then a token or quoted-string.
+    ExtValueStart,
+    ExtToken,
+    ExtQuoted,
+    ExtQuotedEscape,
+    /// Right after a quoted-string's closing quote.
+    ExtAfterQuoted,
+    /// After a size line's CR.
+    SizeLf,
+    /// In a chunk's data.
+    Data,
+    DataCr,
+    DataLf,
+    /// In the trailer section ([`Trailers::Keep`]).
+    TrailerBlock,
+    /// At the start of a trailer line ([`Trailers::Discard`]).
+    TrailerLineStart,
+    TrailerLine,
+    TrailerLineLf,
+    TrailerEndLf,
+    Done,
+    Failed,
+}
+
+/// A resumable, in-place chunked-body decoder. See the [module
+/// docs](self).
+#[derive(Clone, Debug)]
+pub struct ChunkedDecoder {
+    config: ChunkedConfig,
+    state: State,
+    /// Size of the current chunk, then bytes of it still to copy.
+    remaining: u64,
+    /// Bytes of extensions on the current size line.
+    ext_len: usize,
+    /// Total decoded bytes.
+    body: u64,
+    /// Total framing bytes.
+    overhead: u64,
+    /// Trailer-section bytes seen so far.
+    trailer_len: usize,
+}
+
+impl ChunkedDecoder {
+    /// A decoder at the start of a chunked body.
+    pub const fn new(config: ChunkedConfig) -> ChunkedDecoder {
+        ChunkedDecoder {
+            config,
+            state: State::SizeStart,
+            remaining: 0,
+            ext_len: 0,
+            body: 0,
+            overhead: 0,
+            trailer_len: 0,
+        }
+    }
+
+    /// Whether the decoder is inside a chunk's data, which is how
+    /// picohttpparser's `phr_decode_chunked_is_in_data` reports that a
+    /// connection closed mid-body.
+    pub fn is_in_data(&self) -> bool {
+        self.state == State::Data
+    }
+
+    /// Total decoded body bytes so far.
+    pub fn body_len(&self) -> u64 {
+        self.body
+    }
+
+    /// Whether the whole message has been decoded.
+    pub fn is_complete(&self) -> bool {
+        self.state == State::Done
+    }
+
+    /// The trailer fields of a completed message decoded with
+    /// [`Trailers::Keep`]: pass `&buf[d.data..d.data + d.trailer]` from the
+    /// final [`Decoded`] `d`. Header storage works as for
+    /// [`ParserConfig::parse_headers`].
+    pub fn trailers<'b, 'h>(
+        &self,
+        section: &'b [u8],
+        headers: &'h mut [Header<'b>],
+    ) -> Result<&'h [Header<'b>], Error> {
+        match self.config.trailer_parser().parse_headers(section, 0, headers)? {
+            Status::Complete(block) => Ok(block.headers),
+            Status::Partial => Err(Error::new(crate::ErrorKind::HeadTooLarge, section.len())),
+        }
+    }
+
+    fn fail(&mut self, kind: ChunkedErrorKind, offset: usize) -> ChunkedError {
+        self.state = State::Failed;
+        ChunkedError { kind, offset, trailer: None }
+    }
+
+    /// Decodes as much of `buf` as possible, in place. See [`Decoded`] for
+    /// where the results are left.
+    pub fn decode(&mut self, buf: &mut [u8]) -> Result<Decoded, ChunkedError> {
+        let len = buf.len();
+        let mut src = 0;
+        let mut dst = 0;
+        while src < len || matches!(self.state, State::Done | State::Failed) {
+            match self.state {
+                State::Data => {
+                    let n = (len - src).min(usize::try_from(self.remaining).unwrap_or(usize::MAX));
+                    buf.copy_within(src..src + n, dst);
+                    src += n;
+                    dst += n;
+                    self.remaining -= n as u64;
+                    if self.remaining == 0 {
+                        self.state = State::DataCr;
+                    }
+                }
+                State::TrailerBlock => return self.trailer_block(buf, src, dst),
+                State::Done => {
+                    buf.copy_within(src..len, dst);
+                    return Ok(Decoded { data: dst, trailer: 0, leftover: len - src, complete: true });
+                }
+                State::Failed => return Err(self.fail(ChunkedErrorKind::AfterError, src)),
+                _ => {
+                    let b = buf[src];
+                    self.step(b, src)?;
+                    src += 1;
+                }
+            }
+        }
+        Ok(Decoded { data: dst, trailer: 0, leftover: 0, complete: false })
+    }
+
+    /// One byte of framing (size lines, data CRLF, discarded trailers).
+    #[inline]
+    fn step(&mut self, b: u8, at: usize) -> Result<(), ChunkedError> {
+        use ChunkedErrorKind as K;
+        self.overhead += 1;
+        let is_ws = b == b' ' || b == b'\t';
+        self.state = match self.state {
+            State::SizeStart | State::Size => match hex(b) {
+                Some(d) => {
+                    if self.remaining >> 60 != 0 {
+                        return Err(self.fail(K::ChunkSizeOverflow, at));
+                    }
+                    self.remaining = self.remaining << 4 | u64::from(d);
+                    State::Size
+                }
+                None if self.state == State::SizeStart => return Err(self.fail(K::InvalidChunkSize, at)),
+                None if b == b'\r' => State::SizeLf,
+                None if b == b';' || is_ws => {
+                    self.ext_len = 0;
+                    if b == b';' {
+                        State::ExtNameStart
+                    } else {
+                        State::ExtBws
+                    }
+                }
+                None => return Err(self.fail(K::InvalidChunkSize, at)),
+            },
+            ext @ (State::ExtBws
+            | State::ExtNameStart
+            | State::ExtName
+            | State::ExtAfterName
+            | State::ExtValueStart
+            | State::ExtToken
+            | State::ExtQuoted
+            | State::ExtQuotedEscape
+            | State::ExtAfterQuoted) => {
+                self.ext_len += 1;
+                if self.ext_len > self.config.max_extension_len {
+                    return Err(self.fail(K::ExtensionTooLong, at));
+                }
+                match extension(ext, b) {
+                    Some(next) => next,
+                    None => return Err(self.fail(K::InvalidExtension, at)),
+                }
+            }
+            State::SizeLf => {
+                if b != b'\n' {
+                    return Err(self.fail(K::InvalidLineEnding, at));
+                }
+                self.size_line_done(at)?
+            }
+            State::DataCr if b == b'\r' => State::DataLf,
+            State::DataLf if b == b'\n' => State::SizeStart,
+            State::DataCr | State::DataLf => return Err(self.fail(K::MissingDataCrlf, at)),
+            State::TrailerLineStart | State::TrailerLine | State::TrailerLineLf | State::TrailerEndLf => {
+                self.trailer_len += 1;
+                if self.trailer_len > self.config.max_trailer_bytes {
+                    return Err(self.fail(K::TrailersTooLarge, at));
+                }
+                match (self.state, b) {
+                    (State::TrailerLineStart, b'\r') => State::TrailerEndLf,
+                    (State::TrailerLine, b'\r') => State::TrailerLineLf,
+                    (State::TrailerLineStart | State::TrailerLine, b'\n') => {
+                        return Err(self.fail(K::InvalidLineEnding, at))
+                    }
+                    (State::TrailerLineStart | State::TrailerLine, _) => State::TrailerLine,
+                    (State::TrailerLineLf, b'\n') => State::TrailerLineStart,
+                    (State::TrailerEndLf, b'\n') => State::Done,
+                    _ => return Err(self.fail(K::InvalidLineEnding, at)),
+                }
+            }
+            State::Data | State::TrailerBlock | State::Done | State::Failed => {
+                unreachable!("handled by decode")
+            }
+        };
+        Ok(())
+    }
+
+    /// The LF of a size line: check the limits, then enter the chunk's data
+    /// or, after the last chunk, the trailer section.
+    fn size_line_done(&mut self, at: usize) -> Result<State, ChunkedError> {
+        use ChunkedErrorKind as K;
+        let size = self.remaining;
+        if size > self.config.max_body_bytes - self.body {
+            return Err(self.fail(K::BodyTooLarge, at));
+        }
+        self.body += size;
+        if self.overhead > self.body.saturating_add(self.config.max_overhead) {
+            return Err(self.fail(K::ExcessiveOverhead, at));
+        }
+        Ok(match (size, self.config.trailers) {
+            (0, Trailers::Keep) => State::TrailerBlock,
+            (0, Trailers::Discard) => State::TrailerLineStart,
+            (0, Trailers::Leave) => State::Done,
+            _ => State::Data,
+        })
+    }
+
+    /// [`Trailers::Keep`]: the trailer section is `buf[src..]`, which starts
+    /// with the bytes an earlier call left unconsumed.
+    fn trailer_block(&mut self, buf: &mut [u8], src: usize, dst: usize) -> Result<Decoded, ChunkedError> {
+        let section = &buf[src..];
+        let mut storage = [const { MaybeUninit::<Header<'_>>::uninit() }; MAX_KEPT_TRAILERS];
+        let seen = self.trailer_len.min(section.len());
+        let parsed = self.config.trailer_parser().parse_headers_uninit(section, seen, &mut storage);
+        let len = buf.len();
+        match parsed {
+            Ok(Status::Complete(block)) => {
+                let block_len = block.len;
+                buf.copy_within(src..len, dst);
+                self.state = State::Done;
+                Ok(Decoded { data: dst, trailer: block_len, leftover: len - src - block_len, complete: true })
+            }
+            Ok(Status::Partial) => {
+                buf.copy_within(src..len, dst);
+                self.trailer_len = len - src;
+                Ok(Decoded { data: dst, trailer: len - src, leftover: 0, complete: false })
+            }
+            Err(e) => {
+                let kind = if e.kind() == crate::ErrorKind::HeadTooLarge {
+                    ChunkedErrorKind::TrailersTooLarge
+                } else {
+                    ChunkedErrorKind::InvalidTrailers
+                };
+                let mut err = self.fail(kind, src + e.offset());
+                err.trailer = Some(e);
+                Err(err)
+            }
+        }
+    }
+}
+
+/// How many trailer fields [`Trailers::Keep`] accepts.
+pub const MAX_KEPT_TRAILERS: usize = 64;
+
+fn hex(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// The chunk-extension grammar, one byte at a time:
+/// `*( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) CRLF` with
+/// `ext-val = token / quoted-string`. `None` means the byte is invalid here.
+fn extension(state: State, b: u8) -> Option<State> {
+    let ws = b == b' ' || b == b'\t';
+    let tchar = class::is(b, TCHAR);
+    Some(match state {
+        State::ExtBws if ws => State::ExtBws,
+        State::ExtBws if b == b';' => State::ExtNameStart,
+        State::ExtNameStart if ws => State::ExtNameStart,
+        State::ExtNameStart if tchar => State::ExtName,
+        State::ExtName if tchar => State::ExtName,
+        State::ExtName if b == b'\r' => State::SizeLf,
+        State::ExtName | State::ExtAfterName if b == b';' => State::ExtNameStart,
+        State::ExtName | State::ExtAfterName if b == b'=' => State::ExtValueStart,
+        State::ExtName | State::ExtAfterName if ws => State::ExtAfterName,
+        State::ExtValueStart if ws => State::ExtValueStart,
+        State::ExtValueStart if b == b'"' => State::ExtQuoted,
+        State::ExtValueStart if tchar => State::ExtToken,
+        State::ExtToken if tchar => State::ExtToken,
+        State::ExtToken if b == b'\r' => State::SizeLf,
+        State::ExtToken if b == b';' => State::ExtNameStart,
+        State::ExtToken if ws => State::ExtBws,
+        // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
+        State::ExtQuoted if b == b'"' => State::ExtAfterQuoted,
+        State::ExtQuoted if b == b'\\' => State::ExtQuotedEscape,
+        State::ExtQuoted if class::is(b, VALUE) => State::ExtQuoted,
+        State::ExtQuotedEscape if class::is(b, VALUE) => State::ExtQuoted,
+        State::ExtAfterQuoted if b == b'\r' => State::SizeLf,
+        State::ExtAfterQuoted if b == b';' => State::ExtNameStart,
+        State::ExtAfterQuoted if ws => State::ExtBws,
+        _ => return None,
+    })
+}

@@ -1,0 +1,27 @@
+//! Differential: whatever strict Springbok accepts, httparse accepts with
+//! the same method, target, version, headers and head length (Springbok is
+//! stricter, never looser).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use springbok_parser::{ParserConfig, Status, EMPTY_HEADER};
+
+fuzz_target!(|buf: &[u8]| {
+    let mut headers = [EMPTY_HEADER; 32];
+    let Ok(Status::Complete(ours)) = ParserConfig::new().parse_request(buf, 0, &mut headers) else { return };
+    let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
+    let mut theirs = httparse::Request::new(&mut theirs_headers);
+    match theirs.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => {
+            assert_eq!(len, ours.head_len);
+            assert_eq!(theirs.method.map(str::as_bytes), Some(ours.method));
+            assert_eq!(theirs.path.map(str::as_bytes), Some(ours.target));
+            assert_eq!(theirs.version, Some(ours.minor_version));
+            assert_eq!(theirs.headers.len(), ours.headers.len());
+            for (a, b) in theirs.headers.iter().zip(ours.headers) {
+                assert_eq!((a.name.as_bytes(), a.value), (b.name, b.value));
+            }
+        }
+        other => panic!("springbok accepted what httparse called {other:?}"),
+    }
+});

@@ -1,0 +1,377 @@
+//! Percent-decoding: strict or WHATWG-lenient, `+` literal or space, into a caller buffer,
+//! in place, or (feature `alloc`) into a `Cow`/`Vec`.
+//!
+//! One loop ([`decode_loop`]) serves every entry point; what differs is where the output goes
+//! ([`Target`]) and what an invalid escape does ([`Policy`]).
+
+use core::convert::Infallible;
+
+use crate::error::{DecodeError, ErrorKind};
+use crate::hex::{escape_at, Escape};
+use crate::scan::next_special;
+
+#[cfg(feature = "alloc")]
+use alloc::{borrow::Cow, vec::Vec};
+
+/// What a `+` in the input means.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Plus {
+    /// `+` is a literal plus sign (URL paths, RFC 3986).
+    #[default]
+    Literal,
+    /// `+` is a space (`application/x-www-form-urlencoded`). It is replaced in the same pass as
+    /// the escapes, so `%2B` still decodes to `+`.
+    Space,
+}
+
+/// Where decoded bytes go. `input()` is read only at or after the read position, which is never
+/// behind the write position, so an in-place target can read and write one buffer.
+trait Target {
+    type Error;
+    fn input(&self) -> &[u8];
+    /// Emit `input()[from..to]` unchanged.
+    fn copy(&mut self, from: usize, to: usize) -> Result<(), Self::Error>;
+    /// Emit one decoded byte; `at` is the input offset it comes from.
+    fn push(&mut self, byte: u8, at: usize) -> Result<(), Self::Error>;
+}
+
+/// What an invalid or truncated escape does.
+trait Policy {
+    type Error;
+    /// `Ok(())` keeps the `%` literally; `Err` stops decoding.
+    fn invalid(kind: ErrorKind, at: usize) -> Result<(), Self::Error>;
+}
+
+/// WHATWG: an invalid escape is kept literally.
+struct Lenient;
+impl Policy for Lenient {
+    type Error = Infallible;
+    #[inline(always)]
+    fn invalid(_: ErrorKind, _: usize) -> Result<(), Infallible> {
+        Ok(())
+    }
+}
+
+/// Strict: an invalid escape is an error at the offset of its `%`.
+struct Strict;
+impl Policy for Strict {
+    type Error = DecodeError;
+    #[inline(always)]
+    fn invalid(kind: ErrorKind, at: usize) -> Result<(), DecodeError> {
+        Err(DecodeError::new(kind, at))
+    }
+}
+
+impl From<Infallible> for DecodeError {
+    fn from(never: Infallible) -> Self {
+        match never {}
+    }
+}
+
+/// Decoding from one slice into another.
+struct IntoSlice<'i, 'o> {
+    input: &'i [u8],
+    out: &'o mut [u8],
+    len: usize,
+}
+
+impl Target for IntoSlice<'_, '_> {
+    type Error = DecodeError;
+    #[inline(always)]
+    fn input(&self) -> &[u8] {
+        self.input
+    }
+    #[inline(always)]
+    fn copy(&mut self, from: usize, to: usize) -> Result<(), DecodeError> {
+        let end = self.len + (to - from);
+        match self.out.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(&self.input[from..to]);
+                self.len = end;
+                Ok(())
+            }
+            None => Err(DecodeError::new(ErrorKind::OutputTooSmall, from + (self.out.len() - self.len))),
+        }
+    }
+    #[inline(always)]
+    fn push(&mut self, byte: u8, at: usize) -> Result<(), DecodeError> {
+        match self.out.get_mut(self.len) {
+            Some(dst) => {
+                *dst = byte;
+                self.len += 1;
+                Ok(())
+            }
+            None => Err(DecodeError::new(ErrorKind::OutputTooSmall, at)),
+        }
+    }
+}
+
+/// Decoding a buffer onto itself (the write position never passes the read position).
+struct InPlace<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+}
+
+impl Target for InPlace<'_> {
+    type Error = Infallible;
+    #[inline(always)]
+    fn input(&self) -> &[u8] {
+        self.buf
+    }
+    #[inline(always)]
+    fn copy(&mut self, from: usize, to: usize) -> Result<(), Infallible> {
+        if from != self.len {
+            self.buf.copy_within(from..to, self.len);
+        }
+        self.len += to - from;
+        Ok(())
+    }
+    #[inline(always)]
+    fn push(&mut self, byte: u8, _: usize) -> Result<(), Infallible> {
+        self.buf[self.len] = byte;
+        self.len += 1;
+        Ok(())
+    }
+}
+
+/// Decoding onto the end of a `Vec`.
+#[cfg(feature = "alloc")]
+struct IntoVec<'i, 'o> {
+    input: &'i [u8],
+    out: &'o mut Vec<u8>,
+}
+
+#[cfg(feature = "alloc")]
+impl Target for IntoVec<'_, '_> {
+    type Error = Infallible;
+    #[inline(always)]
+    fn input(&self) -> &[u8] {
+        self.input
+    }
+    #[inline(always)]
+    fn copy(&mut self, from: usize, to: usize) -> Result<(), Infallible> {
+        self.out.extend_from_slice(&self.input[from..to]);
+        Ok(())
+    }
+    #[inline(always)]
+    fn push(&mut self, byte: u8, _: usize) -> Result<(), Infallible> {
+        self.out.push(byte);
+        Ok(())
+    }
+}
+
+/// The decoder: `memchr` to the next `%` (or `+`), copy the run before it, then decode the run of
+/// consecutive escapes byte by byte before going back to `memchr`.
+#[inline(always)]
+fn decode_loop<T, P, E>(t: &mut T, plus: Plus) -> Result<(), E>
+where
+    T: Target,
+    P: Policy,
+    E: From<T::Error> + From<P::Error>,
+{
+    let len = t.input().len();
+    let mut r = 0;
+    while let Some(i) = next_special(&t.input()[r..], plus) {
+        let at = r + i;
+        t.copy(r, at)?;
+        r = at;
+        loop {
+            match t.input().get(r) {
+                Some(b'+') if plus == Plus::Space => {
+                    t.push(b' ', r)?;
+                    r += 1;
+                }
+                Some(b'%') => {
+                    let step = match escape_at(t.input(), r) {
+                        Escape::Byte(b) => {
+                            t.push(b, r)?;
+                            3
+                        }
+                        Escape::InvalidHex => {
+                            P::invalid(ErrorKind::InvalidHex, r)?;
+                            t.push(b'%', r)?;
+                            1
+                        }
+                        Escape::Truncated => {
+                            P::invalid(ErrorKind::Truncated, r)?;
+                            t.push(b'%', r)?;
+                            1
+                        }
+                    };
+                    r += step;
+                }
+                _ => break,
+            }
+        }
+    }
+    t.copy(r, len)?;
+    Ok(())
+}
+
+/// Whether `input` contains anything a decoder would change: a `%`, or a `+` when
+/// `plus` is [`Plus::Space`]. When it returns `false`, the input is its own decoding.
+///
+/// ```
+/// use springbok_percent::{needs_decoding, Plus};
+/// assert!(!needs_decoding(b"a+b", Plus::Literal));
+/// assert!(needs_decoding(b"a+b", Plus::Space));
+/// ```
+#[inline]
+pub fn needs_decoding(input: &[u8], plus: Plus) -> bool {
+    next_special(input, plus).is_some()
+}
+
+/// Lenient (WHATWG) decoding of `input` into `out`; returns the decoded length.
+///
+/// A `%` not followed by two hex digits is copied literally. The only error is
+/// [`ErrorKind::OutputTooSmall`], which cannot happen when `out.len() >= input.len()`.
+///
+/// ```
+/// use springbok_percent::{decode_into, Plus};
+/// let mut out = [0u8; 16];
+/// let n = decode_into(b"%41%g1+%", &mut out, Plus::Literal).unwrap();
+/// assert_eq!(&out[..n], b"A%g1+%");
+/// ```
+#[inline]
+pub fn decode_into(input: &[u8], out: &mut [u8], plus: Plus) -> Result<usize, DecodeError> {
+    let mut t = IntoSlice { input, out, len: 0 };
+    decode_loop::<_, Lenient, DecodeError>(&mut t, plus)?;
+    Ok(t.len)
+}
+
+/// Strict decoding of `input` into `out`; returns the decoded length.
+///
+/// A `%` not followed by two hex digits is an error ([`ErrorKind::InvalidHex`] or
+/// [`ErrorKind::Truncated`]) whose offset is that of the `%`. On error the content of `out` is
+/// unspecified (a prefix may have been written).
+///
+/// ```
+/// use springbok_percent::{decode_strict_into, ErrorKind, Plus};
+/// let mut out = [0u8; 16];
+/// let n = decode_strict_into(b"/a%2Fb", &mut out, Plus::Literal).unwrap();
+/// assert_eq!(&out[..n], b"/a/b");
+/// let e = decode_strict_into(b"/a%G0", &mut out, Plus::Literal).unwrap_err();
+/// assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidHex, 2));
+/// ```
+#[inline]
+pub fn decode_strict_into(input: &[u8], out: &mut [u8], plus: Plus) -> Result<usize, DecodeError> {
+    let mut t = IntoSlice { input, out, len: 0 };
+    decode_loop::<_, Strict, DecodeError>(&mut t, plus)?;
+    Ok(t.len)
+}
+
+/// Lenient (WHATWG) decoding of `buf` onto itself; returns the decoded length (the decoded
+/// bytes are `buf[..n]`, the rest of `buf` is left unspecified).
+///
+/// ```
+/// use springbok_percent::{decode_in_place, Plus};
+/// let mut buf = *b"a+b%21%";
+/// let n = decode_in_place(&mut buf, Plus::Space);
+/// assert_eq!(&buf[..n], b"a b!%");
+/// ```
+#[inline]
+pub fn decode_in_place(buf: &mut [u8], plus: Plus) -> usize {
+    let mut t = InPlace { buf, len: 0 };
+    match decode_loop::<_, Lenient, Infallible>(&mut t, plus) {
+        Ok(()) => t.len,
+        Err(never) => match never {},
+    }
+}
+
+/// Strict decoding of `buf` onto itself; returns the decoded length.
+///
+/// On error (offset of the bad `%`, as in [`decode_strict_into`]) `buf` is partially rewritten:
+/// keep a copy, or call [`validate_strict`] first, if the original is still needed.
+///
+/// ```
+/// use springbok_percent::{decode_strict_in_place, Plus};
+/// let mut buf = *b"/caf%C3%A9";
+/// let n = decode_strict_in_place(&mut buf, Plus::Literal).unwrap();
+/// assert_eq!(&buf[..n], "/café".as_bytes());
+/// ```
+#[inline]
+pub fn decode_strict_in_place(buf: &mut [u8], plus: Plus) -> Result<usize, DecodeError> {
+    let mut t = InPlace { buf, len: 0 };
+    decode_loop::<_, Strict, DecodeError>(&mut t, plus)?;
+    Ok(t.len)
+}
+
+/// Checks that every `%` in `input` starts a valid `%XX` escape, without writing anything.
+/// Returns the first error, exactly as [`decode_strict_into`] would report it.
+///
+/// ```
+/// use springbok_percent::{validate_strict, ErrorKind};
+/// assert!(validate_strict(b"/a%20b").is_ok());
+/// assert_eq!(validate_strict(b"/a%2").unwrap_err().kind(), ErrorKind::Truncated);
+/// ```
+pub fn validate_strict(input: &[u8]) -> Result<(), DecodeError> {
+    let mut r = 0;
+    while let Some(i) = memchr::memchr(b'%', &input[r..]) {
+        let at = r + i;
+        match escape_at(input, at) {
+            Escape::Byte(_) => r = at + 3,
+            Escape::InvalidHex => return Err(DecodeError::new(ErrorKind::InvalidHex, at)),
+            Escape::Truncated => return Err(DecodeError::new(ErrorKind::Truncated, at)),
+        }
+    }
+    Ok(())
+}
+
+/// Lenient (WHATWG) decoding into a `Cow`: borrowed when there is nothing to decode.
+///
+/// ```
+/// use std::borrow::Cow;
+/// use springbok_percent::{decode, Plus};
+/// assert!(matches!(decode(b"plain", Plus::Space), Cow::Borrowed(b"plain")));
+/// assert_eq!(decode(b"a+b%2B", Plus::Space), &b"a b+"[..]);
+/// ```
+#[cfg(feature = "alloc")]
+#[inline]
+pub fn decode(input: &[u8], plus: Plus) -> Cow<'_, [u8]> {
+    match next_special(input, plus) {
+        None => Cow::Borrowed(input),
+        Some(_) => {
+            let mut out = Vec::with_capacity(input.len());
+            decode_append(input, plus, &mut out);
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// Strict decoding into a `Cow`: borrowed when there is nothing to decode.
+///
+/// ```
+/// use springbok_percent::{decode_strict, Plus};
+/// assert_eq!(decode_strict(b"a%20b", Plus::Literal).unwrap(), &b"a b"[..]);
+/// assert_eq!(decode_strict(b"a%2", Plus::Literal).unwrap_err().offset(), 1);
+/// ```
+#[cfg(feature = "alloc")]
+pub fn decode_strict(input: &[u8], plus: Plus) -> Result<Cow<'_, [u8]>, DecodeError> {
+    match next_special(input, plus) {
+        None => Ok(Cow::Borrowed(input)),
+        Some(_) => {
+            let mut out = Vec::with_capacity(input.len());
+            let mut t = IntoVec { input, out: &mut out };
+            decode_loop::<_, Strict, DecodeError>(&mut t, plus)?;
+            Ok(Cow::Owned(out))
+        }
+    }
+}
+
+/// Lenient (WHATWG) decoding of `input`, appended to `out`.
+///
+/// ```
+/// use springbok_percent::{decode_append, Plus};
+/// let mut out = b"k=".to_vec();
+/// decode_append(b"%76", Plus::Literal, &mut out);
+/// assert_eq!(out, b"k=v");
+/// ```
+#[cfg(feature = "alloc")]
+pub fn decode_append(input: &[u8], plus: Plus, out: &mut Vec<u8>) {
+    out.reserve(input.len());
+    let mut t = IntoVec { input, out };
+    match decode_loop::<_, Lenient, Infallible>(&mut t, plus) {
+        Ok(()) => {}
+        Err(never) => match never {},
+    }
+}

@@ -271,7 +271,19 @@ fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(He
     match buf.get(name_end) {
         None => return Ok(None),
         Some(b':') if name_end > pos => {}
-        Some(b' ' | b'\t') if name_end > pos => return err(ErrorKind::SpaceBeforeColon, name_end),
+        Some(b' ' | b'\t') if name_end > pos => {
+            // `Name : v` is whitespace before the colon; `Bad Name: v` is a
+            // space inside a name.
+            let mut p = name_end;
+            while matches!(buf.get(p), Some(b' ' | b'\t')) {
+                p += 1;
+            }
+            return match buf.get(p) {
+                None => Ok(None),
+                Some(b':') => err(ErrorKind::SpaceBeforeColon, name_end),
+                Some(_) => err(ErrorKind::HeaderName, name_end),
+            };
+        }
         Some(_) => return err(ErrorKind::HeaderName, name_end),
     }
     let (mut start, mut end, mut next) = need!(value_line(buf, name_end + 1, config)?);

@@ -217,8 +217,23 @@ pub struct Decoded {
     pub complete: bool,
 }
 
+/// Where the decoder is: in framing bytes (one at a time), in a chunk's
+/// data (copied in bulk), in a kept trailer section (parsed as a block), or
+/// finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
+    Framing(Framing),
+    /// In a chunk's data.
+    Data,
+    /// In the trailer section ([`Trailers::Keep`]).
+    TrailerBlock,
+    Done,
+    Failed,
+}
+
+/// The framing states, consumed one byte at a time by [`ChunkedDecoder::step`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Framing {
     /// Before the first hex digit of a size line.
     SizeStart,
     /// In the hex digits.
@@ -239,19 +254,13 @@ enum State {
     ExtAfterQuoted,
     /// After a size line's CR.
     SizeLf,
-    /// In a chunk's data.
-    Data,
     DataCr,
     DataLf,
-    /// In the trailer section ([`Trailers::Keep`]).
-    TrailerBlock,
     /// At the start of a trailer line ([`Trailers::Discard`]).
     TrailerLineStart,
     TrailerLine,
     TrailerLineLf,
     TrailerEndLf,
-    Done,
-    Failed,
 }
 
 /// A resumable, in-place chunked-body decoder. See the [module
@@ -277,7 +286,7 @@ impl ChunkedDecoder {
     pub const fn new(config: ChunkedConfig) -> ChunkedDecoder {
         ChunkedDecoder {
             config,
-            state: State::SizeStart,
+            state: State::Framing(Framing::SizeStart),
             remaining: 0,
             ext_len: 0,
             body: 0,
@@ -338,7 +347,7 @@ impl ChunkedDecoder {
                     dst += n;
                     self.remaining -= n as u64;
                     if self.remaining == 0 {
-                        self.state = State::DataCr;
+                        self.state = State::Framing(Framing::DataCr);
                     }
                 }
                 State::TrailerBlock => return self.trailer_block(buf, src, dst),
@@ -347,9 +356,8 @@ impl ChunkedDecoder {
                     return Ok(Decoded { data: dst, trailer: 0, leftover: len - src, complete: true });
                 }
                 State::Failed => return Err(self.fail(ChunkedErrorKind::AfterError, src)),
-                _ => {
-                    let b = buf[src];
-                    self.step(b, src)?;
+                State::Framing(f) => {
+                    self.state = self.step(f, buf[src], src)?;
                     src += 1;
                 }
             }
@@ -357,42 +365,43 @@ impl ChunkedDecoder {
         Ok(Decoded { data: dst, trailer: 0, leftover: 0, complete: false })
     }
 
-    /// One byte of framing (size lines, data CRLF, discarded trailers).
+    /// One byte of framing (size lines, data CRLF, discarded trailers):
+    /// returns the next state.
     #[inline]
-    fn step(&mut self, b: u8, at: usize) -> Result<(), ChunkedError> {
+    fn step(&mut self, state: Framing, b: u8, at: usize) -> Result<State, ChunkedError> {
         use ChunkedErrorKind as K;
         self.overhead += 1;
         let is_ws = b == b' ' || b == b'\t';
-        self.state = match self.state {
-            State::SizeStart | State::Size => match hex(b) {
+        Ok(State::Framing(match state {
+            Framing::SizeStart | Framing::Size => match hex(b) {
                 Some(d) => {
                     if self.remaining >> 60 != 0 {
                         return Err(self.fail(K::ChunkSizeOverflow, at));
                     }
                     self.remaining = self.remaining << 4 | u64::from(d);
-                    State::Size
+                    Framing::Size
                 }
-                None if self.state == State::SizeStart => return Err(self.fail(K::InvalidChunkSize, at)),
-                None if b == b'\r' => State::SizeLf,
+                None if state == Framing::SizeStart => return Err(self.fail(K::InvalidChunkSize, at)),
+                None if b == b'\r' => Framing::SizeLf,
                 None if b == b';' || is_ws => {
                     self.ext_len = 0;
                     if b == b';' {
-                        State::ExtNameStart
+                        Framing::ExtNameStart
                     } else {
-                        State::ExtBws
+                        Framing::ExtBws
                     }
                 }
                 None => return Err(self.fail(K::InvalidChunkSize, at)),
             },
-            ext @ (State::ExtBws
-            | State::ExtNameStart
-            | State::ExtName
-            | State::ExtAfterName
-            | State::ExtValueStart
-            | State::ExtToken
-            | State::ExtQuoted
-            | State::ExtQuotedEscape
-            | State::ExtAfterQuoted) => {
+            ext @ (Framing::ExtBws
+            | Framing::ExtNameStart
+            | Framing::ExtName
+            | Framing::ExtAfterName
+            | Framing::ExtValueStart
+            | Framing::ExtToken
+            | Framing::ExtQuoted
+            | Framing::ExtQuotedEscape
+            | Framing::ExtAfterQuoted) => {
                 self.ext_len += 1;
                 if self.ext_len > self.config.max_extension_len {
                     return Err(self.fail(K::ExtensionTooLong, at));
@@ -402,37 +411,33 @@ impl ChunkedDecoder {
                     None => return Err(self.fail(K::InvalidExtension, at)),
                 }
             }
-            State::SizeLf => {
+            Framing::SizeLf => {
                 if b != b'\n' {
                     return Err(self.fail(K::InvalidLineEnding, at));
                 }
-                self.size_line_done(at)?
+                return self.size_line_done(at);
             }
-            State::DataCr if b == b'\r' => State::DataLf,
-            State::DataLf if b == b'\n' => State::SizeStart,
-            State::DataCr | State::DataLf => return Err(self.fail(K::MissingDataCrlf, at)),
-            State::TrailerLineStart | State::TrailerLine | State::TrailerLineLf | State::TrailerEndLf => {
+            Framing::DataCr if b == b'\r' => Framing::DataLf,
+            Framing::DataLf if b == b'\n' => Framing::SizeStart,
+            Framing::DataCr | Framing::DataLf => return Err(self.fail(K::MissingDataCrlf, at)),
+            Framing::TrailerLineStart | Framing::TrailerLine | Framing::TrailerLineLf | Framing::TrailerEndLf => {
                 self.trailer_len += 1;
                 if self.trailer_len > self.config.max_trailer_bytes {
                     return Err(self.fail(K::TrailersTooLarge, at));
                 }
-                match (self.state, b) {
-                    (State::TrailerLineStart, b'\r') => State::TrailerEndLf,
-                    (State::TrailerLine, b'\r') => State::TrailerLineLf,
-                    (State::TrailerLineStart | State::TrailerLine, b'\n') => {
+                match (state, b) {
+                    (Framing::TrailerLineStart, b'\r') => Framing::TrailerEndLf,
+                    (Framing::TrailerLine, b'\r') => Framing::TrailerLineLf,
+                    (Framing::TrailerLineStart | Framing::TrailerLine, b'\n') => {
                         return Err(self.fail(K::InvalidLineEnding, at))
                     }
-                    (State::TrailerLineStart | State::TrailerLine, _) => State::TrailerLine,
-                    (State::TrailerLineLf, b'\n') => State::TrailerLineStart,
-                    (State::TrailerEndLf, b'\n') => State::Done,
+                    (Framing::TrailerLineStart | Framing::TrailerLine, _) => Framing::TrailerLine,
+                    (Framing::TrailerLineLf, b'\n') => Framing::TrailerLineStart,
+                    (Framing::TrailerEndLf, b'\n') => return Ok(State::Done),
                     _ => return Err(self.fail(K::InvalidLineEnding, at)),
                 }
             }
-            State::Data | State::TrailerBlock | State::Done | State::Failed => {
-                unreachable!("handled by decode")
-            }
-        };
-        Ok(())
+        }))
     }
 
     /// The LF of a size line: check the limits, then enter the chunk's data
@@ -449,7 +454,7 @@ impl ChunkedDecoder {
         }
         Ok(match (size, self.config.trailers) {
             (0, Trailers::Keep) => State::TrailerBlock,
-            (0, Trailers::Discard) => State::TrailerLineStart,
+            (0, Trailers::Discard) => State::Framing(Framing::TrailerLineStart),
             (0, Trailers::Leave) => State::Done,
             _ => State::Data,
         })
@@ -504,34 +509,34 @@ fn hex(b: u8) -> Option<u8> {
 /// The chunk-extension grammar, one byte at a time:
 /// `*( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ) CRLF` with
 /// `ext-val = token / quoted-string`. `None` means the byte is invalid here.
-fn extension(state: State, b: u8) -> Option<State> {
+fn extension(state: Framing, b: u8) -> Option<Framing> {
     let ws = b == b' ' || b == b'\t';
     let tchar = class::is(b, TCHAR);
     Some(match state {
-        State::ExtBws if ws => State::ExtBws,
-        State::ExtBws if b == b';' => State::ExtNameStart,
-        State::ExtNameStart if ws => State::ExtNameStart,
-        State::ExtNameStart if tchar => State::ExtName,
-        State::ExtName if tchar => State::ExtName,
-        State::ExtName if b == b'\r' => State::SizeLf,
-        State::ExtName | State::ExtAfterName if b == b';' => State::ExtNameStart,
-        State::ExtName | State::ExtAfterName if b == b'=' => State::ExtValueStart,
-        State::ExtName | State::ExtAfterName if ws => State::ExtAfterName,
-        State::ExtValueStart if ws => State::ExtValueStart,
-        State::ExtValueStart if b == b'"' => State::ExtQuoted,
-        State::ExtValueStart if tchar => State::ExtToken,
-        State::ExtToken if tchar => State::ExtToken,
-        State::ExtToken if b == b'\r' => State::SizeLf,
-        State::ExtToken if b == b';' => State::ExtNameStart,
-        State::ExtToken if ws => State::ExtBws,
+        Framing::ExtBws if ws => Framing::ExtBws,
+        Framing::ExtBws if b == b';' => Framing::ExtNameStart,
+        Framing::ExtNameStart if ws => Framing::ExtNameStart,
+        Framing::ExtNameStart if tchar => Framing::ExtName,
+        Framing::ExtName if tchar => Framing::ExtName,
+        Framing::ExtName if b == b'\r' => Framing::SizeLf,
+        Framing::ExtName | Framing::ExtAfterName if b == b';' => Framing::ExtNameStart,
+        Framing::ExtName | Framing::ExtAfterName if b == b'=' => Framing::ExtValueStart,
+        Framing::ExtName | Framing::ExtAfterName if ws => Framing::ExtAfterName,
+        Framing::ExtValueStart if ws => Framing::ExtValueStart,
+        Framing::ExtValueStart if b == b'"' => Framing::ExtQuoted,
+        Framing::ExtValueStart if tchar => Framing::ExtToken,
+        Framing::ExtToken if tchar => Framing::ExtToken,
+        Framing::ExtToken if b == b'\r' => Framing::SizeLf,
+        Framing::ExtToken if b == b';' => Framing::ExtNameStart,
+        Framing::ExtToken if ws => Framing::ExtBws,
         // qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E / obs-text
-        State::ExtQuoted if b == b'"' => State::ExtAfterQuoted,
-        State::ExtQuoted if b == b'\\' => State::ExtQuotedEscape,
-        State::ExtQuoted if class::is(b, VALUE) => State::ExtQuoted,
-        State::ExtQuotedEscape if class::is(b, VALUE) => State::ExtQuoted,
-        State::ExtAfterQuoted if b == b'\r' => State::SizeLf,
-        State::ExtAfterQuoted if b == b';' => State::ExtNameStart,
-        State::ExtAfterQuoted if ws => State::ExtBws,
+        Framing::ExtQuoted if b == b'"' => Framing::ExtAfterQuoted,
+        Framing::ExtQuoted if b == b'\\' => Framing::ExtQuotedEscape,
+        Framing::ExtQuoted if class::is(b, VALUE) => Framing::ExtQuoted,
+        Framing::ExtQuotedEscape if class::is(b, VALUE) => Framing::ExtQuoted,
+        Framing::ExtAfterQuoted if b == b'\r' => Framing::SizeLf,
+        Framing::ExtAfterQuoted if b == b';' => Framing::ExtNameStart,
+        Framing::ExtAfterQuoted if ws => Framing::ExtBws,
         _ => return None,
     })
 }

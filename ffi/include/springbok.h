@@ -472,8 +472,9 @@ enum sb_multipart_event_kind
      */
     SB_MULTIPART_EVENT_KIND_PART_END = 3,
     /**
-     * The close delimiter was seen: the body is complete. Later feeds keep
-     * returning `END`, consuming (and bounding) the epilogue.
+     * The close delimiter was seen: the body is complete. Reported once,
+     * before any epilogue byte is consumed; later feeds consume (and bound)
+     * the epilogue and report `NEED_MORE`.
      */
     SB_MULTIPART_EVENT_KIND_END = 4,
 };

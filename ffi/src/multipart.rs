@@ -47,8 +47,9 @@ pub enum sb_multipart_event_kind {
     Data = 2,
     /// The current part ended.
     PartEnd = 3,
-    /// The close delimiter was seen: the body is complete. Later feeds keep
-    /// returning `END`, consuming (and bounding) the epilogue.
+    /// The close delimiter was seen: the body is complete. Reported once,
+    /// before any epilogue byte is consumed; later feeds consume (and bound)
+    /// the epilogue and report `NEED_MORE`.
     End = 4,
 }
 

@@ -231,7 +231,10 @@ impl<S: FileSink> Collector<S> {
                         self.in_file = false;
                     }
                 }
-                Event::End | Event::NeedMore => return Ok(()),
+                // After `End` the rest of the chunk is epilogue: keep
+                // feeding so its limit applies.
+                Event::End => {}
+                Event::NeedMore => return Ok(()),
             }
             chunk = &chunk[n..];
         }

@@ -20,8 +20,9 @@ pub enum Event<'a> {
     Data(&'a [u8]),
     /// The current part ended (its delimiter was seen).
     PartEnd,
-    /// The close delimiter was seen: the body is complete. Later calls keep
-    /// returning `End`, consuming (and bounding) the epilogue.
+    /// The close delimiter was seen: the body is complete. Returned once,
+    /// before any epilogue byte is consumed; later calls consume (and bound)
+    /// the epilogue and return `NeedMore`.
     End,
     /// Everything given was consumed (or held back, at most
     /// `boundary.len() + 4` bytes) without completing an event: feed more.
@@ -103,6 +104,8 @@ pub struct Parser {
     preamble: u64,
     padding: usize,
     epilogue: u64,
+    /// [`Event::End`] has been returned (it is returned once).
+    ended: bool,
     examined: u64,
     error: Option<Error>,
 }
@@ -148,6 +151,7 @@ impl Parser {
             preamble: 0,
             padding: 0,
             epilogue: 0,
+            ended: false,
             examined: 0,
             error: None,
         })
@@ -413,12 +417,20 @@ impl Parser {
                     return Ok((i, Out::PartStart));
                 }
                 State::Epilogue => {
+                    // `End` comes once, right after the close delimiter and
+                    // before any epilogue byte, so it does not depend on how
+                    // the body was split; the epilogue is then consumed (and
+                    // bounded) like the preamble.
+                    if !self.ended {
+                        self.ended = true;
+                        return Ok((i, Out::End));
+                    }
                     let n = input.len() - i;
                     self.epilogue += n as u64;
                     if self.epilogue > self.limits.max_epilogue_bytes {
                         return Err(self.err(ErrorKind::EpilogueTooLarge, input.len()));
                     }
-                    return Ok((input.len(), Out::End));
+                    return Ok((input.len(), Out::NeedMore));
                 }
             }
         }

@@ -206,15 +206,19 @@ fn errors_are_sticky_and_offsets_count_from_the_body() {
 }
 
 #[test]
-fn end_repeats_and_epilogue_is_consumed() {
+fn end_comes_once_then_epilogue_is_consumed() {
     let mut p = Parser::new(b"b0und", Limits::default()).unwrap();
+    // `End` right after the close delimiter, before the epilogue.
     let (n, ev) = p.feed(b"--b0und--\r\n").unwrap();
-    assert_eq!(n, 11);
+    assert_eq!(n, 9);
     assert!(matches!(ev, Event::End));
     assert!(p.is_done());
+    let (n, ev) = p.feed(b"\r\n").unwrap();
+    assert_eq!(n, 2);
+    assert!(matches!(ev, Event::NeedMore));
     let (n, ev) = p.feed(b"trailing").unwrap();
     assert_eq!(n, 8);
-    assert!(matches!(ev, Event::End));
+    assert!(matches!(ev, Event::NeedMore));
     assert_eq!(p.position(), 19);
     p.finish().unwrap();
 }
@@ -237,4 +241,41 @@ fn boundary_with_spaces_and_punctuation() {
     body.extend_from_slice(b"--");
     let v = run_all_splits(b, Limits::default(), &body).unwrap();
     assert_eq!(v, vec![start(&[]), data(b"v"), Ev::PartEnd, Ev::End]);
+}
+
+/// `End` is reported once, right after the close delimiter, whatever the
+/// split; the epilogue after it is consumed and still bounded.
+#[test]
+fn end_comes_once_before_the_epilogue_and_the_epilogue_stays_bounded() {
+    use springbok_multipart::{Event, Limits, Parser};
+    let mut body = b"--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx\r\n--b--".to_vec();
+    body.extend_from_slice(&[b'e'; 100]);
+    let mut limits = Limits::default();
+    limits.max_epilogue_bytes = 50;
+    for chunk in [1, 7, body.len()] {
+        let mut parser = Parser::new(b"b", limits).unwrap();
+        let (mut ends, mut error) = (0, None);
+        'feed: for piece in body.chunks(chunk) {
+            let mut rest = piece;
+            loop {
+                match parser.feed(rest) {
+                    Err(e) => {
+                        error = Some(e.kind());
+                        break 'feed;
+                    }
+                    Ok((n, event)) => {
+                        if matches!(event, Event::End) {
+                            ends += 1;
+                        }
+                        if matches!(event, Event::NeedMore) {
+                            break;
+                        }
+                        rest = &rest[n..];
+                    }
+                }
+            }
+        }
+        assert_eq!(ends, 1, "chunk size {chunk}");
+        assert_eq!(error, Some(springbok_multipart::ErrorKind::EpilogueTooLarge), "chunk size {chunk}");
+    }
 }

@@ -79,6 +79,7 @@ mod error;
 pub mod framing;
 mod grammar;
 mod scan;
+pub mod simd;
 #[cfg(test)]
 mod tests;
 

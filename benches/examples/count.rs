@@ -1,0 +1,47 @@
+//! Runs one parser on one workload in a loop, for instruction counting:
+//!
+//! ```sh
+//! cargo build --release -p springbok-benches --example count
+//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/count springbok pico_bench 703 10000
+//! ```
+//!
+//! Arguments: parser (`springbok`, `httparse`, `picohttpparser`), group and
+//! parameter of a workload (as in the criterion benchmark ids), iterations.
+//! Instructions per request = the difference between two iteration counts
+//! divided by the difference of the counts (cancels start-up).
+
+use std::hint::black_box;
+
+use springbok_benches::{httparse, pico, pico_storage, springbok, workloads, MAX_HEADERS};
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, parser, group, param, iters] = args.as_slice() else {
+        eprintln!("usage: count PARSER GROUP PARAM ITERATIONS");
+        std::process::exit(2);
+    };
+    let param: usize = param.parse().expect("parameter");
+    let iters: usize = iters.parse().expect("iterations");
+    let (_, _, buf) = workloads().into_iter().find(|w| w.0 == group && w.1 == param).expect("no such workload");
+    let buf = buf.as_slice();
+    let config = springbok_parser::ParserConfig::new();
+    let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
+    let mut hh = [::httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut ph = pico_storage();
+    let mut total = 0;
+    let start = std::time::Instant::now();
+    for _ in 0..iters {
+        let r = match parser.as_str() {
+            "springbok" => springbok(&config, black_box(buf), &mut sh),
+            "httparse" => httparse(black_box(buf), &mut hh),
+            "picohttpparser" => pico(black_box(buf), &mut ph),
+            _ => panic!("unknown parser {parser}"),
+        };
+        total += r.expect("valid").0;
+    }
+    let ns = start.elapsed().as_nanos() as f64 / iters.max(1) as f64;
+    println!(
+        "{parser} {group}/{param}: {ns:.1} ns/request ({total} bytes; backend {:?})",
+        springbok_parser::simd::backend()
+    );
+}

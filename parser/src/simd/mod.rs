@@ -1,0 +1,244 @@
+//! Vectorised field scanners and the choice of backend.
+//!
+//! The parser's per-byte work is three scanners (see `scan.rs`): the run of
+//! `tchar` bytes (methods, header names), of request-target bytes and of
+//! field-value bytes. Each has a scalar implementation (table lookups and
+//! SWAR words) and vector kernels that classify 16, 32 or 64 bytes at once
+//! into a bit mask and find the end of the run with one trailing-zero count:
+//!
+//! | backend | where | width |
+//! |---|---|---|
+//! | [`Backend::Avx2`] | x86-64 with AVX2 (runtime detection) | 32/64 B |
+//! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B |
+//! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B |
+//! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR |
+//!
+//! The backend is chosen once, on first use, and cached in an atomic: with
+//! the default `std` feature by runtime CPU feature detection (no
+//! `-C target-cpu=native` needed), without it from the target features the
+//! crate is compiled with. The `SPRINGBOK_BACKEND` environment variable
+//! (`scalar`, `sse4.2`, `avx2`, `neon`; `std` feature only), read at that
+//! first use, selects a slower available backend instead, for testing and
+//! benchmarking; an unavailable choice is ignored.
+//!
+//! Every kernel is tested against the scalar byte-class table for all 256
+//! byte values at every position and alignment, on random buffers, and next
+//! to a guard page; the parser's whole test suite runs under each available
+//! backend.
+
+#[cfg(feature = "std")]
+extern crate std;
+
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use crate::class::{TARGET, TCHAR};
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+pub(crate) mod neon;
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+pub(crate) mod x86;
+
+/// A scanner implementation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Backend {
+    /// Table lookups and 8-byte SWAR words; available everywhere.
+    Scalar = 1,
+    /// 16-byte SSE2/SSSE3 kernels (`pshufb` nibble tables), on x86 CPUs with
+    /// SSE4.2 (every such CPU has SSSE3). No PCMPESTRI: its latency loses to
+    /// scalar code on short fields.
+    Sse42 = 2,
+    /// 32-byte AVX2 kernels with a 64-byte loop for long fields.
+    Avx2 = 3,
+    /// 16-byte NEON kernels on aarch64.
+    Neon = 4,
+}
+
+impl Backend {
+    /// Every backend, slowest first.
+    pub const ALL: [Backend; 4] = [Backend::Scalar, Backend::Sse42, Backend::Avx2, Backend::Neon];
+
+    /// The name used by `SPRINGBOK_BACKEND`: `scalar`, `sse4.2`, `avx2`,
+    /// `neon`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Scalar => "scalar",
+            Backend::Sse42 => "sse4.2",
+            Backend::Avx2 => "avx2",
+            Backend::Neon => "neon",
+        }
+    }
+
+    /// Whether this backend can run on this CPU (runtime detection with the
+    /// `std` feature, compile-time target features without it).
+    pub fn is_available(self) -> bool {
+        match self {
+            Backend::Scalar => true,
+            Backend::Sse42 => has_sse42(),
+            Backend::Avx2 => has_avx2(),
+            Backend::Neon => cfg!(all(target_arch = "aarch64", target_feature = "neon")),
+        }
+    }
+
+    fn from_u8(b: u8) -> Option<Backend> {
+        Some(match b {
+            1 => Backend::Scalar,
+            2 => Backend::Sse42,
+            3 => Backend::Avx2,
+            4 => Backend::Neon,
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
+fn has_sse42() -> bool {
+    std::is_x86_feature_detected!("sse4.2") && std::is_x86_feature_detected!("ssse3")
+}
+
+#[cfg(not(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86"))))]
+fn has_sse42() -> bool {
+    cfg!(all(any(target_arch = "x86_64", target_arch = "x86"), target_feature = "sse4.2", target_feature = "ssse3"))
+}
+
+#[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
+fn has_avx2() -> bool {
+    std::is_x86_feature_detected!("avx2")
+}
+
+#[cfg(not(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86"))))]
+fn has_avx2() -> bool {
+    cfg!(all(any(target_arch = "x86_64", target_arch = "x86"), target_feature = "avx2"))
+}
+
+/// The cached choice: 0 until the first scan, then a `Backend` discriminant.
+static ACTIVE: AtomicU8 = AtomicU8::new(0);
+
+/// The backend the scanners use, chosen on first call.
+#[inline(always)]
+pub(crate) fn active() -> Backend {
+    match Backend::from_u8(ACTIVE.load(Ordering::Relaxed)) {
+        Some(b) => b,
+        None => init(),
+    }
+}
+
+/// The fastest available backend.
+fn best() -> Backend {
+    [Backend::Avx2, Backend::Neon, Backend::Sse42].into_iter().find(|b| b.is_available()).unwrap_or(Backend::Scalar)
+}
+
+#[cfg(feature = "std")]
+fn requested() -> Option<Backend> {
+    let name = std::env::var_os("SPRINGBOK_BACKEND")?;
+    Backend::ALL.into_iter().find(|b| name == b.name() && b.is_available())
+}
+
+#[cfg(not(feature = "std"))]
+fn requested() -> Option<Backend> {
+    None
+}
+
+#[cold]
+#[inline(never)]
+fn init() -> Backend {
+    // Racing first calls all compute the same answer; storing it twice is
+    // harmless.
+    let b = requested().unwrap_or_else(best);
+    ACTIVE.store(b as u8, Ordering::Relaxed);
+    b
+}
+
+/// The backend the field scanners use in this process.
+pub fn backend() -> Backend {
+    active()
+}
+
+/// Makes the scanners use `b` from now on, if it is available; returns
+/// whether it is. For tests and benchmarks comparing backends: every backend
+/// gives the same results, only the speed differs.
+#[doc(hidden)]
+pub fn force_backend(b: Backend) -> bool {
+    if !b.is_available() {
+        return false;
+    }
+    ACTIVE.store(b as u8, Ordering::Relaxed);
+    true
+}
+
+/// A byte class as two 16-entry tables for a nibble lookup (`pshufb`/`tbl`):
+/// a byte `b` is in the class iff `lo[b & 15] & hi[b >> 4] != 0`. Entry
+/// `hi[h]` is the bit `1 << h` for the high nibbles 0–7 and 0 for 8–15;
+/// `lo[l]` holds the bits of the high nibbles `h` for which `h * 16 + l` is in
+/// the class. Only ASCII classes fit (`tchar`, the strict target set).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct NibbleLut {
+    pub(crate) lo: [u8; 16],
+    pub(crate) hi: [u8; 16],
+}
+
+/// Builds the nibble tables of `class` (given as a membership predicate over
+/// ASCII, mirroring [`crate::class`]; a test checks the result against
+/// [`crate::class::CLASS`] for all 256 bytes).
+const fn nibble_lut(class: u8) -> NibbleLut {
+    let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
+    let mut h = 0;
+    while h < 8 {
+        lut.hi[h] = 1 << h;
+        let mut l = 0;
+        while l < 16 {
+            if ascii_in_class((h * 16 + l) as u8, class) {
+                lut.lo[l] |= 1 << h;
+            }
+            l += 1;
+        }
+        h += 1;
+    }
+    lut
+}
+
+/// `tchar` / strict-target membership of an ASCII byte, as in
+/// [`crate::class`] (a test keeps the two in step).
+const fn ascii_in_class(c: u8, class: u8) -> bool {
+    let alnum = c.is_ascii_alphanumeric();
+    if class == TCHAR {
+        alnum
+            || matches!(
+                c,
+                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
+            )
+    } else if class == TARGET {
+        alnum
+            || matches!(
+                c,
+                b'-' | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'?'
+            )
+    } else {
+        false
+    }
+}
+
+/// Nibble tables of `tchar`.
+pub(crate) static TCHAR_LUT: NibbleLut = nibble_lut(TCHAR);
+/// Nibble tables of the strict request-target set.
+pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
+
+#[cfg(test)]
+mod tests;

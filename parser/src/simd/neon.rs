@@ -1,0 +1,105 @@
+//! aarch64 NEON kernels, 16 bytes at a time.
+//!
+//! NEON is part of the aarch64 baseline (this module is only compiled when
+//! the `neon` target feature is enabled, as it is on every aarch64 Linux,
+//! macOS and Windows target), so no runtime detection is needed. The
+//! classification is the one of the x86 kernels: `tbl` nibble lookups for
+//! `tchar` and the strict target set, unsigned compares for the rest. NEON has
+//! no `movemask`; the stop vector is narrowed with `shrn #4` into a 64-bit
+//! word holding four bits per byte, whose trailing-zero count divided by four
+//! is the first stop position.
+//!
+//! Loads never leave the slice: whole 16-byte steps, then one overlapping load
+//! ending at the slice end; slices shorter than 16 bytes go to the scalar
+//! code.
+
+use core::arch::aarch64::*;
+
+use super::{NibbleLut, TARGET_LUT, TCHAR_LUT};
+use crate::scan::scalar;
+
+/// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
+/// `stop` is `0xFF`.
+#[inline(always)]
+fn nibble_mask(stop: uint8x16_t) -> u64 {
+    // SAFETY: NEON is enabled for this module (see the module `cfg`).
+    #[allow(unused_unsafe)]
+    unsafe {
+        vget_lane_u64::<0>(vreinterpret_u64_u8(vshrn_n_u16::<4>(vreinterpretq_u16_u8(stop))))
+    }
+}
+
+#[inline(always)]
+fn lut_stop(v: uint8x16_t, lut: &NibbleLut) -> uint8x16_t {
+    // SAFETY: NEON is enabled for this module; the loads read the two
+    // 16-byte arrays of `lut`.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let lo = vld1q_u8(lut.lo.as_ptr());
+        let hi = vld1q_u8(lut.hi.as_ptr());
+        let a = vqtbl1q_u8(lo, vandq_u8(v, vdupq_n_u8(0x0f)));
+        let b = vqtbl1q_u8(hi, vshrq_n_u8::<4>(v));
+        vceqq_u8(vandq_u8(a, b), vdupq_n_u8(0))
+    }
+}
+
+macro_rules! neon_kernel {
+    ($(#[$doc:meta])* $name:ident, $fallback:expr, |$v:ident| $stop:expr) => {
+        $(#[$doc])*
+        pub(crate) fn $name(s: &[u8]) -> usize {
+            let len = s.len();
+            if len < 16 {
+                return $fallback(s);
+            }
+            let p = s.as_ptr();
+            let mut i = 0;
+            // SAFETY: every load reads 16 bytes at `p + i` with
+            // `i + 16 <= len`, or the final 16 bytes of `s` (`len >= 16`):
+            // always inside `s`. `vld1q_u8` has no alignment requirement.
+            #[allow(unused_unsafe)]
+            unsafe {
+                while i + 16 <= len {
+                    let $v = vld1q_u8(p.add(i));
+                    let m = nibble_mask($stop);
+                    if m != 0 {
+                        return i + (m.trailing_zeros() / 4) as usize;
+                    }
+                    i += 16;
+                }
+                if i == len {
+                    return len;
+                }
+                let $v = vld1q_u8(p.add(len - 16));
+                let m = nibble_mask($stop) >> (4 * (16 - (len - i)));
+                if m != 0 {
+                    i + (m.trailing_zeros() / 4) as usize
+                } else {
+                    len
+                }
+            }
+        }
+    };
+}
+
+neon_kernel!(
+    /// `tchar` run.
+    token_run, scalar::token_run, |v| lut_stop(v, &TCHAR_LUT)
+);
+neon_kernel!(
+    /// Strict request-target run.
+    target_run, scalar::target_strict_run, |v| lut_stop(v, &TARGET_LUT)
+);
+neon_kernel!(
+    /// Loose request-target run (stops at CTL, SP, DEL).
+    target_loose_run, scalar::target_loose_run, |v| vorrq_u8(
+        vcleq_u8(v, vdupq_n_u8(0x20)),
+        vceqq_u8(v, vdupq_n_u8(0x7f))
+    )
+);
+neon_kernel!(
+    /// Field-value run (stops at CTL but HTAB, and DEL).
+    value_run, scalar::value_run, |v| vorrq_u8(
+        vbicq_u8(vcleq_u8(v, vdupq_n_u8(0x1f)), vceqq_u8(v, vdupq_n_u8(0x09))),
+        vceqq_u8(v, vdupq_n_u8(0x7f))
+    )
+);

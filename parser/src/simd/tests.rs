@@ -1,0 +1,334 @@
+//! Agreement proofs for the vector kernels: every kernel of every available
+//! backend against the scalar byte-class table, for all 256 byte values at
+//! every position and alignment, on random buffers, and right before a
+//! `PROT_NONE` guard page; and the whole test suite under each backend.
+
+use super::*;
+use crate::class::{self, TARGET_LOOSE, VALUE};
+use crate::scan::scalar;
+use proptest::prelude::*;
+use std::vec::Vec;
+
+type Kernel = fn(&[u8]) -> usize;
+
+/// The four scanners of one backend, with the class each must match and a
+/// filler byte inside that class.
+fn kernels(b: Backend) -> Vec<(&'static str, Kernel, u8)> {
+    let mut v: Vec<(&'static str, Kernel, u8)> = Vec::new();
+    match b {
+        Backend::Scalar => {
+            v.push(("token", scalar::token_run, TCHAR));
+            v.push(("target", scalar::target_strict_run, TARGET));
+            v.push(("loose", scalar::target_loose_run, TARGET_LOOSE));
+            v.push(("value", scalar::value_run, VALUE));
+        }
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        Backend::Sse42 if b.is_available() => {
+            // SAFETY (all four): SSE4.2/SSSE3 availability checked above.
+            v.push(("token", |s| unsafe { x86::sse_token_run(s) }, TCHAR));
+            v.push(("target", |s| unsafe { x86::sse_target_run(s) }, TARGET));
+            v.push(("loose", |s| unsafe { x86::sse_target_loose_run(s) }, TARGET_LOOSE));
+            v.push(("value", |s| unsafe { x86::sse_value_run(s) }, VALUE));
+        }
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        Backend::Avx2 if b.is_available() => {
+            // SAFETY (all four): AVX2 availability checked above.
+            v.push(("token", |s| unsafe { x86::avx2_token_run(s) }, TCHAR));
+            v.push(("target", |s| unsafe { x86::avx2_target_run(s) }, TARGET));
+            v.push(("loose", |s| unsafe { x86::avx2_target_loose_run(s) }, TARGET_LOOSE));
+            v.push(("value", |s| unsafe { x86::avx2_value_run(s) }, VALUE));
+        }
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Backend::Neon => {
+            v.push(("token", neon::token_run, TCHAR));
+            v.push(("target", neon::target_run, TARGET));
+            v.push(("loose", neon::target_loose_run, TARGET_LOOSE));
+            v.push(("value", neon::value_run, VALUE));
+        }
+        _ => {}
+    }
+    v
+}
+
+fn available() -> Vec<Backend> {
+    Backend::ALL.into_iter().filter(|b| b.is_available()).collect()
+}
+
+fn reference(s: &[u8], mask: u8) -> usize {
+    s.iter().position(|&b| !class::is(b, mask)).unwrap_or(s.len())
+}
+
+#[test]
+fn nibble_tables_match_the_class_table() {
+    for (lut, mask) in [(&TCHAR_LUT, TCHAR), (&TARGET_LUT, TARGET)] {
+        for b in 0u8..=255 {
+            let hi = if b < 0x80 { lut.hi[usize::from(b >> 4)] } else { 0 };
+            assert_eq!(lut.lo[usize::from(b & 15)] & hi != 0, class::is(b, mask), "byte {b:#x} class {mask}");
+        }
+    }
+}
+
+#[test]
+fn scalar_is_always_available_and_the_choice_is_cached() {
+    assert!(Backend::Scalar.is_available());
+    let b = backend();
+    assert!(b.is_available());
+    assert_eq!(backend(), b);
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") && std::env::var_os("SPRINGBOK_BACKEND").is_none() {
+        assert_eq!(b, Backend::Avx2);
+    }
+}
+
+/// Every byte value at every position of a 100-byte field (longer than a
+/// 64-byte block, so the block loop, the 32-byte step and the overlapping
+/// tail all run), at every alignment 0..64 of the field in its buffer.
+fn sweep_positions_and_alignments(b: Backend) {
+    const LEN: usize = 100;
+    for (name, kernel, mask) in kernels(b) {
+        let filler = if mask == TARGET_LOOSE || mask == VALUE { b'~' } else { b'a' };
+        let mut buf = std::vec![filler; 64 + LEN + 64];
+        for offset in 0..64 {
+            for pos in 0..LEN {
+                for byte in 0u8..=255 {
+                    buf[offset + pos] = byte;
+                    let expect = if class::is(byte, mask) { LEN } else { pos };
+                    let got = kernel(&buf[offset..offset + LEN]);
+                    assert_eq!(got, expect, "{b:?} {name}: byte {byte:#x} at {pos}, offset {offset}");
+                    buf[offset + pos] = filler;
+                }
+            }
+        }
+    }
+}
+
+/// Every byte value at every position of fields of every length 0..=140
+/// (every tail length of every vector width), followed in the buffer by
+/// bytes that would extend the run (a kernel that looked past its slice
+/// would return too much).
+fn sweep_lengths(b: Backend) {
+    for (name, kernel, mask) in kernels(b) {
+        let filler = if mask == TARGET_LOOSE || mask == VALUE { b'~' } else { b'a' };
+        let mut buf = std::vec![filler; 256];
+        for len in 0..=140 {
+            let offset = len % 37;
+            let field = offset..offset + len;
+            assert_eq!(kernel(&buf[field.clone()]), len, "{b:?} {name}: all-filler length {len}");
+            for pos in 0..len {
+                for byte in 0u8..=255 {
+                    buf[offset + pos] = byte;
+                    let expect = if class::is(byte, mask) { len } else { pos };
+                    assert_eq!(kernel(&buf[field.clone()]), expect, "{b:?} {name}: byte {byte:#x} at {pos} of {len}");
+                    buf[offset + pos] = filler;
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn scalar_agrees_with_table_at_every_position_and_alignment() {
+    sweep_positions_and_alignments(Backend::Scalar);
+    sweep_lengths(Backend::Scalar);
+}
+
+#[test]
+fn sse42_agrees_with_table_at_every_position_and_alignment() {
+    sweep_positions_and_alignments(Backend::Sse42);
+    sweep_lengths(Backend::Sse42);
+}
+
+#[test]
+fn avx2_agrees_with_table_at_every_position_and_alignment() {
+    sweep_positions_and_alignments(Backend::Avx2);
+    sweep_lengths(Backend::Avx2);
+}
+
+#[test]
+fn neon_agrees_with_table_at_every_position_and_alignment() {
+    sweep_positions_and_alignments(Backend::Neon);
+    sweep_lengths(Backend::Neon);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn kernels_agree_with_table_on_random_buffers(buf in proptest::collection::vec(any::<u8>(), 0..300),
+                                                  start in 0usize..64) {
+        let s: &[u8] = buf.get(start..).unwrap_or(&[]);
+        for b in available() {
+            for (name, kernel, mask) in kernels(b) {
+                prop_assert_eq!(kernel(s), reference(s, mask), "{:?} {}", b, name);
+            }
+        }
+    }
+
+    /// Mostly in-class buffers, so runs are long and the block loops run.
+    #[test]
+    fn kernels_agree_with_table_on_long_runs(len in 0usize..600, start in 0usize..64,
+                                             bad in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..3)) {
+        for b in available() {
+            for (name, kernel, mask) in kernels(b) {
+                let filler = if mask == TARGET_LOOSE || mask == VALUE { b'~' } else { b'a' };
+                let mut buf = std::vec![filler; start + len];
+                for &(at, byte) in &bad {
+                    if len > 0 {
+                        buf[start + at % len] = byte;
+                    }
+                }
+                let s = &buf[start..];
+                prop_assert_eq!(kernel(s), reference(s, mask), "{:?} {}", b, name);
+            }
+        }
+    }
+}
+
+/// Two pages from `mmap`, the second made `PROT_NONE`: a read past the end
+/// of the first page faults.
+#[cfg(target_os = "linux")]
+struct GuardPage {
+    base: *mut u8,
+    page: usize,
+}
+
+#[cfg(target_os = "linux")]
+impl GuardPage {
+    fn new() -> GuardPage {
+        // SAFETY: plain FFI calls; `sysconf` has no preconditions, `mmap`
+        // asks for a fresh private anonymous mapping (checked for failure),
+        // and `mprotect` changes the protection of its second page, which
+        // lies inside that mapping.
+        unsafe {
+            let page = usize::try_from(libc::sysconf(libc::_SC_PAGESIZE)).expect("page size");
+            let base = libc::mmap(
+                core::ptr::null_mut(),
+                2 * page,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            );
+            assert_ne!(base, libc::MAP_FAILED, "mmap");
+            let base = base.cast::<u8>();
+            assert_eq!(libc::mprotect(base.add(page).cast(), page, libc::PROT_NONE), 0, "mprotect");
+            GuardPage { base, page }
+        }
+    }
+
+    /// Copies `data` so that it ends exactly at the guard page, and returns
+    /// that copy.
+    fn place(&mut self, data: &[u8]) -> &[u8] {
+        assert!(data.len() <= self.page);
+        // SAFETY: the destination `base + page - len .. base + page` is in
+        // the first, writable page of the mapping, which nothing else
+        // references (`&mut self`); the returned slice borrows `self`, so the
+        // mapping outlives it.
+        unsafe {
+            let dst = self.base.add(self.page - data.len());
+            core::ptr::copy_nonoverlapping(data.as_ptr(), dst, data.len());
+            core::slice::from_raw_parts(dst, data.len())
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for GuardPage {
+    fn drop(&mut self) {
+        // SAFETY: unmaps exactly the mapping made in `new`; no slice into it
+        // outlives `self`.
+        unsafe {
+            libc::munmap(self.base.cast(), 2 * self.page);
+        }
+    }
+}
+
+/// No kernel reads past the end of its slice: runs that reach the end of a
+/// buffer that ends at a guard page, of every length up to 300 (a read past
+/// the end would fault).
+#[cfg(target_os = "linux")]
+#[test]
+fn kernels_never_read_past_the_end() {
+    let mut guard = GuardPage::new();
+    for b in available() {
+        for (name, kernel, mask) in kernels(b) {
+            let filler = if mask == TARGET_LOOSE || mask == VALUE { b'~' } else { b'a' };
+            for len in 0..=300 {
+                let data = std::vec![filler; len];
+                let s = guard.place(&data);
+                assert_eq!(kernel(s), len, "{b:?} {name} length {len}");
+                // And with the stop byte last.
+                if len > 0 {
+                    let mut data = data;
+                    data[len - 1] = 0;
+                    let s = guard.place(&data);
+                    assert_eq!(kernel(s), len - 1, "{b:?} {name} length {len}, stop last");
+                }
+            }
+        }
+    }
+}
+
+/// The parser (with whatever backend this process runs: see
+/// [`full_test_suite_runs_under_every_backend`]) on every prefix of requests
+/// and responses placed right before the guard page.
+#[cfg(target_os = "linux")]
+#[test]
+fn parser_never_reads_past_the_end() {
+    use crate::{ParserConfig, EMPTY_HEADER};
+    let long_value = std::vec![b'v'; 200];
+    let long_target = std::vec![b'/'; 150];
+    let heads: [Vec<u8>; 4] = [
+        b"GET /wp-content/uploads/2010/03/hello-kitty.jpg HTTP/1.1\r\nHost: www.kittyhell.com\r\nAccept: */*\r\n\r\n"
+            .to_vec(),
+        [b"POST ".as_slice(), &long_target, b"?q=%20x HTTP/1.1\r\nX-Long: ", &long_value, b"\r\na: b\r\n\r\n"].concat(),
+        [b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nX-Long: ", long_value.as_slice(), b"\r\n\r\n"].concat(),
+        b"GET / HTTP/1.1\r\nabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789: v\r\n\r\n".to_vec(),
+    ];
+    let mut guard = GuardPage::new();
+    let configs = [ParserConfig::new(), ParserConfig::picohttpparser_compatible()];
+    for head in &heads {
+        for k in 0..=head.len() {
+            let s = guard.place(&head[..k]);
+            for config in &configs {
+                let mut h = [EMPTY_HEADER; 8];
+                if head.starts_with(b"HTTP/") {
+                    let _ = config.parse_response(s, 0, &mut h);
+                } else {
+                    let _ = config.parse_request(s, 0, &mut h);
+                }
+                let mut h = [EMPTY_HEADER; 8];
+                let _ = config.parse_headers(s, 0, &mut h);
+            }
+        }
+    }
+}
+
+/// Runs this crate's whole unit-test suite (the grammar tests of
+/// `tests.rs`, the scanner tests, the guard-page tests above) again in a
+/// child process per available backend, selected with `SPRINGBOK_BACKEND`.
+/// In the child, this test only checks that the selection took effect.
+#[cfg(feature = "std")]
+#[test]
+fn full_test_suite_runs_under_every_backend() {
+    if let Some(name) = std::env::var_os("SPRINGBOK_BACKEND") {
+        assert_eq!(backend().name(), name, "SPRINGBOK_BACKEND names an unavailable backend");
+        return;
+    }
+    let exe = std::env::current_exe().expect("test binary");
+    for b in available() {
+        let out = std::process::Command::new(&exe)
+            .env("SPRINGBOK_BACKEND", b.name())
+            // The kernel sweeps call every backend directly: no need to
+            // repeat them.
+            .args(["--test-threads", "2", "-q", "--skip", "agrees_with_table"])
+            .output()
+            .expect("run the test binary");
+        assert!(
+            out.status.success(),
+            "test suite failed under {b:?}:\n{}\n{}",
+            std::string::String::from_utf8_lossy(&out.stdout),
+            std::string::String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -75,9 +75,11 @@ extern crate std;
 pub mod chunked;
 mod class;
 mod config;
+pub mod env;
 mod error;
 pub mod framing;
 mod grammar;
+pub mod response_head;
 mod scan;
 pub mod simd;
 #[cfg(test)]

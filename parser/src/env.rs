@@ -1,0 +1,842 @@
+//! CGI-style environment flattening: one pass over a parsed [`Request`]
+//! producing the key/value pairs a PSGI or Rack application expects in its
+//! env hash, without allocating.
+//!
+//! The caller provides the pair storage (`&mut [EnvPair]`) and a byte arena
+//! for the bytes that are not already in the request buffer: generated
+//! `HTTP_*` names of uncommon headers, joined duplicate values, and the
+//! percent-decoded PSGI `PATH_INFO`. Everything else borrows the request
+//! buffer or a `'static` string. [`EnvConfig::sizes`] says how much of each a
+//! request needs, so a C caller can allocate once; [`EnvConfig::max_pairs`]
+//! bounds the pair count from the header count alone.
+//!
+//! # Keys
+//!
+//! | key | PSGI ([`Flavor::Psgi`]) | Rack ([`Flavor::Rack`]) |
+//! | --- | --- | --- |
+//! | `REQUEST_METHOD` | method | method |
+//! | `REQUEST_URI` | the target, raw, fragment included | the target before any `#` (Puma's parser) |
+//! | `SCRIPT_NAME` | `""` | `""` (Puma's `Binder` default) |
+//! | `PATH_INFO` | the target before `?`/`#`, percent-decoded | `REQUEST_PATH`, raw (Puma's `normalize_env`) |
+//! | `QUERY_STRING` | after the first `?`, before `#`; `""` without `?` | same (Puma's parser; `""` default from Puma's `Binder`) |
+//! | `SERVER_PROTOCOL` | `HTTP/1.0` or `HTTP/1.1` | same |
+//! | `REQUEST_PATH` | — | the path: origin-form before `?`; `*`; the path of an absolute-form URI (Puma's parser, then `normalize_env`'s `URI.parse` fallback) |
+//! | `FRAGMENT` | — | after `#`, only when the target has one (Puma's parser) |
+//! | `HTTP_VERSION` | — | `SERVER_PROTOCOL` again, when [`EnvConfig::rack_http_version`] (Puma's `normalize_env`, which does it for Rack < 3.1) |
+//! | `CONTENT_TYPE`, `CONTENT_LENGTH` | from `Content-Type`/`Content-Length` | same |
+//! | `HTTP_*` | every other header | same |
+//!
+//! The fixed keys come first, in the order of the table, then one pair per
+//! distinct header key in first-seen order. `HTTP_*` names are `HTTP_` and the
+//! header name upper-cased (ASCII) with `-` replaced by `_`; other `tchar`s
+//! (`.`, `~`, `!`, …) are kept, as HTTP::Parser::XS and Puma keep them.
+//! Headers whose names map to the same key are joined with `", "` into the
+//! position of the first one (`CONTENT_TYPE`/`CONTENT_LENGTH` included, as in
+//! both peers: the framing rules, not the env, decide whether two
+//! Content-Length headers are acceptable). `HTTP_CONTENT_TYPE` and
+//! `HTTP_CONTENT_LENGTH` are never emitted. Every key appears at most once.
+//!
+//! Obsolete line folding (only present when the parser was configured to
+//! accept it): the pieces of a folded value are joined with one SP
+//! (RFC 9112 §5.2), whether the parser reported them with
+//! [`ObsFold::Continuation`](crate::ObsFold::Continuation) or
+//! [`ObsFold::Span`](crate::ObsFold::Span), so no value contains CR or LF.
+//!
+//! # Header names with `_`
+//!
+//! `X_Forwarded_For` and `X-Forwarded-For` both map to
+//! `HTTP_X_FORWARDED_FOR`: a client can spoof a header a proxy sets (the proxy
+//! forwards the underscore spelling untouched). [`Underscores`] says what to
+//! do; the default drops such headers.
+//!
+//! # Differences from HTTP::Parser::XS (PSGI)
+//!
+//! Measured against HTTP::Parser::XS 0.17 by the golden test
+//! (`tests/data/psgi_env_golden.pl`). With [`Underscores::Allow`] the env is
+//! identical except:
+//! - `%00` in the path: XS truncates `PATH_INFO` at the decoded NUL (it
+//!   copies a C string); here the decoded bytes are kept whole.
+//! - `Content_Type`/`Content_Length`: XS emits `HTTP_CONTENT_TYPE` /
+//!   `HTTP_CONTENT_LENGTH`; here they are dropped under every policy.
+//! - The parser trims trailing whitespace from values (RFC 9110 OWS); XS's
+//!   bundled picohttpparser keeps it. Folded lines: XS appends a continuation
+//!   line with its leading whitespace; here it is one SP.
+//!
+//! # Example
+//!
+//! ```
+//! use springbok_parser::env::{EnvConfig, EnvPair, EMPTY_PAIR};
+//! use springbok_parser::{parse_request, EMPTY_HEADER};
+//!
+//! let buf = b"GET /caf%C3%A9?x=1 HTTP/1.1\r\nHost: example.com\r\nX-Custom: a\r\nx-custom: b\r\n\r\n";
+//! let mut headers = [EMPTY_HEADER; 16];
+//! let req = parse_request(buf, &mut headers).unwrap().complete().unwrap();
+//!
+//! let config = EnvConfig::psgi();
+//! let sizes = config.sizes(&req).unwrap();
+//! let mut pairs = [EMPTY_PAIR; EnvConfig::max_pairs(16)];
+//! let mut arena = [0u8; 256];
+//! assert!(sizes.pairs <= pairs.len() && sizes.arena <= arena.len());
+//!
+//! let env = config.flatten(&req, &mut pairs, &mut arena).unwrap();
+//! let get = |k: &str| env.iter().find(|p| p.key == k.as_bytes()).map(|p| p.value);
+//! assert_eq!(get("PATH_INFO"), Some("/café".as_bytes()));
+//! assert_eq!(get("QUERY_STRING"), Some(&b"x=1"[..]));
+//! assert_eq!(get("HTTP_HOST"), Some(&b"example.com"[..]));
+//! assert_eq!(get("HTTP_X_CUSTOM"), Some(&b"a, b"[..]));
+//! assert_eq!(env.len(), sizes.pairs);
+//! ```
+
+use core::fmt;
+
+use springbok_percent::{needs_decoding, validate_strict, Plus};
+
+use crate::{Header, Request};
+
+/// One env entry: a key and its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EnvPair<'a> {
+    /// The key, e.g. `REQUEST_METHOD` or `HTTP_USER_AGENT`.
+    pub key: &'a [u8],
+    /// The value.
+    pub value: &'a [u8],
+}
+
+/// An empty pair, for initialising pair storage: `[EMPTY_PAIR; 64]`.
+pub const EMPTY_PAIR: EnvPair<'static> = EnvPair { key: b"", value: b"" };
+
+/// Which application interface the env is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Flavor {
+    /// PSGI, exactly as HTTP::Parser::XS's `parse_http_request` fills
+    /// `%env` (and pico_http_parser for Ruby): `PATH_INFO` percent-decoded
+    /// with the fragment stripped; an invalid `%XX` in it is
+    /// [`EnvError::BadPercentEncoding`].
+    #[default]
+    Psgi,
+    /// Rack, as Puma builds its env: `PATH_INFO` raw, plus `REQUEST_PATH`,
+    /// `FRAGMENT` (when present) and optionally `HTTP_VERSION`.
+    Rack,
+}
+
+/// What to do with a header whose name contains `_`.
+///
+/// After the `-` → `_` mapping such a name collides with the dashed spelling
+/// (`X_Forwarded_For` vs `X-Forwarded-For`), which lets a client smuggle a
+/// value past a proxy that only rewrites the dashed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Underscores {
+    /// Leave the header out of the env, as nginx does with
+    /// `underscores_in_headers off` (its default). (Puma differs: it keeps
+    /// such a header unless a dashed header maps to the same key, and then
+    /// drops the underscore one.)
+    #[default]
+    Drop,
+    /// Fail with [`EnvError::UnderscoreHeader`] (answer 400).
+    Reject,
+    /// Map `_` like `-`, as HTTP::Parser::XS does: `X_Foo` and `X-Foo` both
+    /// become `HTTP_X_FOO` and are joined with `", "` in header order. The
+    /// one exception: a name that would map to `CONTENT_TYPE` or
+    /// `CONTENT_LENGTH` without being spelled with `-` (`Content_Length`) is
+    /// dropped — XS emits it as `HTTP_CONTENT_LENGTH`, which is never
+    /// emitted here.
+    Allow,
+}
+
+/// How to flatten: the flavour, the underscore policy, and Rack options.
+///
+/// ```
+/// use springbok_parser::env::{EnvConfig, Flavor, Underscores};
+///
+/// let mut config = EnvConfig::rack();
+/// config.underscores = Underscores::Reject;
+/// config.rack_http_version = false;
+/// assert_eq!(config.flavor, Flavor::Rack);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct EnvConfig {
+    /// PSGI or Rack.
+    pub flavor: Flavor,
+    /// The policy for header names containing `_`. Default: [`Underscores::Drop`].
+    pub underscores: Underscores,
+    /// Rack only: emit `HTTP_VERSION` (= `SERVER_PROTOCOL`), as Puma does
+    /// when the loaded Rack is older than 3.1 (Debian's Rack 2.2). A client
+    /// `Version` header, which would also map to `HTTP_VERSION`, is then
+    /// dropped (Puma overwrites it). Default: `true` for [`EnvConfig::rack`].
+    pub rack_http_version: bool,
+}
+
+impl Default for EnvConfig {
+    fn default() -> Self {
+        EnvConfig::psgi()
+    }
+}
+
+/// How much storage a request's env needs; see [`EnvConfig::sizes`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct EnvSizes {
+    /// Number of pairs.
+    pub pairs: usize,
+    /// Bytes of arena.
+    pub arena: usize,
+}
+
+/// Why a request could not be flattened.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum EnvError {
+    /// PSGI: a `%` in the path part of the target not followed by two hex
+    /// digits. `offset` is the position of that `%` in the request-target.
+    /// Answer 400.
+    BadPercentEncoding {
+        /// Offset of the `%` in the request-target.
+        offset: usize,
+    },
+    /// [`Underscores::Reject`]: the header at `index` (in
+    /// [`Request::headers`]) has a `_` in its name. Answer 400.
+    UnderscoreHeader {
+        /// Index of the header in the request's header list.
+        index: usize,
+    },
+    /// The pair storage holds fewer than `needed` pairs.
+    PairsTooSmall {
+        /// The number of pairs this request needs.
+        needed: usize,
+    },
+    /// The arena is shorter than `needed` bytes.
+    ArenaTooSmall {
+        /// The arena length this request needs.
+        needed: usize,
+    },
+}
+
+impl fmt::Display for EnvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            EnvError::BadPercentEncoding { offset } => {
+                write!(f, "invalid percent-encoding in the path at byte {offset} of the request-target")
+            }
+            EnvError::UnderscoreHeader { index } => write!(f, "header {index} has an underscore in its name"),
+            EnvError::PairsTooSmall { needed } => write!(f, "env pair storage too small: {needed} pairs needed"),
+            EnvError::ArenaTooSmall { needed } => write!(f, "env arena too small: {needed} bytes needed"),
+        }
+    }
+}
+
+impl core::error::Error for EnvError {}
+
+/// The most fixed (non-header) keys any flavour emits.
+const MAX_FIXED: usize = 9;
+
+/// Common header keys, sorted by length: a header whose name maps to one of
+/// these gets the `'static` key instead of a generated one. Matching is
+/// case-insensitive (the name is mapped before comparing).
+static COMMON: [&str; 57] = [
+    "HTTP_TE",
+    "HTTP_DNT",
+    "HTTP_VIA",
+    "HTTP_DATE",
+    "HTTP_FROM",
+    "HTTP_HOST",
+    "HTTP_ALLOW",
+    "HTTP_RANGE",
+    "HTTP_ACCEPT",
+    "HTTP_COOKIE",
+    "HTTP_EXPECT",
+    "HTTP_ORIGIN",
+    "HTTP_PRAGMA",
+    "HTTP_REFERER",
+    "HTTP_TRAILER",
+    "HTTP_UPGRADE",
+    "HTTP_WARNING",
+    "HTTP_IF_MATCH",
+    "HTTP_PRIORITY",
+    "HTTP_FORWARDED",
+    "HTTP_IF_RANGE",
+    "HTTP_SEC_CH_UA",
+    "HTTP_CONNECTION",
+    "HTTP_KEEP_ALIVE",
+    "HTTP_USER_AGENT",
+    "HTTP_X_REAL_IP",
+    "HTTP_MAX_FORWARDS",
+    "HTTP_X_REQUEST_ID",
+    "HTTP_AUTHORIZATION",
+    "HTTP_CACHE_CONTROL",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_X_CSRF_TOKEN",
+    "HTTP_ACCEPT_CHARSET",
+    "HTTP_SEC_FETCH_DEST",
+    "HTTP_SEC_FETCH_MODE",
+    "HTTP_SEC_FETCH_SITE",
+    "HTTP_SEC_FETCH_USER",
+    "HTTP_ACCEPT_ENCODING",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_CONTENT_ENCODING",
+    "HTTP_SEC_CH_UA_MOBILE",
+    "HTTP_SEC_WEBSOCKET_KEY",
+    "HTTP_X_FORWARDED_FOR",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_TRANSFER_ENCODING",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_X_REQUESTED_WITH",
+    "HTTP_SEC_CH_UA_PLATFORM",
+    "HTTP_PROXY_AUTHORIZATION",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_SEC_WEBSOCKET_VERSION",
+    "HTTP_SEC_WEBSOCKET_PROTOCOL",
+    "HTTP_UPGRADE_INSECURE_REQUESTS",
+    "HTTP_SEC_WEBSOCKET_EXTENSIONS",
+    "HTTP_X_FORWARDED_SSL",
+];
+
+/// Longest header name with a common key, plus one.
+const BY_LEN_SIZE: usize = 32;
+
+/// `BY_LEN[n]` is the range of `COMMON` entries whose header name is `n`
+/// bytes long. Built at compile time; `COMMON` need not be sorted.
+static BY_LEN: [[u8; 2]; BY_LEN_SIZE] = by_len();
+
+/// `COMMON` indices grouped by name length (a counting sort at compile
+/// time), so `BY_LEN` ranges index into it.
+static SORTED: [u8; COMMON.len()] = sorted();
+
+const fn name_len(i: usize) -> usize {
+    COMMON[i].len() - 5
+}
+
+const fn sorted() -> [u8; COMMON.len()] {
+    let mut out = [0u8; COMMON.len()];
+    let mut n = 0;
+    let mut len = 0;
+    while len < BY_LEN_SIZE {
+        let mut i = 0;
+        while i < COMMON.len() {
+            if name_len(i) == len {
+                out[n] = i as u8;
+                n += 1;
+            }
+            i += 1;
+        }
+        len += 1;
+    }
+    assert!(n == COMMON.len(), "a common header name is too long for BY_LEN");
+    out
+}
+
+const fn by_len() -> [[u8; 2]; BY_LEN_SIZE] {
+    let mut out = [[0u8; 2]; BY_LEN_SIZE];
+    let mut start = 0usize;
+    let mut len = 0;
+    while len < BY_LEN_SIZE {
+        let mut count = 0;
+        let mut i = 0;
+        while i < COMMON.len() {
+            if name_len(i) == len {
+                count += 1;
+            }
+            i += 1;
+        }
+        out[len] = [start as u8, (start + count) as u8];
+        start += count;
+        len += 1;
+    }
+    out
+}
+
+/// The env mapping of one name byte: ASCII upper case, `-` → `_`.
+#[inline(always)]
+fn map(b: u8) -> u8 {
+    if b == b'-' {
+        b'_'
+    } else {
+        b.to_ascii_uppercase()
+    }
+}
+
+/// Whether `name` maps to `key_suffix` (the key without `HTTP_`).
+#[inline]
+fn maps_to(name: &[u8], key_suffix: &[u8]) -> bool {
+    name.len() == key_suffix.len() && name.iter().zip(key_suffix).all(|(&n, &k)| map(n) == k)
+}
+
+/// Whether two header names map to the same key.
+#[inline]
+fn same_key(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| map(x) == map(y))
+}
+
+/// The `'static` key for a common header name.
+fn common_key(name: &[u8]) -> Option<&'static [u8]> {
+    let [start, end] = *BY_LEN.get(name.len())?;
+    SORTED[start as usize..end as usize]
+        .iter()
+        .map(|&i| COMMON[i as usize].as_bytes())
+        .find(|key| maps_to(name, &key[5..]))
+}
+
+/// A byte string to emit: borrowed, or built in the arena.
+#[derive(Clone, Copy)]
+enum Spec<'b> {
+    /// Borrowed from the request or `'static`: no arena.
+    Borrowed(&'b [u8]),
+    /// `HTTP_` + the mapped name.
+    HttpName(&'b [u8]),
+    /// The value of the header at this index, joined with its folds and
+    /// with every later header of the same key.
+    Joined(usize),
+    /// The percent-decoding of the path (already validated), of this length.
+    Decoded(&'b [u8], usize),
+}
+
+/// Where built bytes go: a length count, or an arena chunk.
+trait Bytes {
+    fn put(&mut self, s: &[u8]);
+    fn put_map(&mut self, name: &[u8]);
+    fn put_decoded(&mut self, raw: &[u8], len: usize);
+}
+
+struct Count(usize);
+
+impl Bytes for Count {
+    fn put(&mut self, s: &[u8]) {
+        self.0 += s.len();
+    }
+    fn put_map(&mut self, name: &[u8]) {
+        self.0 += name.len();
+    }
+    fn put_decoded(&mut self, _: &[u8], len: usize) {
+        self.0 += len;
+    }
+}
+
+/// Writes into a chunk whose length [`Count`] computed over the same calls.
+struct Fill<'s> {
+    buf: &'s mut [u8],
+    pos: usize,
+}
+
+impl Fill<'_> {
+    fn next(&mut self, n: usize) -> &mut [u8] {
+        let start = self.pos;
+        self.pos += n;
+        &mut self.buf[start..self.pos]
+    }
+}
+
+impl Bytes for Fill<'_> {
+    fn put(&mut self, s: &[u8]) {
+        self.next(s.len()).copy_from_slice(s);
+    }
+    fn put_map(&mut self, name: &[u8]) {
+        for (d, &s) in self.next(name.len()).iter_mut().zip(name) {
+            *d = map(s);
+        }
+    }
+    fn put_decoded(&mut self, raw: &[u8], len: usize) {
+        // Validated when the spec was made, and `len` is the exact decoded
+        // length, so this cannot fail; on a bug the chunk is left partly
+        // written rather than panicking.
+        let _ = springbok_percent::decode_strict_into(raw, self.next(len), Plus::Literal);
+    }
+}
+
+/// The bump allocator over the caller's arena.
+struct Arena<'a> {
+    rest: &'a mut [u8],
+}
+
+impl<'a> Arena<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a mut [u8]> {
+        if n > self.rest.len() {
+            return None;
+        }
+        let (head, tail) = core::mem::take(&mut self.rest).split_at_mut(n);
+        self.rest = tail;
+        Some(head)
+    }
+}
+
+/// Storage ran out while writing (the real sizes are computed afterwards).
+enum Stop {
+    Env(EnvError),
+    Full,
+}
+
+impl From<EnvError> for Stop {
+    fn from(e: EnvError) -> Stop {
+        Stop::Env(e)
+    }
+}
+
+/// The target split into the parts the flavours use.
+struct Target<'b> {
+    uri: &'b [u8],
+    path: &'b [u8],
+    query: &'b [u8],
+    fragment: Option<&'b [u8]>,
+}
+
+fn split_at_byte(s: &[u8], b: u8) -> (&[u8], Option<&[u8]>) {
+    match memchr::memchr(b, s) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    }
+}
+
+/// RFC 3986 `scheme ":"` at the start of `s`: the length of the scheme.
+fn scheme_len(s: &[u8]) -> Option<usize> {
+    let colon = memchr::memchr(b':', s)?;
+    let scheme = &s[..colon];
+    let ok = scheme.first()?.is_ascii_alphabetic()
+        && scheme.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    ok.then_some(colon)
+}
+
+impl<'b> Target<'b> {
+    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`.
+    fn psgi(target: &'b [u8]) -> Target<'b> {
+        let (before, fragment) = split_at_byte(target, b'#');
+        let (path, query) = split_at_byte(before, b'?');
+        Target { uri: target, path, query: query.unwrap_or(b""), fragment }
+    }
+
+    /// Puma: `REQUEST_URI` and `FRAGMENT` split at `#`; the path of an
+    /// origin-form target is before `?`; other forms go through Ruby's
+    /// `URI.parse` in `normalize_env`, whose path and query are reproduced
+    /// here (`*` is its own path; `scheme://authority/path?query`;
+    /// an opaque `scheme:rest`, which includes authority-form `host:port`,
+    /// has no path and no query).
+    fn rack(target: &'b [u8]) -> Target<'b> {
+        let (uri, fragment) = split_at_byte(target, b'#');
+        let (path, query) = if uri.first() == Some(&b'/') || uri == b"*" {
+            split_at_byte(uri, b'?')
+        } else if let Some(colon) = scheme_len(uri) {
+            let after = &uri[colon + 1..];
+            if let Some(hier) = after.strip_prefix(b"//") {
+                let auth_end = hier.iter().position(|&b| b == b'/' || b == b'?').unwrap_or(hier.len());
+                split_at_byte(&hier[auth_end..], b'?')
+            } else {
+                (&b""[..], None)
+            }
+        } else {
+            split_at_byte(uri, b'?')
+        };
+        Target { uri, path, query: query.unwrap_or(b""), fragment }
+    }
+}
+
+impl EnvConfig {
+    /// PSGI flavour (HTTP::Parser::XS), underscores dropped.
+    pub const fn psgi() -> EnvConfig {
+        EnvConfig { flavor: Flavor::Psgi, underscores: Underscores::Drop, rack_http_version: false }
+    }
+
+    /// Rack flavour (Puma), underscores dropped, `HTTP_VERSION` emitted.
+    pub const fn rack() -> EnvConfig {
+        EnvConfig { flavor: Flavor::Rack, underscores: Underscores::Drop, rack_http_version: true }
+    }
+
+    /// An upper bound on the pairs any request with `headers` header lines
+    /// needs, under any configuration: size pair storage with it to never
+    /// see [`EnvError::PairsTooSmall`].
+    ///
+    /// ```
+    /// use springbok_parser::env::{EnvConfig, EMPTY_PAIR};
+    /// let pairs = [EMPTY_PAIR; EnvConfig::max_pairs(64)];
+    /// assert!(pairs.len() >= 64);
+    /// ```
+    pub const fn max_pairs(headers: usize) -> usize {
+        MAX_FIXED + headers
+    }
+
+    /// The storage `req`'s env needs: pairs, and arena bytes. Fails as
+    /// [`flatten`](Self::flatten) would for a bad request
+    /// ([`EnvError::BadPercentEncoding`], [`EnvError::UnderscoreHeader`]),
+    /// never for storage.
+    ///
+    /// ```
+    /// use springbok_parser::env::{EnvConfig, EnvSizes};
+    /// use springbok_parser::{parse_request, EMPTY_HEADER};
+    ///
+    /// let buf = b"GET / HTTP/1.1\r\nHost: a\r\nX-Rare-Header: 1\r\n\r\n";
+    /// let mut headers = [EMPTY_HEADER; 8];
+    /// let req = parse_request(buf, &mut headers).unwrap().complete().unwrap();
+    /// // Six fixed keys and two headers; `HTTP_HOST` is a static key,
+    /// // `HTTP_X_RARE_HEADER` (18 bytes) goes in the arena.
+    /// assert_eq!(EnvConfig::psgi().sizes(&req), Ok(EnvSizes { pairs: 8, arena: 18 }));
+    /// ```
+    pub fn sizes(&self, req: &Request<'_, '_>) -> Result<EnvSizes, EnvError> {
+        let mut sizes = EnvSizes { pairs: 0, arena: 0 };
+        self.walk(req, |ctx, key, value| {
+            sizes.pairs += 1;
+            sizes.arena += ctx.arena_len(key) + ctx.arena_len(value);
+            Ok::<(), EnvError>(())
+        })?;
+        Ok(sizes)
+    }
+
+    /// Flattens `req` into `pairs`, building what is not borrowed in
+    /// `arena`; returns the filled prefix of `pairs`.
+    ///
+    /// Duplicate detection compares each header name with the earlier
+    /// ones (no hash table, no allocation): O(n²) name comparisons for n
+    /// headers, each rejected on length first, so bounded by the header
+    /// storage the caller gave the parser.
+    ///
+    /// When storage runs out the error carries the full need of the kind
+    /// that ran out ([`EnvError::PairsTooSmall`] is checked first); the
+    /// content of `pairs` and `arena` is then unspecified.
+    ///
+    /// ```
+    /// use springbok_parser::env::{EnvConfig, EnvError, EMPTY_PAIR};
+    /// use springbok_parser::{parse_request, EMPTY_HEADER};
+    ///
+    /// let buf = b"GET /a/b%2Fc?q#frag HTTP/1.1\r\nX-Long-Name: 1\r\n\r\n";
+    /// let mut headers = [EMPTY_HEADER; 8];
+    /// let req = springbok_parser::ParserConfig::picohttpparser_compatible()
+    ///     .parse_request(buf, 0, &mut headers).unwrap().complete().unwrap();
+    ///
+    /// let mut pairs = [EMPTY_PAIR; 16];
+    /// let mut tiny = [0u8; 4];
+    /// let err = EnvConfig::rack().flatten(&req, &mut pairs, &mut tiny).unwrap_err();
+    /// assert_eq!(err, EnvError::ArenaTooSmall { needed: 16 });
+    ///
+    /// let mut arena = [0u8; 16];
+    /// let env = EnvConfig::rack().flatten(&req, &mut pairs, &mut arena).unwrap();
+    /// let get = |k: &str| env.iter().find(|p| p.key == k.as_bytes()).unwrap().value;
+    /// assert_eq!(get("PATH_INFO"), b"/a/b%2Fc");
+    /// assert_eq!(get("REQUEST_URI"), b"/a/b%2Fc?q");
+    /// assert_eq!(get("FRAGMENT"), b"frag");
+    /// assert_eq!(get("HTTP_VERSION"), b"HTTP/1.1");
+    /// ```
+    pub fn flatten<'a, 'p>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &'p mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+    ) -> Result<&'p [EnvPair<'a>], EnvError> {
+        let mut arena = Arena { rest: arena };
+        let mut n = 0;
+        let result = self.walk(req, |ctx, key, value| {
+            let slot = pairs.get_mut(n).ok_or(Stop::Full)?;
+            let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
+            let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
+            *slot = EnvPair { key, value };
+            n += 1;
+            Ok::<(), Stop>(())
+        });
+        match result {
+            Ok(()) => Ok(&pairs[..n]),
+            Err(Stop::Env(e)) => Err(e),
+            Err(Stop::Full) => {
+                let sizes = self.sizes(req)?;
+                Err(if pairs.len() < sizes.pairs {
+                    EnvError::PairsTooSmall { needed: sizes.pairs }
+                } else {
+                    EnvError::ArenaTooSmall { needed: sizes.arena }
+                })
+            }
+        }
+    }
+
+    /// The one pass: calls `emit(key, value)` for every pair, in order.
+    fn walk<'b, E: From<EnvError>>(
+        &self,
+        req: &Request<'b, '_>,
+        mut emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let headers = req.headers;
+        if self.underscores == Underscores::Reject {
+            if let Some(index) = headers.iter().position(|h| memchr::memchr(b'_', h.name).is_some()) {
+                return Err(EnvError::UnderscoreHeader { index }.into());
+            }
+        }
+        let rack = self.flavor == Flavor::Rack;
+        let ctx = Ctx { headers, underscores: self.underscores, drop_version: rack && self.rack_http_version };
+        let protocol: &'static [u8] = if req.minor_version == 0 { b"HTTP/1.0" } else { b"HTTP/1.1" };
+        let b = Spec::Borrowed;
+
+        let target = if rack { Target::rack(req.target) } else { Target::psgi(req.target) };
+        let path_info = if rack || !needs_decoding(target.path, Plus::Literal) {
+            b(target.path)
+        } else {
+            validate_strict(target.path).map_err(|e| EnvError::BadPercentEncoding { offset: e.offset() })?;
+            let escapes = memchr::memchr_iter(b'%', target.path).count();
+            Spec::Decoded(target.path, target.path.len() - 2 * escapes)
+        };
+
+        emit(&ctx, b(b"REQUEST_METHOD"), b(req.method))?;
+        emit(&ctx, b(b"REQUEST_URI"), b(target.uri))?;
+        emit(&ctx, b(b"SCRIPT_NAME"), b(b""))?;
+        emit(&ctx, b(b"PATH_INFO"), path_info)?;
+        emit(&ctx, b(b"QUERY_STRING"), b(target.query))?;
+        emit(&ctx, b(b"SERVER_PROTOCOL"), b(protocol))?;
+        if rack {
+            emit(&ctx, b(b"REQUEST_PATH"), b(target.path))?;
+            if let Some(fragment) = target.fragment {
+                emit(&ctx, b(b"FRAGMENT"), b(fragment))?;
+            }
+            if self.rack_http_version {
+                emit(&ctx, b(b"HTTP_VERSION"), b(protocol))?;
+            }
+        }
+
+        for (i, h) in headers.iter().enumerate() {
+            if !ctx.emitted(h) || headers[..i].iter().any(|e| same_key(e.name, h.name) && ctx.emitted(e)) {
+                continue;
+            }
+            let key = if h.name.eq_ignore_ascii_case(b"content-type") {
+                b(b"CONTENT_TYPE")
+            } else if h.name.eq_ignore_ascii_case(b"content-length") {
+                b(b"CONTENT_LENGTH")
+            } else if let Some(key) = common_key(h.name) {
+                b(key)
+            } else {
+                Spec::HttpName(h.name)
+            };
+            let folded =
+                headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || memchr::memchr(b'\n', h.value).is_some();
+            let value = if folded || headers[i + 1..].iter().any(|l| same_key(l.name, h.name) && ctx.emitted(l)) {
+                Spec::Joined(i)
+            } else {
+                b(h.value)
+            };
+            emit(&ctx, key, value)?;
+        }
+        Ok(())
+    }
+}
+
+/// What building a spec needs to know.
+struct Ctx<'b, 'h> {
+    headers: &'h [Header<'b>],
+    underscores: Underscores,
+    drop_version: bool,
+}
+
+impl<'b> Ctx<'b, '_> {
+    /// Whether a header line starts a field that goes into the env. (With
+    /// [`Underscores::Reject`] underscore names were refused up front.)
+    fn emitted(&self, h: &Header<'_>) -> bool {
+        if h.name.is_empty() {
+            return false; // an obs-fold continuation
+        }
+        if memchr::memchr(b'_', h.name).is_some() {
+            if self.underscores != Underscores::Allow {
+                return false;
+            }
+            if maps_to(h.name, b"CONTENT_TYPE") || maps_to(h.name, b"CONTENT_LENGTH") {
+                return false;
+            }
+        }
+        !(self.drop_version && maps_to(h.name, b"VERSION"))
+    }
+
+    fn arena_len(&self, spec: Spec<'_>) -> usize {
+        match spec {
+            Spec::Borrowed(_) => 0,
+            _ => {
+                let mut count = Count(0);
+                self.put(spec, &mut count);
+                count.0
+            }
+        }
+    }
+
+    /// Materialises `spec`: borrowed as is, or built in an arena chunk.
+    fn build<'a>(&self, spec: Spec<'a>, arena: &mut Arena<'a>) -> Option<&'a [u8]>
+    where
+        'b: 'a,
+    {
+        if let Spec::Borrowed(s) = spec {
+            return Some(s);
+        }
+        let chunk = arena.take(self.arena_len(spec))?;
+        let mut fill = Fill { buf: chunk, pos: 0 };
+        self.put(spec, &mut fill);
+        debug_assert_eq!(fill.pos, fill.buf.len());
+        Some(fill.buf)
+    }
+
+    fn put(&self, spec: Spec<'_>, out: &mut impl Bytes) {
+        match spec {
+            Spec::Borrowed(s) => out.put(s),
+            Spec::HttpName(name) => {
+                out.put(b"HTTP_");
+                out.put_map(name);
+            }
+            Spec::Decoded(raw, len) => out.put_decoded(raw, len),
+            Spec::Joined(first) => {
+                let name = self.headers[first].name;
+                for (j, h) in self.headers.iter().enumerate().skip(first) {
+                    if j == first {
+                        self.put_field(j, out);
+                    } else if same_key(h.name, name) && self.emitted(h) {
+                        out.put(b", ");
+                        self.put_field(j, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The value of the field starting at header `i`: its non-empty fold
+    /// pieces (from [`ObsFold::Span`](crate::ObsFold::Span) values and
+    /// [`ObsFold::Continuation`](crate::ObsFold::Continuation) lines) joined
+    /// with one SP.
+    fn put_field(&self, i: usize, out: &mut impl Bytes) {
+        let conts = self.headers[i + 1..].iter().take_while(|h| h.name.is_empty());
+        let mut first = true;
+        for value in core::iter::once(&self.headers[i]).chain(conts).map(|h| h.value) {
+            for piece in crate::unfold(value).filter(|p| !p.is_empty()) {
+                if !first {
+                    out.put(b" ");
+                }
+                first = false;
+                out.put(piece);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_keys_are_consistent() {
+        for (i, key) in COMMON.iter().enumerate() {
+            assert!(key.starts_with("HTTP_"), "{key}");
+            assert!(key[5..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'), "{key}");
+            assert!(!COMMON[..i].contains(key), "duplicate {key}");
+            assert_ne!(*key, "HTTP_VERSION", "HTTP_VERSION is Rack's fixed key");
+            assert_ne!(*key, "HTTP_CONTENT_TYPE");
+            assert_ne!(*key, "HTTP_CONTENT_LENGTH");
+            // Found by its dashed, lower-case spelling.
+            let name: std::vec::Vec<u8> =
+                key[5..].bytes().map(|b| if b == b'_' { b'-' } else { b.to_ascii_lowercase() }).collect();
+            assert_eq!(common_key(&name), Some(key.as_bytes()));
+        }
+        assert_eq!(common_key(b"X-Unknown"), None);
+        assert_eq!(common_key(b""), None);
+        assert_eq!(common_key(&[b'a'; 300]), None);
+    }
+
+    #[test]
+    fn rack_target_forms() {
+        let t = Target::rack(b"http://h:1/p/q?x=1#f");
+        assert_eq!(
+            (t.uri, t.path, t.query, t.fragment),
+            (&b"http://h:1/p/q?x=1"[..], &b"/p/q"[..], &b"x=1"[..], Some(&b"f"[..]))
+        );
+        let t = Target::rack(b"http://h?x");
+        assert_eq!((t.path, t.query), (&b""[..], &b"x"[..]));
+        let t = Target::rack(b"example.com:443");
+        assert_eq!((t.path, t.query), (&b""[..], &b""[..]));
+        let t = Target::rack(b"*");
+        assert_eq!((t.path, t.query, t.fragment), (&b"*"[..], &b""[..], None));
+    }
+}

@@ -356,6 +356,22 @@ impl ChunkedDecoder {
                     return Ok(Decoded { data: dst, trailer: 0, leftover: len - src, complete: true });
                 }
                 State::Failed => return Err(self.fail(ChunkedErrorKind::AfterError, src)),
+                // Fast paths for the common shapes (a bare `hex CRLF` size
+                // line, the CRLF after data); anything else, including a
+                // line split across calls, takes the byte-at-a-time path,
+                // which sees exactly the same bytes and state.
+                State::Framing(Framing::SizeStart) => match self.size_line(&buf[src..], src)? {
+                    Some(used) => src += used,
+                    None => {
+                        self.state = self.step(Framing::SizeStart, buf[src], src)?;
+                        src += 1;
+                    }
+                },
+                State::Framing(Framing::DataCr) if buf[src..].starts_with(b"\r\n") => {
+                    src += 2;
+                    self.overhead += 2;
+                    self.state = State::Framing(Framing::SizeStart);
+                }
                 State::Framing(f) => {
                     self.state = self.step(f, buf[src], src)?;
                     src += 1;
@@ -363,6 +379,31 @@ impl ChunkedDecoder {
             }
         }
         Ok(Decoded { data: dst, trailer: 0, leftover: 0, complete: false })
+    }
+
+    /// The fast path for a size line that is all here and has no
+    /// extensions: `1*HEXDIG CRLF` at the start of `input` (at offset `at`
+    /// of the call's buffer). Returns the bytes it consumed, or `None` to
+    /// leave the line to [`step`](Self::step) (extensions, a line split
+    /// across calls, or an invalid byte, which `step` reports).
+    #[inline]
+    fn size_line(&mut self, input: &[u8], at: usize) -> Result<Option<usize>, ChunkedError> {
+        let mut size: u64 = 0;
+        let mut digits = 0;
+        while let Some(d) = input.get(digits).copied().and_then(hex) {
+            if size >> 60 != 0 {
+                return Err(self.fail(ChunkedErrorKind::ChunkSizeOverflow, at + digits));
+            }
+            size = size << 4 | u64::from(d);
+            digits += 1;
+        }
+        if digits == 0 || input.get(digits..digits + 2) != Some(b"\r\n") {
+            return Ok(None);
+        }
+        self.overhead += digits as u64 + 2;
+        self.remaining = size;
+        self.state = self.size_line_done(at + digits + 1)?;
+        Ok(Some(digits + 2))
     }
 
     /// One byte of framing (size lines, data CRLF, discarded trailers):

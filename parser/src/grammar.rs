@@ -81,6 +81,12 @@ fn separator(buf: &[u8], pos: usize, config: &ParserConfig, other: ErrorKind) ->
 /// Returns the minor version and the position after the version.
 #[inline(always)]
 pub(crate) fn version(buf: &[u8], pos: usize) -> Step<(u8, usize)> {
+    // The two supported versions, checked as one 8-byte comparison each.
+    match buf.get(pos..).and_then(|s| s.first_chunk::<8>()) {
+        Some(b"HTTP/1.1") => return Ok(Some((1, pos + 8))),
+        Some(b"HTTP/1.0") => return Ok(Some((0, pos + 8))),
+        _ => {}
+    }
     let avail = &buf[pos..buf.len().min(pos + 8)];
     for (i, &b) in avail.iter().enumerate() {
         let ok = match i {
@@ -122,9 +128,12 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
         empty_lines += 1;
     }
 
-    // method = token
+    // method = token; `GET` settles it without a scan.
     let method_start = pos;
-    pos += scan::token_run(&buf[pos..]);
+    pos += match buf.get(pos..) {
+        Some([b'G', b'E', b'T', b' ', ..]) => 3,
+        _ => scan::token_run(&buf[pos..]),
+    };
     match buf.get(pos) {
         None => return Ok(None),
         Some(b' ') if pos > method_start => {}
@@ -309,14 +318,88 @@ fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(He
 
 /// Header lines from `pos` up to and including the empty line that ends the
 /// head. Returns the position after that empty line.
+#[inline(always)]
 pub(crate) fn header_lines<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Step<usize> {
+    if config.obs_fold == ObsFold::Span {
+        return header_lines_general(buf, pos, config, sink, true);
+    }
+    let mut rest = match buf.get(pos..) {
+        Some(rest) => rest,
+        None => return header_lines_general(buf, pos, config, sink, true),
+    };
+    let mut first = true;
+    let backend = crate::simd::active();
+    loop {
+        // The common line: `name ":" [SP] value CRLF`, with nothing the
+        // strict grammar would reject and no lenient case to handle. Any
+        // other line (or a line cut short) goes to the general loop from its
+        // start, which then does exactly what it would have done anyway.
+        let name_len = scan::token_run_in(rest, backend);
+        if name_len == 0 {
+            if let [b'\r', b'\n', ..] = rest {
+                return Ok(Some(buf.len() - rest.len() + 2));
+            }
+            break;
+        }
+        let Some((name, [b':', after @ ..])) = rest.split_at_checked(name_len) else {
+            break;
+        };
+        if name_len > config.max_name_len {
+            break;
+        }
+        // The run of value bytes includes the OWS around the value (SP and
+        // HTAB are value bytes); it is trimmed off below.
+        let value_len = scan::value_run_in(after, backend);
+        let Some((mut value, [b'\r', b'\n', tail @ ..])) = after.split_at_checked(value_len) else {
+            break;
+        };
+        if value_len > config.max_value_len {
+            break;
+        }
+        if let [b' ', v @ ..] = value {
+            value = v;
+        }
+        if let [b' ' | b'\t', ..] | [.., b' ' | b'\t'] = value {
+            value = trim_ows(value);
+        }
+        if !sink.push(Header { name, value }) {
+            return err(ErrorKind::TooManyHeaders, buf.len() - rest.len());
+        }
+        first = false;
+        rest = tail;
+    }
+    header_lines_general(buf, buf.len() - rest.len(), config, sink, first)
+}
+
+/// `s` without its leading and trailing SP and HTAB bytes.
+#[cold]
+#[inline(never)]
+fn trim_ows(mut s: &[u8]) -> &[u8] {
+    while let [b' ' | b'\t', tail @ ..] = s {
+        s = tail;
+    }
+    while let [init @ .., b' ' | b'\t'] = s {
+        s = init;
+    }
+    s
+}
+
+/// [`header_lines`] for every case: leniencies, errors, partial input.
+/// `first`: no header line has been seen yet.
+#[inline(never)]
+fn header_lines_general<'b, S: Sink<'b>>(
     buf: &'b [u8],
     mut pos: usize,
     config: &ParserConfig,
     sink: &mut S,
+    mut first: bool,
 ) -> Step<usize> {
-    // Before any header line: a whitespace-led line is not a fold.
-    let mut first = true;
+    // `first`: before any header line, a whitespace-led line is not a fold.
     // The previous header was skipped as invalid: its folds go with it.
     let mut skipped = false;
     loop {

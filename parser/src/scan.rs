@@ -15,9 +15,12 @@ use crate::simd::{self, Backend};
 
 /// Runs the kernel of the active backend on `$s`.
 macro_rules! dispatch {
-    ($s:expr, $scalar:path, $x86_sse:ident, $x86_avx2:ident, $neon:ident) => {{
+    ($s:expr, $scalar:path, $x86_sse:ident, $x86_avx2:ident, $neon:ident) => {
+        dispatch!(in simd::active(); $s, $scalar, $x86_sse, $x86_avx2, $neon)
+    };
+    (in $backend:expr; $s:expr, $scalar:path, $x86_sse:ident, $x86_avx2:ident, $neon:ident) => {{
         let s: &[u8] = $s;
-        match simd::active() {
+        match $backend {
             #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
             // SAFETY: `active` returns `Avx2` only when the CPU has AVX2.
             Backend::Avx2 => unsafe { simd::x86::$x86_avx2(s) },
@@ -53,12 +56,21 @@ fn prologue4(s: &[u8; 4], mask: u8) -> Option<usize> {
 /// Length of the leading run of `tchar` bytes (methods, header names).
 #[inline(always)]
 pub(crate) fn token_run(s: &[u8]) -> usize {
+    token_run_in(s, simd::active())
+}
+
+/// [`token_run`] with the backend given, for loops that read it once.
+/// `backend` must be what [`simd::active`] returned.
+#[inline(always)]
+pub(crate) fn token_run_in(s: &[u8], backend: Backend) -> usize {
     // Prologue: two lookups settle one-byte names (`a: b`) without a call;
     // every longer name costs two predictable branches more.
     match s {
         [a, ..] if !class::is(*a, TCHAR) => 0,
         [_, b, ..] if !class::is(*b, TCHAR) => 1,
-        [_, _, rest @ ..] => 2 + dispatch!(rest, scalar::token_run, sse_token_run, avx2_token_run, token_run),
+        [_, _, rest @ ..] => {
+            2 + dispatch!(in backend; rest, scalar::token_run, sse_token_run, avx2_token_run, token_run)
+        }
         _ => s.len(),
     }
 }
@@ -91,13 +103,20 @@ pub(crate) fn target_run(s: &[u8], loose: bool) -> usize {
 /// obs-text): the run ends at CR, LF, any other control byte, or DEL.
 #[inline(always)]
 pub(crate) fn value_run(s: &[u8]) -> usize {
+    value_run_in(s, simd::active())
+}
+
+/// [`value_run`] with the backend given, for loops that read it once.
+/// `backend` must be what [`simd::active`] returned.
+#[inline(always)]
+pub(crate) fn value_run_in(s: &[u8], backend: Backend) -> usize {
     // On x86-64 the value class needs only SSE2 (always present), so the
     // prologue is one inline 16-byte vector step for the vector backends.
     #[cfg(target_arch = "x86_64")]
-    if simd::active() != Backend::Scalar {
+    if backend != Backend::Scalar {
         return match s.first_chunk::<16>() {
             Some(head) => match simd::x86::sse2_value_mask(head) {
-                0 => 16 + dispatch!(&s[16..], scalar::value_run, sse_value_run, avx2_value_run, value_run),
+                0 => 16 + dispatch!(in backend; &s[16..], scalar::value_run, sse_value_run, avx2_value_run, value_run),
                 m => m.trailing_zeros() as usize,
             },
             None => scalar::value_run(s),
@@ -105,7 +124,7 @@ pub(crate) fn value_run(s: &[u8]) -> usize {
     }
     match s.first_chunk::<8>() {
         Some(head) => match scalar::value_stop_mask(u64::from_le_bytes(*head)) {
-            0 => 8 + dispatch!(&s[8..], scalar::value_run, sse_value_run, avx2_value_run, value_run),
+            0 => 8 + dispatch!(in backend; &s[8..], scalar::value_run, sse_value_run, avx2_value_run, value_run),
             m => (m.trailing_zeros() / 8) as usize,
         },
         None => scalar::value_run(s),

@@ -99,7 +99,7 @@ fn code(kind: ChunkedErrorKind) -> sb_result {
 }
 
 fn detail(e: &ChunkedError) -> sb_error {
-    sb_error { kind: code(e.kind()), offset: e.offset(), status: e.status() }
+    sb_error::new(code(e.kind()), e.offset(), e.status())
 }
 
 /// The shared body of the two decode calls.

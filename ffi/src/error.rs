@@ -2,6 +2,10 @@
 
 use std::ffi::{c_char, CStr};
 
+use std::mem::MaybeUninit;
+
+use springbok_parser::framing::FramingErrorKind;
+use springbok_parser::response_head::ResponseHeadErrorKind;
 use springbok_parser::{Error, ErrorKind};
 
 use crate::ptr::{guard, ArgError};
@@ -12,7 +16,8 @@ use crate::ptr::{guard, ArgError};
 /// * `SB_RESULT_PARTIAL` (1): the input ends before the element does: read
 ///   more and call again. No output is written.
 /// * 2–99: the call was used wrongly (NULL or misaligned pointer, bad
-///   length, unknown flag) or failed internally (a caught panic).
+///   length, unknown flag) or failed internally (a caught panic); or
+///   (`SB_RESULT_BUFFER_TOO_SMALL`) the caller's storage is too small.
 /// * 100–199: the HTTP head is invalid or breaks a limit; the call's
 ///   `sb_error` output says where and which HTTP status to answer with.
 /// * 200–299: a chunked body is invalid or breaks a limit
@@ -20,6 +25,11 @@ use crate::ptr::{guard, ArgError};
 /// * 300–399: a urlencoded input breaks a limit (`sb_urlencoded_pairs_new`).
 /// * 400–499: a multipart `Content-Type` or body is invalid or breaks a
 ///   limit (`sb_multipart_*`).
+/// * 500–599: a request's or response's body framing cannot be decided
+///   (`sb_framing_*`).
+/// * 600–699: a request cannot be flattened into an env (`sb_env_*`).
+/// * 700–799: a response head to serialize is invalid
+///   (`sb_response_head_*`).
 ///
 /// The values are part of the ABI and never change; new codes may be added.
 /// `sb_result_message` describes each one.
@@ -41,6 +51,10 @@ pub enum sb_result {
     Panic = 4,
     /// An iterator has no more items (`sb_urlencoded_pairs_next`).
     End = 5,
+    /// The caller's output storage (buffer, pair array, arena, iovec array)
+    /// is too small; the call's size output says how much is needed and
+    /// nothing else is written.
+    BufferTooSmall = 6,
     /// Empty line before the request line.
     LeadingEmptyLine = 100,
     /// Invalid method.
@@ -154,6 +168,54 @@ pub enum sb_result {
     /// The multipart body is invalid in a way this version of the ABI has no
     /// code for.
     InvalidMultipart = 499,
+    /// Both Transfer-Encoding and Content-Length are present (request
+    /// smuggling).
+    TransferEncodingWithContentLength = 500,
+    /// A request's final transfer coding is not `chunked`.
+    ChunkedNotFinal = 501,
+    /// `chunked` is listed more than once.
+    ChunkedTwice = 502,
+    /// `chunked` has parameters.
+    ChunkedWithParameters = 503,
+    /// A Transfer-Encoding value that is empty or not a list of codings.
+    InvalidTransferEncoding = 504,
+    /// A request uses a transfer coding other than `chunked` (answer 501).
+    UnsupportedTransferCoding = 505,
+    /// Transfer-Encoding in an HTTP/1.0 message.
+    TransferEncodingInHttp10 = 506,
+    /// A Content-Length value that is empty or not `1*DIGIT`.
+    InvalidContentLength = 507,
+    /// A Content-Length larger than 2^64-1.
+    ContentLengthOverflow = 508,
+    /// Content-Length values that differ.
+    ConflictingContentLength = 509,
+    /// The framing is invalid in a way this version of the ABI has no code
+    /// for.
+    InvalidFraming = 599,
+    /// PSGI: a `%` in the path not followed by two hex digits; the error's
+    /// offset is its position in the request-target.
+    EnvBadPercentEncoding = 600,
+    /// `SB_ENV_UNDERSCORES_REJECT`: a header name contains `_`; the error's
+    /// `header` (and `offset`) is the header's index.
+    EnvUnderscoreHeader = 601,
+    /// The request cannot be flattened in a way this version of the ABI has
+    /// no code for.
+    InvalidEnv = 699,
+    /// A response status code outside 100–999.
+    ResponseStatus = 700,
+    /// A response reason phrase with a byte other than HTAB, SP, VCHAR or
+    /// obs-text.
+    ResponseReason = 701,
+    /// A response header name that is empty or not a token.
+    ResponseHeaderName = 702,
+    /// CR, LF (unless split as Rack 2 values) or NUL in a response header
+    /// value: header injection.
+    ResponseHeaderInjection = 703,
+    /// Another control byte or DEL in a response header value.
+    ResponseHeaderValue = 704,
+    /// The response head is invalid in a way this version of the ABI has no
+    /// code for.
+    InvalidResponseHead = 799,
 }
 
 impl sb_result {
@@ -184,15 +246,45 @@ impl sb_result {
         }
     }
 
+    /// The code for a framing error kind.
+    pub(crate) fn from_framing(kind: FramingErrorKind) -> sb_result {
+        match kind {
+            FramingErrorKind::TransferEncodingWithContentLength => sb_result::TransferEncodingWithContentLength,
+            FramingErrorKind::ChunkedNotFinal => sb_result::ChunkedNotFinal,
+            FramingErrorKind::ChunkedTwice => sb_result::ChunkedTwice,
+            FramingErrorKind::ChunkedWithParameters => sb_result::ChunkedWithParameters,
+            FramingErrorKind::InvalidTransferEncoding => sb_result::InvalidTransferEncoding,
+            FramingErrorKind::UnsupportedTransferCoding => sb_result::UnsupportedTransferCoding,
+            FramingErrorKind::TransferEncodingInHttp10 => sb_result::TransferEncodingInHttp10,
+            FramingErrorKind::InvalidContentLength => sb_result::InvalidContentLength,
+            FramingErrorKind::ContentLengthOverflow => sb_result::ContentLengthOverflow,
+            FramingErrorKind::ConflictingContentLength => sb_result::ConflictingContentLength,
+            _ => sb_result::InvalidFraming,
+        }
+    }
+
+    /// The code for a response-head error kind.
+    pub(crate) fn from_response_head(kind: ResponseHeadErrorKind) -> sb_result {
+        match kind {
+            ResponseHeadErrorKind::Status => sb_result::ResponseStatus,
+            ResponseHeadErrorKind::Reason => sb_result::ResponseReason,
+            ResponseHeadErrorKind::HeaderName => sb_result::ResponseHeaderName,
+            ResponseHeadErrorKind::HeaderInjection => sb_result::ResponseHeaderInjection,
+            ResponseHeadErrorKind::HeaderValue => sb_result::ResponseHeaderValue,
+            _ => sb_result::InvalidResponseHead,
+        }
+    }
+
     /// Every code, for tests.
     #[cfg(test)]
-    pub(crate) const ALL: [sb_result; 61] = [
+    pub(crate) const ALL: [sb_result; 82] = [
         sb_result::Ok,
         sb_result::Partial,
         sb_result::NullArgument,
         sb_result::InvalidArgument,
         sb_result::Panic,
         sb_result::End,
+        sb_result::BufferTooSmall,
         sb_result::LeadingEmptyLine,
         sb_result::Method,
         sb_result::Target,
@@ -248,6 +340,26 @@ impl sb_result {
         sb_result::MalformedContentDisposition,
         sb_result::MultipartTruncated,
         sb_result::InvalidMultipart,
+        sb_result::TransferEncodingWithContentLength,
+        sb_result::ChunkedNotFinal,
+        sb_result::ChunkedTwice,
+        sb_result::ChunkedWithParameters,
+        sb_result::InvalidTransferEncoding,
+        sb_result::UnsupportedTransferCoding,
+        sb_result::TransferEncodingInHttp10,
+        sb_result::InvalidContentLength,
+        sb_result::ContentLengthOverflow,
+        sb_result::ConflictingContentLength,
+        sb_result::InvalidFraming,
+        sb_result::EnvBadPercentEncoding,
+        sb_result::EnvUnderscoreHeader,
+        sb_result::InvalidEnv,
+        sb_result::ResponseStatus,
+        sb_result::ResponseReason,
+        sb_result::ResponseHeaderName,
+        sb_result::ResponseHeaderInjection,
+        sb_result::ResponseHeaderValue,
+        sb_result::InvalidResponseHead,
     ];
 
     fn message(code: u32) -> &'static CStr {
@@ -258,6 +370,7 @@ impl sb_result {
             3 => c"an argument was out of range (length, last_len, alignment, flag or limit)",
             4 => c"internal error: Springbok panicked (please report this bug)",
             5 => c"no more items",
+            6 => c"output storage too small: the needed size was written",
             100 => c"empty line before the request line",
             101 => c"invalid method",
             102 => c"invalid request-target",
@@ -313,6 +426,26 @@ impl sb_result {
             416 => c"malformed Content-Disposition value",
             417 => c"body ended before the close delimiter",
             499 => c"invalid multipart body",
+            500 => c"Transfer-Encoding with Content-Length",
+            501 => c"final transfer coding is not chunked",
+            502 => c"chunked applied more than once",
+            503 => c"chunked with parameters",
+            504 => c"invalid Transfer-Encoding",
+            505 => c"unsupported transfer coding",
+            506 => c"Transfer-Encoding in HTTP/1.0",
+            507 => c"invalid Content-Length",
+            508 => c"Content-Length overflows",
+            509 => c"conflicting Content-Length values",
+            599 => c"invalid message framing",
+            600 => c"invalid percent-encoding in the path",
+            601 => c"header name with an underscore",
+            699 => c"request cannot be flattened into an env",
+            700 => c"response status code out of 100..=999",
+            701 => c"invalid byte in response reason phrase",
+            702 => c"invalid response header name",
+            703 => c"CR, LF or NUL in response header value (header injection)",
+            704 => c"control byte in response header value",
+            799 => c"invalid response head",
             _ => c"unknown result code",
         }
     }
@@ -339,7 +472,10 @@ pub extern "C" fn sb_result_message(result: u32) -> *const c_char {
 /// its head or body failed with `result`: 400, 414, 431 or 505 for the head
 /// error codes (100–199), 400, 413 or 431 for the chunked codes (200–299),
 /// 413 for the urlencoded limits (300–399), 400, 413 or 415 for the
-/// multipart codes (400–499), 0 for any other code.
+/// multipart codes (400–499), 400 or 501 for the framing codes (500–599),
+/// 400 for the env codes (600–699), 500 for the response-head codes
+/// (700–799: the application produced an invalid response), 0 for any
+/// other code.
 #[no_mangle]
 pub extern "C" fn sb_result_http_status(result: u32) -> u16 {
     guard(0, || http_status(result))
@@ -353,16 +489,20 @@ fn http_status(result: u32) -> u16 {
         206 | 300 | 301 | 411 | 412 => 413,
         401 => 415,
         208 => 431,
-        100..=499 => 400,
+        505 => 501,
+        100..=699 => 400,
+        700..=799 => 500,
         _ => 0,
     }
 }
 
-/// Where and why parsing failed: written by the extended parse calls when
-/// they return a head error code (100–199), and by
+/// Where and why a call failed because of its input: written by the
+/// extended parse calls when they return a head error code (100–199), by
 /// `sb_decode_chunked_with_error` when it returns -1 for an invalid body
 /// (codes 200–299), by `sb_urlencoded_pairs_new` for an input over a limit
-/// (300–399), and by the `sb_multipart_*` calls (400–499); only then.
+/// (300–399), by the `sb_multipart_*` calls (400–499), by the
+/// `sb_framing_*` calls (500–599), by the `sb_env_*` calls (600–699) and by
+/// the `sb_response_head_*` calls (700–799); only then.
 #[repr(C)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct sb_error {
@@ -370,16 +510,41 @@ pub struct sb_error {
     pub kind: sb_result,
     /// Byte offset in the input where the offending byte, or the field that
     /// broke a limit, starts (for a multipart body: from the body's start,
-    /// across feeds; for a chunked body: in the failing call's buffer).
+    /// across feeds; for a chunked body: in the failing call's buffer; for
+    /// `SB_RESULT_ENV_BAD_PERCENT_ENCODING`: in the request-target; for a
+    /// response-head error: in the reason phrase, or in the name or value of
+    /// header `header`, 0 for a bad status or an empty name). A framing error
+    /// or `SB_RESULT_ENV_UNDERSCORE_HEADER` has no byte position: `offset`
+    /// is then the header's index, as in `header`.
     pub offset: usize,
-    /// The HTTP status to answer with: 400, 413, 414, 415, 431 or 505.
+    /// The HTTP status to answer with: 400, 413, 414, 415, 431, 501 or 505
+    /// for a request, 500 for an invalid response head.
     pub status: u16,
+    /// Index, in the caller's header array, of the header the error is
+    /// about (framing errors, `SB_RESULT_ENV_UNDERSCORE_HEADER`, response
+    /// header name and value errors); `SIZE_MAX` when the error is not about
+    /// one header.
+    pub header: usize,
 }
 
 impl sb_error {
     pub(crate) fn from_parse(e: Error) -> sb_error {
         let kind = sb_result::from_kind(e.kind());
-        sb_error { kind, offset: e.offset(), status: e.status() }
+        sb_error::new(kind, e.offset(), e.status())
+    }
+
+    /// An error not about one header (`header` is `SIZE_MAX`).
+    pub(crate) fn new(kind: sb_result, offset: usize, status: u16) -> sb_error {
+        sb_error { kind, offset, status, header: usize::MAX }
+    }
+
+    /// Writes `self` to the caller's optional error output and returns its
+    /// code.
+    pub(crate) fn report(self, out: Option<&mut MaybeUninit<sb_error>>) -> sb_result {
+        if let Some(slot) = out {
+            slot.write(self);
+        }
+        self.kind
     }
 }
 
@@ -395,7 +560,7 @@ mod tests {
             assert_ne!(msg, c"unknown result code", "{code:?}");
             assert!(seen.insert(msg), "{code:?} shares a message");
         }
-        assert_eq!(sb_result::message(6), c"unknown result code");
+        assert_eq!(sb_result::message(7), c"unknown result code");
         let kinds = [
             ErrorKind::LeadingEmptyLine,
             ErrorKind::Method,
@@ -428,5 +593,63 @@ mod tests {
         }
         assert_eq!(http_status(0), 0);
         assert_eq!(http_status(199), 400);
+    }
+
+    #[test]
+    fn framing_codes_agree_with_the_parser() {
+        let kinds = [
+            FramingErrorKind::TransferEncodingWithContentLength,
+            FramingErrorKind::ChunkedNotFinal,
+            FramingErrorKind::ChunkedTwice,
+            FramingErrorKind::ChunkedWithParameters,
+            FramingErrorKind::InvalidTransferEncoding,
+            FramingErrorKind::UnsupportedTransferCoding,
+            FramingErrorKind::TransferEncodingInHttp10,
+            FramingErrorKind::InvalidContentLength,
+            FramingErrorKind::ContentLengthOverflow,
+            FramingErrorKind::ConflictingContentLength,
+        ];
+        let mut codes = std::collections::HashSet::new();
+        for kind in kinds {
+            let code = sb_result::from_framing(kind);
+            assert_ne!(code, sb_result::InvalidFraming, "{kind:?} has no code");
+            assert!((500..599).contains(&(code as u32)), "{kind:?}");
+            assert!(codes.insert(code), "{kind:?} shares a code");
+            assert_eq!(http_status(code as u32), kind.status(), "{kind:?}");
+            assert_eq!(sb_result::message(code as u32).to_str().unwrap(), kind.description(), "{kind:?}");
+        }
+        assert_eq!(http_status(sb_result::UnsupportedTransferCoding as u32), 501);
+        assert_eq!(http_status(sb_result::InvalidFraming as u32), 400);
+    }
+
+    #[test]
+    fn env_and_response_head_codes() {
+        assert_eq!(http_status(sb_result::EnvBadPercentEncoding as u32), 400);
+        assert_eq!(http_status(sb_result::EnvUnderscoreHeader as u32), 400);
+        assert_eq!(http_status(sb_result::InvalidEnv as u32), 400);
+        let kinds = [
+            ResponseHeadErrorKind::Status,
+            ResponseHeadErrorKind::Reason,
+            ResponseHeadErrorKind::HeaderName,
+            ResponseHeadErrorKind::HeaderInjection,
+            ResponseHeadErrorKind::HeaderValue,
+        ];
+        let mut codes = std::collections::HashSet::new();
+        for kind in kinds {
+            let code = sb_result::from_response_head(kind);
+            assert_ne!(code, sb_result::InvalidResponseHead, "{kind:?} has no code");
+            assert!((700..799).contains(&(code as u32)), "{kind:?}");
+            assert!(codes.insert(code), "{kind:?} shares a code");
+            assert_eq!(http_status(code as u32), 500, "{kind:?}");
+        }
+        assert_eq!(http_status(sb_result::InvalidResponseHead as u32), 500);
+        assert_eq!(http_status(sb_result::BufferTooSmall as u32), 0);
+        assert_eq!(http_status(800), 0);
+        // Every code's status is in its documented set.
+        for code in sb_result::ALL {
+            let s = http_status(code as u32);
+            assert!([0, 400, 413, 414, 415, 431, 500, 501, 505].contains(&s), "{code:?}");
+            assert_eq!(s == 0, (code as u32) < 100, "{code:?}");
+        }
     }
 }

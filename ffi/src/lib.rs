@@ -12,7 +12,8 @@
 //!   the `_with_config` variants are used.
 //!   `include/springbok/picohttpparser.h` maps the `phr_*` names onto them.
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
-//! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`]): rustls-ffi
+//! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
+//!   [`framing`], [`env`], [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].
@@ -21,7 +22,7 @@
 //! pointer and length and never aborts or reads out of bounds on any input.
 //! Turning C pointers into Rust references happens only in the small
 //! helpers of the private `ptr` module (`try_slice`, `try_mut`, `try_out`,
-//! …); the one other `unsafe` is the chunked decoder's state kept in the
+//! `zeroed`, …); the one other `unsafe` is the chunked decoder's state kept in the
 //! caller's `struct sb_chunked_decoder` (`chunked.rs`).
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -48,13 +49,24 @@ pub mod urlencoded;
 
 pub mod multipart;
 
+pub mod framing;
+
+pub mod env;
+
+pub mod response_head;
+
+pub(crate) mod input;
+
 pub(crate) mod ptr;
 
 pub use chunked::sb_chunked_decoder;
 pub use config::sb_parser_config;
+pub use env::{sb_env_pair, sb_env_sizes};
 pub use error::{sb_error, sb_result};
+pub use framing::{sb_body, sb_body_kind, sb_expect, sb_request_info};
 pub use multipart::{sb_multipart_config, sb_multipart_event, sb_multipart_parser};
 pub use pico::sb_header;
+pub use response_head::{sb_iovec, sb_response_head_info};
 pub use urlencoded::{sb_urlencoded_pair, sb_urlencoded_pairs};
 
 use std::ffi::c_char;

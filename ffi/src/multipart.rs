@@ -153,7 +153,7 @@ fn code(kind: ErrorKind) -> sb_result {
 }
 
 fn detail(e: &Error) -> sb_error {
-    sb_error { kind: code(e.kind()), offset: usize::try_from(e.offset()).unwrap_or(usize::MAX), status: e.status() }
+    sb_error::new(code(e.kind()), usize::try_from(e.offset()).unwrap_or(usize::MAX), e.status())
 }
 
 fn fail(e: &Error, out_error: Option<&mut std::mem::MaybeUninit<sb_error>>) -> sb_result {

@@ -96,6 +96,16 @@ pub(crate) unsafe fn try_out_slice<'a, T>(ptr: *mut T, len: usize) -> Result<&'a
     Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<T>>(), len) })
 }
 
+/// Zero-fills caller output storage and returns it as bytes, for Rust code
+/// that writes through `&mut [u8]`. Callers pass only the prefix they are
+/// about to overwrite, so the extra write is the size of the output.
+pub(crate) fn zeroed(out: &mut [MaybeUninit<u8>]) -> &mut [u8] {
+    out.fill(MaybeUninit::new(0));
+    // SAFETY: every element was just initialised, and `MaybeUninit<u8>` has
+    // the layout of `u8`; the borrow is the same one, only reinterpreted.
+    unsafe { &mut *(std::ptr::from_mut::<[MaybeUninit<u8>]>(out) as *mut [u8]) }
+}
+
 /// `ptr` as a shared reference.
 ///
 /// # Safety
@@ -202,5 +212,7 @@ mod tests {
             free_raw::<u64>(std::ptr::null_mut());
             free_raw(to_raw(5u64));
         }
+        let mut buf = [MaybeUninit::<u8>::uninit(); 4];
+        assert_eq!(zeroed(&mut buf[..3]), &[0, 0, 0]);
     }
 }

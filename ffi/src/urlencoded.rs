@@ -1,13 +1,15 @@
 //! `sb_urlencoded_pairs`: iteration over `application/x-www-form-urlencoded`
-//! pairs, decoded, from the `springbok-form-urlencoded` crate.
+//! pairs, decoded, from the `springbok-form-urlencoded` crate; and
+//! `sb_urlencoded_build` / `sb_urlencoded_encode`, its serializer.
 
 use std::borrow::Cow;
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
-use springbok_form_urlencoded::{parse, Error, Mode, Options, Pairs};
+use springbok_form_urlencoded::{parse, Error, Mode, Options, Pairs, Serializer, Style};
 
 use crate::error::{sb_error, sb_result};
-use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_slice};
+use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, ArgError};
 
 /// WHATWG splitting (the default): `&` only, empty pieces skipped, a piece
 /// without `=` has an empty value.
@@ -59,7 +61,7 @@ fn limit_error(e: Error) -> sb_error {
         Error::TooManyPairs { offset, .. } => (sb_result::UrlencodedTooManyPairs, offset),
         _ => (sb_result::InvalidUrlencoded, 0),
     };
-    sb_error { kind, offset, status: crate::error::sb_result_http_status(kind as u32) }
+    sb_error::new(kind, offset, crate::error::sb_result_http_status(kind as u32))
 }
 
 /// Checks `buf`/`len` against the limits and makes an iterator over its
@@ -166,9 +168,177 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_free(pairs: *mut sb_urlencoded_pair
     guard((), || unsafe { free_raw(pairs) })
 }
 
+/// Build style of browsers and the WHATWG URL Standard (Rust's
+/// `form_urlencoded`): `A-Za-z0-9*-._` kept, space as `+`, the rest `%XX`.
+pub const SB_URLENCODED_STYLE_WHATWG: u32 = 0;
+/// Build style of WWW::Form::UrlEncoded (pure Perl): `A-Za-z0-9-._~` kept.
+pub const SB_URLENCODED_STYLE_PERL: u32 = 1;
+/// Build style of WWW::Form::UrlEncoded::XS 0.28: `A-Za-z0-9-._~!'()*`
+/// kept.
+pub const SB_URLENCODED_STYLE_PERL_XS: u32 = 2;
+
+fn style(style: u32) -> Result<Style, ArgError> {
+    match style {
+        SB_URLENCODED_STYLE_WHATWG => Ok(Style::Whatwg),
+        SB_URLENCODED_STYLE_PERL => Ok(Style::Perl),
+        SB_URLENCODED_STYLE_PERL_XS => Ok(Style::PerlXs),
+        _ => Err(ArgError::Invalid),
+    }
+}
+
+/// The encoded length of `input` in `style`, without encoding it.
+fn encoded_len(input: &[u8], style: Style) -> usize {
+    let set = style.encode_set();
+    input.iter().map(|&b| if set.keeps(b) || (b == b' ' && set.space_as_plus()) { 1 } else { 3 }).sum()
+}
+
+/// Copies `out` to the caller's buffer, or says how long it must be.
+fn deliver(out: &[u8], buf: &mut [MaybeUninit<u8>], out_len: &mut MaybeUninit<usize>) -> sb_result {
+    out_len.write(out.len());
+    match buf.get_mut(..out.len()) {
+        Some(dst) => {
+            for (d, &s) in dst.iter_mut().zip(out) {
+                d.write(s);
+            }
+            sb_result::Ok
+        }
+        None => sb_result::BufferTooSmall,
+    }
+}
+
+/// Serializes `pairs[0, num_pairs)` (their `key`/`value` spans, raw bytes;
+/// a span may be NULL when its length is 0) as
+/// `application/x-www-form-urlencoded` in `style`
+/// (`SB_URLENCODED_STYLE_*`): `key=value` joined by `&`, every pair with its
+/// `=`, space as `+`, other bytes outside the style's set as upper-case
+/// `%XX`.
+///
+/// Returns `SB_RESULT_OK`, writes `buf[0, *out_len)` (not NUL-terminated)
+/// and `*out_len`; or `SB_RESULT_BUFFER_TOO_SMALL` and writes only
+/// `*out_len`, the length needed (`buf` may be NULL with `buf_len` 0 to ask
+/// for it); or `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (an
+/// unknown style, a total length above `SIZE_MAX`).
+///
+/// # Safety
+/// `pairs` NULL (only with `num_pairs` 0) or `num_pairs` readable entries
+/// whose spans are readable; `buf` NULL or `buf_len` writable bytes not
+/// overlapping the inputs; `out_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sb_urlencoded_build(
+    pairs: *const sb_urlencoded_pair,
+    num_pairs: usize,
+    style: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> sb_result {
+    guard(sb_result::Panic, || {
+        // SAFETY: the export's contract.
+        let args = unsafe { (try_slice(pairs, num_pairs), try_out_slice(buf.cast::<u8>(), buf_len), try_out(out_len)) };
+        let (pairs, buf, out_len) = match args {
+            (Ok(p), Ok(b), Ok(o)) => (p, b, o),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
+        };
+        let r = (|| -> Result<sb_result, ArgError> {
+            let style = self::style(style)?;
+            // SAFETY: the export's contract: readable spans.
+            let span = |p: *const c_char, n| unsafe { try_slice::<u8>(p.cast(), n) };
+            let mut needed = pairs.len().saturating_sub(1);
+            for p in pairs {
+                let n =
+                    encoded_len(span(p.key, p.key_len)?, style) + 1 + encoded_len(span(p.value, p.value_len)?, style);
+                needed = needed.checked_add(n).ok_or(ArgError::Invalid)?;
+            }
+            if buf.len() < needed {
+                out_len.write(needed);
+                return Ok(sb_result::BufferTooSmall);
+            }
+            let mut s = Serializer::new(String::with_capacity(needed), style);
+            for p in pairs {
+                s.append_pair(span(p.key, p.key_len)?, span(p.value, p.value_len)?);
+            }
+            Ok(deliver(s.finish().as_bytes(), buf, out_len))
+        })();
+        r.unwrap_or_else(sb_result::from)
+    })
+}
+
+/// Encodes one key or value `input`/`len` in `style` (no `=` or `&`
+/// added); results as for `sb_urlencoded_build`.
+///
+/// # Safety
+/// `input` NULL (only with `len` 0) or `len` readable bytes; `buf` NULL or
+/// `buf_len` writable bytes not overlapping `input`; `out_len` NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn sb_urlencoded_encode(
+    input: *const c_char,
+    len: usize,
+    style: u32,
+    buf: *mut c_char,
+    buf_len: usize,
+    out_len: *mut usize,
+) -> sb_result {
+    guard(sb_result::Panic, || {
+        // SAFETY: the export's contract.
+        let args =
+            unsafe { (try_slice::<u8>(input.cast(), len), try_out_slice(buf.cast::<u8>(), buf_len), try_out(out_len)) };
+        let (input, buf, out_len) = match args {
+            (Ok(i), Ok(b), Ok(o)) => (i, b, o),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
+        };
+        let style = match self::style(style) {
+            Ok(s) => s,
+            Err(e) => return e.into(),
+        };
+        let needed = encoded_len(input, style);
+        if buf.len() < needed {
+            out_len.write(needed);
+            return sb_result::BufferTooSmall;
+        }
+        deliver(springbok_form_urlencoded::encode(input, style).as_bytes(), buf, out_len)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn encoded_len_matches_the_encoder() {
+        let all: Vec<u8> = (0..=255).collect();
+        for s in [Style::Whatwg, Style::Perl, Style::PerlXs] {
+            for b in &all {
+                let one = [*b];
+                assert_eq!(encoded_len(&one, s), springbok_form_urlencoded::encode(&one, s).len(), "{b} {s:?}");
+            }
+        }
+        assert_eq!(style(3), Err(ArgError::Invalid));
+    }
+
+    #[test]
+    fn build_matches_the_crate() {
+        let pairs = [("a", "b c"), ("", ""), ("k", "x*~!")];
+        let c: Vec<sb_urlencoded_pair> = pairs
+            .iter()
+            .map(|(k, v)| sb_urlencoded_pair {
+                key: k.as_ptr().cast(),
+                key_len: k.len(),
+                value: v.as_ptr().cast(),
+                value_len: v.len(),
+            })
+            .collect();
+        for (code, s) in [(0, Style::Whatwg), (1, Style::Perl), (2, Style::PerlXs)] {
+            let want = springbok_form_urlencoded::build(pairs, s);
+            let mut buf = [0u8; 64];
+            let mut n = 0;
+            // SAFETY: live locals with the lengths given.
+            let r =
+                unsafe { sb_urlencoded_build(c.as_ptr(), c.len(), code, buf.as_mut_ptr().cast(), buf.len(), &mut n) };
+            assert_eq!(r, sb_result::Ok);
+            assert_eq!(&buf[..n], want.as_bytes());
+        }
+    }
 
     fn collect(input: &[u8], mode: u32) -> Vec<(Vec<u8>, Vec<u8>)> {
         let mut it = std::ptr::null_mut();

@@ -130,6 +130,11 @@ fn extended() {
 }
 
 #[test]
+fn extended2() {
+    c_test("extended2.c");
+}
+
+#[test]
 fn multipart() {
     c_test("multipart.c");
 }
@@ -147,7 +152,7 @@ fn example_parse_request() {
 /// Every C file has a test above, so none is silently left out.
 #[test]
 fn every_c_source_is_built() {
-    let known = ["pico_compat.c", "extended.c", "multipart.c", "guard_page.c", "parse_request.c"];
+    let known = ["pico_compat.c", "extended.c", "extended2.c", "multipart.c", "guard_page.c", "parse_request.c"];
     for dir in ["tests/c", "examples"] {
         for entry in std::fs::read_dir(ffi_dir().join(dir)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

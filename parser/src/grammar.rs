@@ -316,70 +316,10 @@ fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(He
     Ok(Some((Header { name: &buf[pos..name_end], value: &buf[start..end] }, next)))
 }
 
-/// Header lines from `pos` up to and including the empty line that ends the
-/// head. Returns the position after that empty line.
-#[inline(always)]
-pub(crate) fn header_lines<'b, S: Sink<'b>>(
-    buf: &'b [u8],
-    pos: usize,
-    config: &ParserConfig,
-    sink: &mut S,
-) -> Step<usize> {
-    if config.obs_fold == ObsFold::Span {
-        return header_lines_general(buf, pos, config, sink, true);
-    }
-    let mut rest = match buf.get(pos..) {
-        Some(rest) => rest,
-        None => return header_lines_general(buf, pos, config, sink, true),
-    };
-    let mut first = true;
-    let backend = crate::simd::active();
-    loop {
-        // The common line: `name ":" [SP] value CRLF`, with nothing the
-        // strict grammar would reject and no lenient case to handle. Any
-        // other line (or a line cut short) goes to the general loop from its
-        // start, which then does exactly what it would have done anyway.
-        let name_len = scan::token_run_in(rest, backend);
-        if name_len == 0 {
-            if let [b'\r', b'\n', ..] = rest {
-                return Ok(Some(buf.len() - rest.len() + 2));
-            }
-            break;
-        }
-        let Some((name, [b':', after @ ..])) = rest.split_at_checked(name_len) else {
-            break;
-        };
-        if name_len > config.max_name_len {
-            break;
-        }
-        // The run of value bytes includes the OWS around the value (SP and
-        // HTAB are value bytes); it is trimmed off below.
-        let value_len = scan::value_run_in(after, backend);
-        let Some((mut value, [b'\r', b'\n', tail @ ..])) = after.split_at_checked(value_len) else {
-            break;
-        };
-        if value_len > config.max_value_len {
-            break;
-        }
-        if let [b' ', v @ ..] = value {
-            value = v;
-        }
-        if let [b' ' | b'\t', ..] | [.., b' ' | b'\t'] = value {
-            value = trim_ows(value);
-        }
-        if !sink.push(Header { name, value }) {
-            return err(ErrorKind::TooManyHeaders, buf.len() - rest.len());
-        }
-        first = false;
-        rest = tail;
-    }
-    header_lines_general(buf, buf.len() - rest.len(), config, sink, first)
-}
-
 /// `s` without its leading and trailing SP and HTAB bytes.
 #[cold]
 #[inline(never)]
-fn trim_ows(mut s: &[u8]) -> &[u8] {
+pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
     while let [b' ' | b'\t', tail @ ..] = s {
         s = tail;
     }
@@ -389,10 +329,12 @@ fn trim_ows(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// [`header_lines`] for every case: leniencies, errors, partial input.
-/// `first`: no header line has been seen yet.
+/// Header lines from `pos` up to and including the empty line that ends the
+/// head, in every case: leniencies, errors, partial input. Returns the
+/// position after that empty line. `first`: no header line has been seen
+/// yet (the fast path in [`crate::fast`] may have taken some).
 #[inline(never)]
-fn header_lines_general<'b, S: Sink<'b>>(
+pub(crate) fn header_lines<'b, S: Sink<'b>>(
     buf: &'b [u8],
     mut pos: usize,
     config: &ParserConfig,

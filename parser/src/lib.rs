@@ -77,6 +77,7 @@ mod class;
 mod config;
 pub mod env;
 mod error;
+mod fast;
 pub mod framing;
 mod grammar;
 pub mod response_head;
@@ -284,8 +285,8 @@ impl ParserConfig {
         sink: &mut S,
     ) -> Result<Status<(grammar::RequestLine<'b>, usize)>, Error> {
         self.drive(buf, last_len, false, |buf| {
-            let (line, pos) = grammar::need!(grammar::request_line(buf, self)?);
-            let end = grammar::need!(grammar::header_lines(buf, pos, self, sink)?);
+            let (line, pos) = grammar::need!(fast::request_line(buf, self)?);
+            let end = grammar::need!(fast::header_lines(buf, pos, self, sink)?);
             Ok(Some((line, end)))
         })
     }
@@ -298,13 +299,13 @@ impl ParserConfig {
     ) -> Result<Status<(grammar::StatusLine<'b>, usize)>, Error> {
         self.drive(buf, last_len, false, |buf| {
             let (line, pos) = grammar::need!(grammar::status_line(buf, self)?);
-            let end = grammar::need!(grammar::header_lines(buf, pos, self, sink)?);
+            let end = grammar::need!(fast::header_lines(buf, pos, self, sink)?);
             Ok(Some((line, end)))
         })
     }
 
     fn block<'b, S: Sink<'b>>(&self, buf: &'b [u8], last_len: usize, sink: &mut S) -> Result<Status<usize>, Error> {
-        self.drive(buf, last_len, true, |buf| grammar::header_lines(buf, 0, self, sink))
+        self.drive(buf, last_len, true, |buf| fast::header_lines(buf, 0, self, sink))
     }
 
     /// Parses a request head from the start of `buf` into `headers`.

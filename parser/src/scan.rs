@@ -1,9 +1,10 @@
 //! Field scanners: each returns the length of the run of bytes at the start
 //! of its input that belong to one byte class.
 //!
-//! These are the only loops that touch every byte of a head, and the single
-//! place where faster kernels plug in: the parser logic calls
-//! [`token_run`], [`target_run`] and [`value_run`] and nothing else per byte.
+//! Together with the block classifiers of [`crate::simd`] (used by the
+//! header fast path, [`crate::fast`]) these are the only loops that touch
+//! every byte of a head: the parser logic calls [`token_run`],
+//! [`target_run`] and [`value_run`] and nothing else per byte.
 //! Each dispatches to the backend chosen once per process
 //! ([`crate::simd`]): AVX2, SSE4.2-class or NEON vector kernels, or the
 //! [`scalar`] code here (unrolled table lookups, SWAR words for values).

@@ -13,6 +13,12 @@
 //! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B |
 //! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR |
 //!
+//! Header lines take a different route ([`crate::fast`]): a [`Classify`]
+//! implementation per vector backend turns each 64-byte block of the head
+//! into two bit masks at once (bytes that end a name, bytes that end a
+//! value), and the header loop walks them with shifts and trailing-zero
+//! counts, so a short field pays no vector set-up of its own.
+//!
 //! The backend is chosen once, on first use, and cached in an atomic: with
 //! the default `std` feature by runtime CPU feature detection (no
 //! `-C target-cpu=native` needed), without it from the target features the
@@ -21,8 +27,8 @@
 //! first use, selects a slower available backend instead, for testing and
 //! benchmarking; an unavailable choice is ignored.
 //!
-//! Every kernel is tested against the scalar byte-class table for all 256
-//! byte values at every position and alignment, on random buffers, and next
+//! Every kernel and classifier is tested against the scalar byte-class
+//! table for all 256 byte values at every position and alignment, on random buffers, and next
 //! to a guard page; the parser's whole test suite runs under each available
 //! backend.
 
@@ -239,6 +245,83 @@ const fn ascii_in_class(c: u8, class: u8) -> bool {
 pub(crate) static TCHAR_LUT: NibbleLut = nibble_lut(TCHAR);
 /// Nibble tables of the strict request-target set.
 pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
+
+/// The head classifier's two nibble tables (`pshufb`/`tbl`), which answer
+/// two questions about each byte at once. For `c = lo[b & 15] & hi[b >> 4]`
+/// (0 for bytes >= 0x80, whose high nibble indexes a zero entry):
+///
+/// * bits 0–5 (one per high nibble 2–7): `c & 0x3F != 0` iff `b` is a
+///   `tchar`;
+/// * bit 6 (high nibbles 0 and 1, every low nibble) and bit 7 (high nibble 7,
+///   low nibble 15): `c & 0xC0 != 0` iff `b` is a control byte or DEL, which
+///   ends a field value.
+///
+/// HTAB is a control byte, so it ends a value here although values may hold
+/// it: a block scan treats it as a stop and the parser's general path takes
+/// such (rare) lines. A test checks both answers for all 256 bytes.
+pub(crate) static HEAD_LUT: NibbleLut = head_lut();
+
+/// Bits of [`HEAD_LUT`] entries that mean "`tchar`".
+pub(crate) const HEAD_TCHAR_BITS: u8 = 0x3f;
+/// Bits of [`HEAD_LUT`] entries that mean "control byte or DEL".
+pub(crate) const HEAD_CTL_BITS: u8 = 0xc0;
+
+const fn head_lut() -> NibbleLut {
+    let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
+    let mut h = 2;
+    while h < 8 {
+        lut.hi[h] = 1 << (h - 2);
+        let mut l = 0;
+        while l < 16 {
+            if ascii_in_class((h * 16 + l) as u8, TCHAR) {
+                lut.lo[l] |= 1 << (h - 2);
+            }
+            l += 1;
+        }
+        h += 1;
+    }
+    lut.hi[0] |= 0x40;
+    lut.hi[1] |= 0x40;
+    let mut l = 0;
+    while l < 16 {
+        lut.lo[l] |= 0x40;
+        l += 1;
+    }
+    lut.hi[7] |= 0x80;
+    lut.lo[15] |= 0x80;
+    lut
+}
+
+/// Classifies 64 bytes of a head at once into two bit masks (bit `k` for
+/// byte `k`): the bytes that are not `tchar` (where a header name ends) and
+/// the control bytes and DEL (where a field value ends, see [`HEAD_LUT`]).
+/// The parser's block scanner walks these masks with trailing-zero counts,
+/// so a short field costs a shift and a `tzcnt` rather than a scan.
+pub(crate) trait Classify {
+    /// `(not_tchar, ctl)` masks of `block`.
+    ///
+    /// # Safety
+    /// The CPU must support the instructions of the implementation (see
+    /// each implementation); the parser calls it only for the backend
+    /// [`active`] chose.
+    unsafe fn classify(block: &[u8; 64]) -> (u64, u64);
+}
+
+/// The portable [`Classify`], byte by byte from [`crate::class::CLASS`]: the
+/// reference the vector classifiers are tested against.
+#[cfg(test)]
+pub(crate) fn classify_scalar(block: &[u8; 64]) -> (u64, u64) {
+    let (mut not_tchar, mut ctl) = (0u64, 0u64);
+    for (k, &b) in block.iter().enumerate() {
+        if !crate::class::is(b, TCHAR) {
+            not_tchar |= 1 << k;
+        }
+        if b < 0x20 || b == 0x7f {
+            ctl |= 1 << k;
+        }
+    }
+    (not_tchar, ctl)
+}
 
 #[cfg(test)]
 mod tests;

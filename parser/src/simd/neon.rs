@@ -15,7 +15,7 @@
 
 use core::arch::aarch64::*;
 
-use super::{NibbleLut, TARGET_LUT, TCHAR_LUT};
+use super::{Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
@@ -103,3 +103,56 @@ neon_kernel!(
         vceqq_u8(v, vdupq_n_u8(0x7f))
     )
 );
+
+/// [`Classify`] with NEON: four 16-byte quarters, one pair of `tbl` nibble
+/// lookups each (see [`HEAD_LUT`]), narrowed to bit masks with pairwise
+/// additions (NEON has no `movemask`).
+pub(crate) struct NeonBlocks;
+
+impl Classify for NeonBlocks {
+    /// # Safety
+    /// None beyond the trait's: NEON is baseline where this module compiles.
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
+        neon_classify(block)
+    }
+}
+
+/// Bit `k` of the result is set when lane `k` of the four vectors (0xFF or 0
+/// per lane) is 0xFF.
+#[inline(always)]
+fn mask64(v: [uint8x16_t; 4]) -> u64 {
+    const WEIGHTS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];
+    // SAFETY: NEON is enabled for this module; the load reads the 16 bytes
+    // of `WEIGHTS`.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let w = vld1q_u8(WEIGHTS.as_ptr());
+        let a = vpaddq_u8(vandq_u8(v[0], w), vandq_u8(v[1], w));
+        let b = vpaddq_u8(vandq_u8(v[2], w), vandq_u8(v[3], w));
+        let c = vpaddq_u8(a, b);
+        vgetq_lane_u64::<0>(vreinterpretq_u64_u8(vpaddq_u8(c, c)))
+    }
+}
+
+/// `(not_tchar, ctl)` masks of 64 bytes.
+#[inline(always)]
+fn neon_classify(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: NEON is enabled for this module; the loads read the two
+    // 16-byte tables of `HEAD_LUT` and the four 16-byte quarters of `block`.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let lo = vld1q_u8(HEAD_LUT.lo.as_ptr());
+        let hi = vld1q_u8(HEAD_LUT.hi.as_ptr());
+        let zero = vdupq_n_u8(0);
+        let mut not_tchar = [zero; 4];
+        let mut ctl = [zero; 4];
+        for q in 0..4 {
+            let v = vld1q_u8(block.as_ptr().add(16 * q));
+            let c = vandq_u8(vqtbl1q_u8(lo, vandq_u8(v, vdupq_n_u8(0x0f))), vqtbl1q_u8(hi, vshrq_n_u8::<4>(v)));
+            not_tchar[q] = vceqq_u8(vandq_u8(c, vdupq_n_u8(HEAD_TCHAR_BITS)), zero);
+            ctl[q] = vtstq_u8(c, vdupq_n_u8(HEAD_CTL_BITS));
+        }
+        (mask64(not_tchar), mask64(ctl))
+    }
+}

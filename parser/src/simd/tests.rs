@@ -69,6 +69,107 @@ fn nibble_tables_match_the_class_table() {
 }
 
 #[test]
+fn head_tables_match_the_class_table() {
+    for b in 0u8..=255 {
+        let hi = HEAD_LUT.hi[usize::from(b >> 4)];
+        // A vector lookup indexed by a byte with the top bit set gives 0.
+        let c = if b < 0x80 { HEAD_LUT.lo[usize::from(b & 15)] & hi } else { 0 };
+        assert_eq!(c & HEAD_TCHAR_BITS != 0, class::is(b, TCHAR), "tchar {b:#x}");
+        assert_eq!(c & HEAD_CTL_BITS != 0, b < 0x20 || b == 0x7f, "control {b:#x}");
+    }
+}
+
+type Classifier = fn(&[u8; 64]) -> (u64, u64);
+
+/// The 64-byte head classifier of a backend, if it has one.
+fn classifier(b: Backend) -> Option<Classifier> {
+    match b {
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
+        Backend::Sse42 if b.is_available() => Some(|s| unsafe { x86::SsseBlocks::classify(s) }),
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: AVX2 availability checked by the guard.
+        Backend::Avx2 if b.is_available() => Some(|s| unsafe { x86::Avx2Blocks::classify(s) }),
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        // SAFETY: NEON is baseline where this compiles.
+        Backend::Neon => Some(|s| unsafe { neon::NeonBlocks::classify(s) }),
+        _ => None,
+    }
+}
+
+/// Every byte value in every lane of a block, next to neighbours of every
+/// kind, classified like the scalar reference.
+#[test]
+fn classifiers_agree_with_table_in_every_lane() {
+    let mut ran = 0;
+    for b in Backend::ALL {
+        let Some(classify) = classifier(b) else { continue };
+        ran += 1;
+        for neighbour in [b'a', b':', b' ', 0x00, 0x09, 0x0d, 0x7f, 0x80, 0xff] {
+            let mut block = [neighbour; 64];
+            assert_eq!(classify(&block), classify_scalar(&block), "{b:?} all {neighbour:#x}");
+            for lane in 0..64 {
+                for byte in 0u8..=255 {
+                    block[lane] = byte;
+                    assert_eq!(
+                        classify(&block),
+                        classify_scalar(&block),
+                        "{b:?}: byte {byte:#x} in lane {lane} among {neighbour:#x}"
+                    );
+                }
+                block[lane] = neighbour;
+            }
+        }
+    }
+    // This machine's best backend has a classifier, whatever it is.
+    assert_eq!(ran > 0, best() != Backend::Scalar);
+}
+
+/// The finders of every backend against a byte-by-byte reference, for a
+/// rising sequence of queries over `buf` (as the header loop makes them).
+fn check_stops(buf: &[u8], queries: &[(usize, bool)]) {
+    use crate::fast::{BlockStops, Stops};
+    fn reference(buf: &[u8], from: usize, name: bool, tab_stops: bool) -> usize {
+        let stop =
+            |&b: &u8| if name { !class::is(b, TCHAR) } else { b < 0x20 && (tab_stops || b != b'\t') || b == 0x7f };
+        buf.get(from..).map_or(from, |s| from + s.iter().position(stop).unwrap_or(s.len()))
+    }
+    fn run(stops: &mut impl Stops, buf: &[u8], queries: &[(usize, bool)], tab_stops: bool, what: &str) {
+        for &(from, name) in queries {
+            let got = if name { stops.name_end(from) } else { stops.value_end(from) };
+            assert_eq!(
+                got,
+                reference(buf, from, name, tab_stops),
+                "{what}: query {from} (name: {name}) of {} bytes",
+                buf.len()
+            );
+        }
+    }
+    run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+    {
+        let first = queries.first().map_or(0, |q| q.0);
+        if Backend::Avx2.is_available() {
+            // SAFETY: AVX2 availability checked above.
+            let mut stops = unsafe { BlockStops::<x86::Avx2Blocks>::new(buf, first) };
+            run(&mut stops, buf, queries, true, "avx2");
+        }
+        if Backend::Sse42.is_available() {
+            // SAFETY: SSSE3 availability checked above.
+            let mut stops = unsafe { BlockStops::<x86::SsseBlocks>::new(buf, first) };
+            run(&mut stops, buf, queries, true, "ssse3");
+        }
+    }
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    {
+        let first = queries.first().map_or(0, |q| q.0);
+        // SAFETY: NEON is baseline where this compiles.
+        let mut stops = unsafe { BlockStops::<neon::NeonBlocks>::new(buf, first) };
+        run(&mut stops, buf, queries, true, "neon");
+    }
+}
+
+#[test]
 fn scalar_is_always_available_and_the_choice_is_cached() {
     assert!(Backend::Scalar.is_available());
     let b = backend();
@@ -162,6 +263,34 @@ proptest! {
                 prop_assert_eq!(kernel(s), reference(s, mask), "{:?} {}", b, name);
             }
         }
+    }
+
+    #[test]
+    fn classifiers_agree_with_table_on_random_blocks(block in proptest::array::uniform32(any::<u8>()),
+                                                     block2 in proptest::array::uniform32(any::<u8>())) {
+        let mut whole = [0u8; 64];
+        whole[..32].copy_from_slice(&block);
+        whole[32..].copy_from_slice(&block2);
+        for b in Backend::ALL {
+            if let Some(classify) = classifier(b) {
+                prop_assert_eq!(classify(&whole), classify_scalar(&whole), "{:?}", b);
+            }
+        }
+    }
+
+    /// Block finders on buffers of head-like bytes, queried at rising
+    /// positions (some inside a block, some past it, some at or past the
+    /// end).
+    #[test]
+    fn block_finders_agree_with_table(
+        buf in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b':'), Just(b' '), Just(b'\r'),
+                                                     Just(b'\n'), Just(b'\t'), Just(0x7f), Just(0xe9), any::<u8>()], 0..300),
+        steps in proptest::collection::vec((0usize..80, any::<bool>()), 1..20),
+    ) {
+        let mut at = 0;
+        let queries: Vec<(usize, bool)> =
+            steps.iter().map(|&(step, name)| { at = (at + step).min(buf.len()); (at, name) }).collect();
+        check_stops(&buf, &queries);
     }
 
     /// Mostly in-class buffers, so runs are long and the block loops run.
@@ -263,6 +392,29 @@ fn kernels_never_read_past_the_end() {
                     data[len - 1] = 0;
                     let s = guard.place(&data);
                     assert_eq!(kernel(s), len - 1, "{b:?} {name} length {len}, stop last");
+                }
+            }
+        }
+    }
+}
+
+/// The block finders never read past the end: buffers of every length up
+/// to 200 ending at the guard page, queried at every start position, for
+/// fields running to the end and for stops placed last.
+#[cfg(target_os = "linux")]
+#[test]
+fn block_finders_never_read_past_the_end() {
+    let mut guard = GuardPage::new();
+    for len in 0..=200 {
+        for filler in [b'a', b'~'] {
+            let mut data = std::vec![filler; len];
+            for stop_last in [false, true] {
+                if stop_last && len > 0 {
+                    data[len - 1] = b'\r';
+                }
+                let s = guard.place(&data);
+                for from in 0..=len {
+                    check_stops(s, &[(from, true), (from, false), (len, true)]);
                 }
             }
         }

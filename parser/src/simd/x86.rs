@@ -21,7 +21,7 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::{NibbleLut, TARGET_LUT, TCHAR_LUT};
+use super::{Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Generates one 16-byte kernel: `$stop` maps a loaded `__m128i` to a vector
@@ -253,5 +253,97 @@ pub(crate) fn sse2_value_mask(head: &[u8; 16]) -> u32 {
             _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
         );
         _mm_movemask_epi8(stop) as u32
+    }
+}
+
+/// [`Classify`] with AVX2: two 32-byte halves, one pair of nibble lookups
+/// each (see [`HEAD_LUT`]).
+pub(crate) struct Avx2Blocks;
+
+impl Classify for Avx2Blocks {
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
+        // SAFETY: the caller guarantees AVX2.
+        unsafe { avx2_classify(block) }
+    }
+}
+
+/// [`Classify`] with SSSE3 (the `Sse42` backend): four 16-byte quarters.
+pub(crate) struct SsseBlocks;
+
+impl Classify for SsseBlocks {
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[inline(always)]
+    unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
+        // SAFETY: the caller guarantees SSSE3.
+        unsafe { ssse3_classify(block) }
+    }
+}
+
+/// `(not_tchar, ctl)` masks of 64 bytes, 32 at a time.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the two
+    // 32-byte halves of `block`, all in bounds (`loadu` needs no alignment);
+    // AVX2 is guaranteed by the caller.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let lo = _mm256_broadcastsi128_si256(_mm_loadu_si128(HEAD_LUT.lo.as_ptr().cast()));
+        let hi = _mm256_broadcastsi128_si256(_mm_loadu_si128(HEAD_LUT.hi.as_ptr().cast()));
+        let nibble = _mm256_set1_epi8(0x0f);
+        let tchar_bits = _mm256_set1_epi8(HEAD_TCHAR_BITS as i8);
+        let ctl_bits = _mm256_set1_epi8(HEAD_CTL_BITS as i8);
+        let mut masks = [(0u32, 0u32); 2];
+        for (half, m) in masks.iter_mut().enumerate() {
+            let v = _mm256_loadu_si256(block.as_ptr().add(32 * half).cast());
+            let c = _mm256_and_si256(
+                _mm256_shuffle_epi8(lo, v),
+                _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)),
+            );
+            let not_tchar = _mm256_cmpeq_epi8(_mm256_and_si256(c, tchar_bits), _mm256_setzero_si256());
+            let ok = _mm256_cmpeq_epi8(_mm256_and_si256(c, ctl_bits), _mm256_setzero_si256());
+            *m = (_mm256_movemask_epi8(not_tchar) as u32, !(_mm256_movemask_epi8(ok) as u32));
+        }
+        (u64::from(masks[0].0) | u64::from(masks[1].0) << 32, u64::from(masks[0].1) | u64::from(masks[1].1) << 32)
+    }
+}
+
+/// `(not_tchar, ctl)` masks of 64 bytes, 16 at a time.
+///
+/// # Safety
+/// The CPU must support SSSE3.
+#[inline]
+#[target_feature(enable = "sse2,ssse3")]
+unsafe fn ssse3_classify(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the
+    // four 16-byte quarters of `block`, all in bounds (`loadu` needs no
+    // alignment); SSSE3 is guaranteed by the caller.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let lo = _mm_loadu_si128(HEAD_LUT.lo.as_ptr().cast());
+        let hi = _mm_loadu_si128(HEAD_LUT.hi.as_ptr().cast());
+        let nibble = _mm_set1_epi8(0x0f);
+        let tchar_bits = _mm_set1_epi8(HEAD_TCHAR_BITS as i8);
+        let ctl_bits = _mm_set1_epi8(HEAD_CTL_BITS as i8);
+        let (mut not_tchar, mut ctl) = (0u64, 0u64);
+        for quarter in 0..4 {
+            let v = _mm_loadu_si128(block.as_ptr().add(16 * quarter).cast());
+            let c = _mm_and_si128(
+                _mm_shuffle_epi8(lo, v),
+                _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nibble)),
+            );
+            let t = _mm_cmpeq_epi8(_mm_and_si128(c, tchar_bits), _mm_setzero_si128());
+            let ok = _mm_cmpeq_epi8(_mm_and_si128(c, ctl_bits), _mm_setzero_si128());
+            not_tchar |= u64::from(_mm_movemask_epi8(t) as u16) << (16 * quarter);
+            ctl |= u64::from(!(_mm_movemask_epi8(ok) as u16)) << (16 * quarter);
+        }
+        (not_tchar, ctl)
     }
 }

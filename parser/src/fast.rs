@@ -1,0 +1,546 @@
+//! The fast path: the common request line and header lines, parsed with as
+//! little work per field as possible.
+//!
+//! Most heads a server sees are `METHOD SP target SP HTTP/1.x CRLF` followed
+//! by `name ":" SP value CRLF` lines, with nothing the strict grammar
+//! rejects and no leniency to apply. This module recognises exactly those
+//! lines and hands anything else — a line cut short, an error, HTAB or extra
+//! whitespace, an obs-fold, a limit reached — to [`crate::grammar`] from the
+//! start of that line, which then does what it would have done on its own.
+//! So the fast path never changes a result, only how soon it is reached (the
+//! tests run every input through both paths and under every backend).
+//!
+//! Header lines are walked with a [`Stops`] finder. With a vector backend
+//! that is [`BlockStops`]: each 64-byte block of the head is classified once
+//! into two bit masks (bytes that end a name, bytes that end a value), so a
+//! field costs a shift and a trailing-zero count however short it is, and no
+//! vector set-up per field.
+
+use core::marker::PhantomData;
+
+use crate::config::{ObsFold, ParserConfig};
+use crate::error::{Error, ErrorKind};
+use crate::grammar::{self, RequestLine, Sink, Step};
+use crate::scan;
+use crate::simd::{self, Backend, Classify};
+use crate::Header;
+
+/// Finds where header names and values end.
+pub(crate) trait Stops {
+    /// The first byte at or after `from` that is not a `tchar`, or the
+    /// buffer's length. `from` is at most the buffer's length and never
+    /// decreases between calls.
+    fn name_end(&mut self, from: usize) -> usize;
+
+    /// The first control byte or DEL at or after `from`, or the buffer's
+    /// length. An implementation may also stop at HTAB (the caller then
+    /// leaves the line to the general grammar). `from` is at most the
+    /// buffer's length and never decreases.
+    fn value_end(&mut self, from: usize) -> usize;
+}
+
+/// [`Stops`] with the scalar scanners, for [`Backend::Scalar`].
+pub(crate) struct ScalarStops<'b> {
+    buf: &'b [u8],
+}
+
+impl<'b> ScalarStops<'b> {
+    /// A finder over `buf`.
+    pub(crate) fn new(buf: &'b [u8]) -> Self {
+        ScalarStops { buf }
+    }
+}
+
+impl Stops for ScalarStops<'_> {
+    #[inline(always)]
+    fn name_end(&mut self, from: usize) -> usize {
+        self.buf.get(from..).map_or(from, |s| from + scan::token_run_in(s, Backend::Scalar))
+    }
+
+    #[inline(always)]
+    fn value_end(&mut self, from: usize) -> usize {
+        self.buf.get(from..).map_or(from, |s| from + scan::scalar::value_run(s))
+    }
+}
+
+/// [`Stops`] over 64-byte blocks classified by `C`: the masks of the block
+/// at `base` answer every query inside it; a query past it classifies the
+/// 64 bytes from there.
+pub(crate) struct BlockStops<'b, C> {
+    buf: &'b [u8],
+    /// Where the current block starts.
+    base: usize,
+    /// Bit `k`: `buf[base + k]` is not a `tchar`, or is past the end.
+    not_tchar: u64,
+    /// Bit `k`: `buf[base + k]` is a control byte or DEL, or is past the end.
+    ctl: u64,
+    classifier: PhantomData<C>,
+}
+
+impl<'b, C: Classify> BlockStops<'b, C> {
+    /// A finder over `buf` whose first block starts at `at`.
+    ///
+    /// # Safety
+    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
+    #[inline(always)]
+    pub(crate) unsafe fn new(buf: &'b [u8], at: usize) -> Self {
+        let mut stops = BlockStops { buf, base: at, not_tchar: 0, ctl: 0, classifier: PhantomData };
+        stops.load(at);
+        stops
+    }
+
+    /// Classifies the block starting at `at`. Near the end of the buffer
+    /// the block is the buffer's last 64 bytes (or a zero-padded copy when
+    /// it is shorter), shifted so that bit 0 is still `at`; the bits past
+    /// the end are set, so every query ends there at the latest.
+    #[inline(always)]
+    fn load(&mut self, at: usize) {
+        self.base = at;
+        let (not_tchar, ctl) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
+            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
+            Some(block) => unsafe { C::classify(block) },
+            // SAFETY: as above.
+            None => unsafe { tail_masks::<C>(self.buf, at) },
+        };
+        self.not_tchar = not_tchar;
+        self.ctl = ctl;
+    }
+
+    /// The first set bit at or after `from` in the mask `pick` selects.
+    #[inline(always)]
+    fn next(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
+        loop {
+            let off = from.wrapping_sub(self.base);
+            if off < 64 {
+                let m = pick(self) >> off;
+                if m != 0 {
+                    return from + m.trailing_zeros() as usize;
+                }
+                from = self.base + 64;
+            }
+            if from >= self.buf.len() {
+                return self.buf.len();
+            }
+            self.load(from);
+        }
+    }
+}
+
+/// [`BlockStops::load`] for a block that would reach past the end of `buf`.
+/// A free function: a method taking `&self` would pin the finder to memory
+/// in the header loop.
+///
+/// # Safety
+/// The CPU must support `C`'s instructions.
+#[cold]
+#[inline(never)]
+unsafe fn tail_masks<C: Classify>(buf: &[u8], at: usize) -> (u64, u64) {
+    let len = buf.len();
+    if at >= len {
+        return (!0, !0);
+    }
+    let rem = len - at; // 1..=63
+    let past_end = !0u64 << rem;
+    let (not_tchar, ctl) = if let Some(last) = buf.last_chunk::<64>() {
+        // SAFETY: the caller guarantees that the CPU supports `C`.
+        let (n, c) = unsafe { C::classify(last) };
+        // `last` starts at `len - 64`; bit `64 - rem` is `at`.
+        (n >> (64 - rem), c >> (64 - rem))
+    } else {
+        let mut copy = [0u8; 64];
+        copy[..rem].copy_from_slice(&buf[at..]);
+        // SAFETY: as above.
+        unsafe { C::classify(&copy) }
+    };
+    (not_tchar | past_end, ctl | past_end)
+}
+
+impl<C: Classify> Stops for BlockStops<'_, C> {
+    #[inline(always)]
+    fn name_end(&mut self, from: usize) -> usize {
+        self.next(from, |s| s.not_tchar)
+    }
+
+    #[inline(always)]
+    fn value_end(&mut self, from: usize) -> usize {
+        self.next(from, |s| s.ctl)
+    }
+}
+
+/// `request-line`, the common shape first: `method SP target SP
+/// HTTP/1.1 CRLF` (or 1.0) with a single space each and a strict or loose
+/// target as configured. Anything else goes to [`grammar::request_line`].
+#[inline(always)]
+pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
+    match common_request_line(buf, config) {
+        Some(line) => Ok(Some(line)),
+        None => general_request_line(buf, config),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn general_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
+    grammar::request_line(buf, config)
+}
+
+/// The common request line, or `None` for anything else (including a line
+/// cut short).
+#[inline(always)]
+fn common_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(RequestLine<'b>, usize)> {
+    let method_len = match buf {
+        [b'G', b'E', b'T', b' ', ..] => 3,
+        _ => scan::token_run(buf),
+    };
+    let (method, [b' ', after @ ..]) = buf.split_at_checked(method_len)? else {
+        return None;
+    };
+    if method.is_empty() {
+        return None;
+    }
+    let target_start = method_len + 1;
+    let mut target_len = 0;
+    loop {
+        let rest = &after[target_len..];
+        target_len += scan::target_run(rest, config.allow_loose_target);
+        match after.get(target_len..)? {
+            [b' ', ..] => break,
+            // Strict targets stop at `%` (outside the strict class) for the
+            // escape to be checked.
+            [b'%', h1, h2, ..] if !config.allow_loose_target && h1.is_ascii_hexdigit() && h2.is_ascii_hexdigit() => {
+                target_len += 3
+            }
+            _ => return None,
+        }
+    }
+    if target_len == 0 || target_len > config.max_target_len {
+        return None;
+    }
+    let (target, [b' ', tail @ ..]) = after.split_at(target_len) else {
+        return None;
+    };
+    let minor_version = match tail.first_chunk::<10>()? {
+        b"HTTP/1.1\r\n" => 1,
+        b"HTTP/1.0\r\n" => 0,
+        _ => return None,
+    };
+    Some((RequestLine { method, target, minor_version }, target_start + target_len + 11))
+}
+
+/// Header lines from `pos` up to and including the empty line that ends the
+/// head; returns the position after it. Common lines take the fast loop of
+/// the active backend, the rest [`grammar::header_lines`].
+#[inline(always)]
+pub(crate) fn header_lines<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Step<usize> {
+    if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
+        return Ok(Some(pos + 2));
+    }
+    if config.obs_fold == ObsFold::Span || pos >= buf.len() {
+        return grammar::header_lines(buf, pos, config, sink, true);
+    }
+    match simd::active() {
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: `active` returns `Avx2` only when the CPU has AVX2.
+        Backend::Avx2 => unsafe { header_lines_avx2(buf, pos, config, sink) },
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: `active` returns `Sse42` only when the CPU has SSE4.2 and
+        // SSSE3.
+        Backend::Sse42 => unsafe { header_lines_ssse3(buf, pos, config, sink) },
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Backend::Neon => {
+            // SAFETY: NEON is baseline where this compiles.
+            let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf, pos) };
+            header_loop(buf, pos, config, sink, &mut stops)
+        }
+        _ => header_loop(buf, pos, config, sink, &mut ScalarStops::new(buf)),
+    }
+}
+
+/// [`header_loop`] with AVX2 blocks.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[target_feature(enable = "avx2")]
+unsafe fn header_lines_avx2<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Step<usize> {
+    // SAFETY: the caller guarantees AVX2.
+    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf, pos) };
+    header_loop(buf, pos, config, sink, &mut stops)
+}
+
+/// [`header_loop`] with SSSE3 blocks.
+///
+/// # Safety
+/// The CPU must support SSSE3.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[target_feature(enable = "sse2,ssse3")]
+unsafe fn header_lines_ssse3<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Step<usize> {
+    // SAFETY: the caller guarantees SSSE3.
+    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf, pos) };
+    header_loop(buf, pos, config, sink, &mut stops)
+}
+
+/// SP or HTAB.
+#[inline(always)]
+fn is_ows(b: u8) -> bool {
+    (b == b' ') | (b == b'\t')
+}
+
+/// The loop over common header lines: `name ":" [SP] value CRLF` with a
+/// non-empty name, value bytes only, and both within their limits. The
+/// first other line goes to [`grammar::header_lines`].
+#[inline(always)]
+fn header_loop<'b, S: Sink<'b>, F: Stops>(
+    buf: &'b [u8],
+    mut pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+    stops: &mut F,
+) -> Step<usize> {
+    // Read once: the sink's stores could alias `config` for all the
+    // compiler knows, so it would reload them on every line.
+    let (max_name_len, max_value_len) = (config.max_name_len, config.max_value_len);
+    let mut first = true;
+    loop {
+        let name_end = stops.name_end(pos);
+        if buf.get(name_end) != Some(&b':') {
+            if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
+                return Ok(Some(pos + 2));
+            }
+            break;
+        }
+        // `name_end > pos` and `name_end - pos <= max_name_len` at once.
+        if (name_end - pos).wrapping_sub(1) >= max_name_len {
+            break;
+        }
+        // One SP after the colon is the norm; any other OWS is trimmed below.
+        let value_start = name_end + 1 + usize::from(buf.get(name_end + 1) == Some(&b' '));
+        let value_end = stops.value_end(value_start);
+        if buf.get(value_end..value_end + 2) != Some(b"\r\n") || value_end - value_start > max_value_len {
+            break;
+        }
+        let (Some(name), Some(mut value)) = (buf.get(pos..name_end), buf.get(value_start..value_end)) else {
+            break;
+        };
+        if let (Some(&a), Some(&z)) = (value.first(), value.last()) {
+            if is_ows(a) | is_ows(z) {
+                value = grammar::trim_ows(value);
+            }
+        }
+        if !sink.push(Header { name, value }) {
+            return Err(Error::new(ErrorKind::TooManyHeaders, pos));
+        }
+        first = false;
+        pos = value_end + 2;
+    }
+    grammar::header_lines(buf, pos, config, sink, first)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The fast path against the general grammar: every input, every
+    //! configuration, the same result (including errors and partial
+    //! results, and the headers pushed before them). The whole suite runs
+    //! again under every backend (`simd::tests`), so this covers each
+    //! [`Stops`] implementation.
+
+    use super::*;
+    use proptest::prelude::*;
+    use std::string::ToString;
+    use std::vec::Vec;
+
+    /// Header storage of a fixed capacity.
+    struct VecSink<'b> {
+        headers: Vec<Header<'b>>,
+        cap: usize,
+    }
+
+    impl<'b> Sink<'b> for VecSink<'b> {
+        fn push(&mut self, h: Header<'b>) -> bool {
+            if self.headers.len() == self.cap {
+                return false;
+            }
+            self.headers.push(h);
+            true
+        }
+    }
+
+    type Lines<'b> = (Result<Option<usize>, Error>, Vec<Header<'b>>);
+
+    fn fast_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
+        let mut sink = VecSink { headers: Vec::new(), cap };
+        let r = header_lines(buf, pos, config, &mut sink);
+        (r, sink.headers)
+    }
+
+    fn general_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
+        let mut sink = VecSink { headers: Vec::new(), cap };
+        let r = grammar::header_lines(buf, pos, config, &mut sink, true);
+        (r, sink.headers)
+    }
+
+    type Line<'b> = Result<Option<(&'b [u8], &'b [u8], u8, usize)>, Error>;
+
+    fn flatten(r: Step<(RequestLine<'_>, usize)>) -> Line<'_> {
+        r.map(|o| o.map(|(l, p)| (l.method, l.target, l.minor_version, p)))
+    }
+
+    /// The configurations compared: strict, lenient, and tight limits.
+    fn configs() -> Vec<ParserConfig> {
+        let mut lenient = ParserConfig::picohttpparser_compatible();
+        lenient.allow_bare_lf = true;
+        lenient.allow_whitespace_before_first_header = true;
+        let mut skipping = ParserConfig::new();
+        skipping.ignore_invalid_headers = true;
+        skipping.obs_fold = ObsFold::Continuation;
+        let mut loose = ParserConfig::new();
+        loose.allow_loose_target = true;
+        loose.allow_multiple_spaces = true;
+        let mut span = ParserConfig::new();
+        span.obs_fold = ObsFold::Span;
+        let mut tight = ParserConfig::new();
+        tight.max_name_len = 4;
+        tight.max_value_len = 6;
+        tight.max_target_len = 5;
+        std::vec![ParserConfig::new(), lenient, skipping, loose, span, tight]
+    }
+
+    fn check(buf: &[u8]) {
+        for config in configs() {
+            let fast = flatten(request_line(buf, &config));
+            let general = flatten(grammar::request_line(buf, &config));
+            assert_eq!(fast, general, "request line of {:?}", buf.escape_ascii().to_string());
+            // Header lines from the start (a header block) and after the
+            // request line when there is one.
+            let mut starts = std::vec![0];
+            if let Ok(Some((.., p))) = general {
+                starts.push(p);
+            }
+            for pos in starts {
+                for cap in [2, 64] {
+                    assert_eq!(
+                        fast_lines(buf, pos, &config, cap),
+                        general_lines(buf, pos, &config, cap),
+                        "header lines of {:?} from {pos}, capacity {cap}",
+                        buf.escape_ascii().to_string()
+                    );
+                }
+            }
+        }
+    }
+
+    /// Pieces of heads, good and bad, that random concatenations are made of.
+    const PIECES: &[&[u8]] = &[
+        b"GET",
+        b"POST",
+        b" ",
+        b"  ",
+        b"/",
+        b"/a/b.html",
+        b"?q=1&r",
+        b"%2F",
+        b"%zz",
+        b"%2",
+        b"HTTP/1.1",
+        b"HTTP/1.0",
+        b"HTTP/2.0",
+        b"\r\n",
+        b"\r\n\r\n",
+        b"\n",
+        b"\r",
+        b"\t",
+        b":",
+        b": ",
+        b"Host",
+        b"Content-Length",
+        b"a",
+        b"x-y-z",
+        b"value with spaces",
+        b"\xc3\xa9",
+        b"\x7f",
+        b"\x00",
+        b"\x0b",
+        b"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop",
+    ];
+
+    /// Request-line parts, good and bad.
+    const METHODS: &[&[u8]] = &[b"GET", b"POST", b"", b"G T", b"OPTIONS", b"\r\nGET"];
+    const SEPARATORS: &[&[u8]] = &[b" ", b" ", b"  ", b"", b"\t"];
+    const TARGET_PIECES: &[&[u8]] =
+        &[b"/", b"a", b"%2F", b"%zz", b"%2", b"%", b"?x=1", b"\x7f", b"\t", b"\xc3\xa9", b"*", b"\""];
+    const VERSIONS: &[&[u8]] =
+        &[b"HTTP/1.1", b"HTTP/1.0", b"HTTP/1.2", b"HTTP/2.0", b"HTTP/1.", b"HTTX/1.1", b"http/1.1"];
+    const LINE_ENDS: &[&[u8]] = &[b"\r\n", b"\r\n", b"\n", b"\r", b" \r\n", b"", b"\r\r"];
+
+    #[test]
+    fn common_heads_agree() {
+        check(b"GET / HTTP/1.1\r\n\r\n");
+        check(b"GET /a%20b?c HTTP/1.0\r\nHost: x\r\na:b\r\nc:  d \r\ne:\r\nf: \r\n\r\n");
+        check(b"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n");
+        check(b"GET / HTTP/1.1\r\nA: \tb\t\r\n\r\n");
+        check(b"GET / HTTP/1.1\r\nA: b\r\nB: c\r\nC: d\r\n\r\n");
+        let long: Vec<u8> =
+            [b"GET / HTTP/1.1\r\n".as_slice(), &[b"Name: value\r\n".as_slice(); 20].concat(), b"\r\n"].concat();
+        for k in 0..=long.len() {
+            check(&long[..k]);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn fast_path_agrees_with_the_grammar(picks in proptest::collection::vec(0..PIECES.len(), 0..40)) {
+            let buf: Vec<u8> = picks.iter().flat_map(|&i| PIECES[i].iter().copied()).collect();
+            check(&buf);
+        }
+
+        #[test]
+        fn request_lines_agree(
+            method in prop::sample::select(METHODS),
+            sep1 in prop::sample::select(SEPARATORS),
+            target in proptest::collection::vec(prop::sample::select(TARGET_PIECES), 0..6),
+            sep2 in prop::sample::select(SEPARATORS),
+            version in prop::sample::select(VERSIONS),
+            eol in prop::sample::select(LINE_ENDS),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let buf = [method, sep1, &target.concat(), sep2, version, eol, b"Host: a\r\n\r\n"].concat();
+            check(&buf);
+            check(&buf[..cut.index(buf.len() + 1)]);
+        }
+
+        #[test]
+        fn fast_path_agrees_on_well_formed_heads(
+            names in proptest::collection::vec("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,70}", 0..12),
+            values in proptest::collection::vec("[ -~\t]{0,90}", 12),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let mut buf = b"GET /index.html HTTP/1.1\r\n".to_vec();
+            for (n, v) in names.iter().zip(&values) {
+                buf.extend_from_slice(n.as_bytes());
+                buf.extend_from_slice(b": ");
+                buf.extend_from_slice(v.as_bytes());
+                buf.extend_from_slice(b"\r\n");
+            }
+            buf.extend_from_slice(b"\r\n");
+            check(&buf);
+            check(&buf[..cut.index(buf.len() + 1)]);
+        }
+    }
+}

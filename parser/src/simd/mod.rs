@@ -13,7 +13,7 @@
 //! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B |
 //! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR |
 //!
-//! Header lines take a different route ([`crate::fast`]): a [`Classify`]
+//! Header lines take a different route (`fast.rs`): a `Classify`
 //! implementation per vector backend turns each 64-byte block of the head
 //! into two bit masks at once (bytes that end a name, bytes that end a
 //! value), and the header loop walks them with shifts and trailing-zero

@@ -70,9 +70,10 @@ pub(crate) struct BlockStops<'b, C> {
     buf: &'b [u8],
     /// Where the current block starts.
     base: usize,
-    /// Bit `k`: `buf[base + k]` is not a `tchar`, or is past the end.
+    /// Bit `k`: `buf[base + k]` is not a `tchar` (or, in a buffer shorter
+    /// than a block, is past its end).
     not_tchar: u64,
-    /// Bit `k`: `buf[base + k]` is a control byte or DEL, or is past the end.
+    /// Bit `k`: `buf[base + k]` is a control byte or DEL (or past the end).
     ctl: u64,
     classifier: PhantomData<C>,
 }
@@ -89,21 +90,29 @@ impl<'b, C: Classify> BlockStops<'b, C> {
         stops
     }
 
-    /// Classifies the block starting at `at`. Near the end of the buffer
-    /// the block is the buffer's last 64 bytes (or a zero-padded copy when
-    /// it is shorter), shifted so that bit 0 is still `at`; the bits past
-    /// the end are set, so every query ends there at the latest.
+    /// Classifies the block that starts at `at`, or, near the end of the
+    /// buffer, its last 64 bytes (which cover `at` and the rest of the
+    /// buffer: the next query past them is at the end). A buffer shorter
+    /// than a block is classified whole from a zero-padded copy, whose zero
+    /// bytes end names and values alike.
     #[inline(always)]
     fn load(&mut self, at: usize) {
-        self.base = at;
-        let (not_tchar, ctl) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
-            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
-            Some(block) => unsafe { C::classify(block) },
-            // SAFETY: as above.
-            None => unsafe { tail_masks::<C>(self.buf, at) },
+        let (base, block) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
+            Some(block) => (at, block),
+            None => match self.buf.last_chunk::<64>() {
+                Some(block) => (self.buf.len() - 64, block),
+                None => {
+                    self.base = 0;
+                    // SAFETY: `new`'s caller guaranteed that the CPU
+                    // supports `C`.
+                    (self.not_tchar, self.ctl) = unsafe { short_masks::<C>(self.buf) };
+                    return;
+                }
+            },
         };
-        self.not_tchar = not_tchar;
-        self.ctl = ctl;
+        self.base = base;
+        // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
+        (self.not_tchar, self.ctl) = unsafe { C::classify(block) };
     }
 
     /// The first set bit at or after `from` in the mask `pick` selects.
@@ -126,33 +135,17 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     }
 }
 
-/// [`BlockStops::load`] for a block that would reach past the end of `buf`.
-/// A free function: a method taking `&self` would pin the finder to memory
-/// in the header loop.
+/// [`BlockStops::load`] for a buffer shorter than a block.
 ///
 /// # Safety
 /// The CPU must support `C`'s instructions.
 #[cold]
 #[inline(never)]
-unsafe fn tail_masks<C: Classify>(buf: &[u8], at: usize) -> (u64, u64) {
-    let len = buf.len();
-    if at >= len {
-        return (!0, !0);
-    }
-    let rem = len - at; // 1..=63
-    let past_end = !0u64 << rem;
-    let (not_tchar, ctl) = if let Some(last) = buf.last_chunk::<64>() {
-        // SAFETY: the caller guarantees that the CPU supports `C`.
-        let (n, c) = unsafe { C::classify(last) };
-        // `last` starts at `len - 64`; bit `64 - rem` is `at`.
-        (n >> (64 - rem), c >> (64 - rem))
-    } else {
-        let mut copy = [0u8; 64];
-        copy[..rem].copy_from_slice(&buf[at..]);
-        // SAFETY: as above.
-        unsafe { C::classify(&copy) }
-    };
-    (not_tchar | past_end, ctl | past_end)
+unsafe fn short_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
+    let mut copy = [0u8; 64];
+    copy[..buf.len()].copy_from_slice(buf);
+    // SAFETY: the caller guarantees that the CPU supports `C`.
+    unsafe { C::classify(&copy) }
 }
 
 impl<C: Classify> Stops for BlockStops<'_, C> {
@@ -183,6 +176,9 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
 fn general_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
     grammar::request_line(buf, config)
 }
+
+const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
+const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
 
 /// The common request line, or `None` for anything else (including a line
 /// cut short).
@@ -219,11 +215,16 @@ fn common_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(Requ
     let (target, [b' ', tail @ ..]) = after.split_at(target_len) else {
         return None;
     };
-    let minor_version = match tail.first_chunk::<10>()? {
-        b"HTTP/1.1\r\n" => 1,
-        b"HTTP/1.0\r\n" => 0,
+    // The version as one 8-byte word compare, the line end as one 2-byte.
+    let (version, eol) = tail.split_first_chunk::<8>()?;
+    let minor_version = match u64::from_le_bytes(*version) {
+        HTTP_1_1 => 1,
+        HTTP_1_0 => 0,
         _ => return None,
     };
+    if eol.first_chunk::<2>()? != b"\r\n" {
+        return None;
+    }
     Some((RequestLine { method, target, minor_version }, target_start + target_len + 11))
 }
 

@@ -329,15 +329,20 @@ fn header_loop<'b, S: Sink<'b>, F: Stops>(
         if (name_end - pos).wrapping_sub(1) >= max_name_len {
             break;
         }
-        // One SP after the colon is the norm; any other OWS is trimmed below.
-        let value_start = name_end + 1 + usize::from(buf.get(name_end + 1) == Some(&b' '));
-        let value_end = stops.value_end(value_start);
-        if buf.get(value_end..value_end + 2) != Some(b"\r\n") || value_end - value_start > max_value_len {
+        let value_end = stops.value_end(name_end + 1);
+        if buf.get(value_end..value_end + 2) != Some(b"\r\n") {
             break;
         }
-        let (Some(name), Some(mut value)) = (buf.get(pos..name_end), buf.get(value_start..value_end)) else {
+        let (Some(name), Some(mut value)) = (buf.get(pos..name_end), buf.get(name_end + 1..value_end)) else {
             break;
         };
+        // One SP after the colon is the norm; any other OWS is trimmed below.
+        if let [b' ', rest @ ..] = value {
+            value = rest;
+        }
+        if value.len() > max_value_len {
+            break;
+        }
         if let (Some(&a), Some(&z)) = (value.first(), value.last()) {
             if is_ows(a) | is_ows(z) {
                 value = grammar::trim_ows(value);

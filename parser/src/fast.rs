@@ -120,11 +120,12 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     fn next(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
         loop {
             let off = from.wrapping_sub(self.base);
+            // Past the block (or before it, wrapped): no bits, load.
+            let m = u32::try_from(off).ok().and_then(|off| pick(self).checked_shr(off)).unwrap_or(0);
+            if m != 0 {
+                return from + m.trailing_zeros() as usize;
+            }
             if off < 64 {
-                let m = pick(self) >> off;
-                if m != 0 {
-                    return from + m.trailing_zeros() as usize;
-                }
                 from = self.base + 64;
             }
             if from >= self.buf.len() {
@@ -296,12 +297,6 @@ unsafe fn header_lines_ssse3<'b, S: Sink<'b>>(
     header_loop(buf, pos, config, sink, &mut stops)
 }
 
-/// SP or HTAB.
-#[inline(always)]
-fn is_ows(b: u8) -> bool {
-    (b == b' ') | (b == b'\t')
-}
-
 /// The loop over common header lines: `name ":" [SP] value CRLF` with a
 /// non-empty name, value bytes only, and both within their limits. The
 /// first other line goes to [`grammar::header_lines`].
@@ -316,7 +311,7 @@ fn header_loop<'b, S: Sink<'b>, F: Stops>(
     // Read once: the sink's stores could alias `config` for all the
     // compiler knows, so it would reload them on every line.
     let (max_name_len, max_value_len) = (config.max_name_len, config.max_value_len);
-    let mut first = true;
+    let start = pos;
     loop {
         let name_end = stops.name_end(pos);
         if buf.get(name_end) != Some(&b':') {
@@ -343,18 +338,19 @@ fn header_loop<'b, S: Sink<'b>, F: Stops>(
         if value.len() > max_value_len {
             break;
         }
+        // The value holds no control byte but HTAB, so its ends are OWS
+        // exactly when they are at most SP.
         if let (Some(&a), Some(&z)) = (value.first(), value.last()) {
-            if is_ows(a) | is_ows(z) {
+            if a.min(z) <= b' ' {
                 value = grammar::trim_ows(value);
             }
         }
         if !sink.push(Header { name, value }) {
             return Err(Error::new(ErrorKind::TooManyHeaders, pos));
         }
-        first = false;
         pos = value_end + 2;
     }
-    grammar::header_lines(buf, pos, config, sink, first)
+    grammar::header_lines(buf, pos, config, sink, pos == start)
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 //! SWAR words) and vector kernels that classify 16, 32 or 64 bytes at once
 //! into a bit mask and find the end of the run with one trailing-zero count:
 //!
-//! | backend | where | width |
-//! |---|---|---|
-//! | [`Backend::Avx2`] | x86-64 with AVX2 (runtime detection) | 32/64 B |
-//! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B |
-//! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B |
-//! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR |
+//! | backend | where | field scans | head blocks |
+//! |---|---|---|---|
+//! | [`Backend::Avx2`] | x86-64 with AVX2 (runtime detection) | 32/64 B | 2 × 32 B |
+//! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B | 4 × 16 B |
+//! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B | 4 × 16 B |
+//! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR | none: field scans |
 //!
 //! Header lines take a different route (`fast.rs`): a `Classify`
 //! implementation per vector backend turns each 64-byte block of the head

@@ -120,12 +120,11 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     fn next(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
         loop {
             let off = from.wrapping_sub(self.base);
-            // Past the block (or before it, wrapped): no bits, load.
-            let m = u32::try_from(off).ok().and_then(|off| pick(self).checked_shr(off)).unwrap_or(0);
-            if m != 0 {
-                return from + m.trailing_zeros() as usize;
-            }
             if off < 64 {
+                let m = pick(self) >> off;
+                if m != 0 {
+                    return from + m.trailing_zeros() as usize;
+                }
                 from = self.base + 64;
             }
             if from >= self.buf.len() {

@@ -60,8 +60,9 @@ pub(crate) fn token_run(s: &[u8]) -> usize {
     token_run_in(s, simd::active())
 }
 
-/// [`token_run`] with the backend given, for loops that read it once.
-/// `backend` must be what [`simd::active`] returned.
+/// [`token_run`] with the backend given: for loops that read it once, or
+/// [`Backend::Scalar`] to force the scalar code. `backend` must be what
+/// [`simd::active`] returned, or `Scalar` (the dispatch trusts it).
 #[inline(always)]
 pub(crate) fn token_run_in(s: &[u8], backend: Backend) -> usize {
     // Prologue: two lookups settle one-byte names (`a: b`) without a call;
@@ -107,10 +108,11 @@ pub(crate) fn value_run(s: &[u8]) -> usize {
     value_run_in(s, simd::active())
 }
 
-/// [`value_run`] with the backend given, for loops that read it once.
-/// `backend` must be what [`simd::active`] returned.
+/// [`value_run`] with the backend given. `backend` must be what
+/// [`simd::active`] returned, or [`Backend::Scalar`] (the dispatch trusts
+/// it).
 #[inline(always)]
-pub(crate) fn value_run_in(s: &[u8], backend: Backend) -> usize {
+fn value_run_in(s: &[u8], backend: Backend) -> usize {
     // On x86-64 the value class needs only SSE2 (always present), so the
     // prologue is one inline 16-byte vector step for the vector backends.
     #[cfg(target_arch = "x86_64")]

@@ -20,9 +20,10 @@ use core::marker::PhantomData;
 
 use crate::config::{ObsFold, ParserConfig};
 use crate::error::{Error, ErrorKind};
-use crate::grammar::{self, RequestLine, Sink, Step};
+use crate::grammar::{self, RequestLine, Step};
 use crate::scan;
 use crate::simd::{self, Backend, Classify};
+use crate::sink::{Free, Sink, Slot};
 use crate::Header;
 
 /// Finds where header names and values end.
@@ -244,39 +245,45 @@ pub(crate) fn header_lines<'b, S: Sink<'b>>(
     if config.obs_fold == ObsFold::Span || pos >= buf.len() {
         return grammar::header_lines(buf, pos, config, sink, true);
     }
-    match simd::active() {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: `active` returns `Avx2` only when the CPU has AVX2.
-        Backend::Avx2 => unsafe { header_lines_avx2(buf, pos, config, sink) },
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: `active` returns `Sse42` only when the CPU has SSE4.2 and
-        // SSSE3.
-        Backend::Sse42 => unsafe { header_lines_ssse3(buf, pos, config, sink) },
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Backend::Neon => {
-            // SAFETY: NEON is baseline where this compiles.
-            let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf, pos) };
-            header_loop(buf, pos, config, sink, &mut stops)
-        }
-        _ => header_loop(buf, pos, config, sink, &mut ScalarStops::new(buf)),
+    let stop = sink.batch(
+        #[inline(always)]
+        |free| match simd::active() {
+            #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+            // SAFETY: `active` returns `Avx2` only when the CPU has AVX2, BMI1
+            // and BMI2.
+            Backend::Avx2 => unsafe { lines_avx2(buf, pos, config, free) },
+            #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+            // SAFETY: `active` returns `Sse42` only when the CPU has SSE4.2 and
+            // SSSE3.
+            Backend::Sse42 => unsafe { lines_ssse3(buf, pos, config, free) },
+            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+            Backend::Neon => lines_neon(buf, pos, config, free),
+            _ => lines_scalar(buf, pos, config, free),
+        },
+    );
+    match stop {
+        Stop::End(end) => Ok(Some(end)),
+        Stop::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
+        Stop::Other(at) => grammar::header_lines(buf, at, config, sink, at == pos),
     }
 }
 
-/// [`header_loop`] with AVX2 blocks.
+/// [`header_loop`] with AVX2 blocks. A function of its own, called once per
+/// head: the loop's values then have the registers to themselves.
 ///
 /// # Safety
-/// The CPU must support AVX2.
+/// The CPU must support AVX2, BMI1 and BMI2.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-#[target_feature(enable = "avx2")]
-unsafe fn header_lines_avx2<'b, S: Sink<'b>>(
+#[target_feature(enable = "avx2,bmi1,bmi2")]
+unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
-) -> Step<usize> {
+    free: Free<'s, T>,
+) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees AVX2.
     let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf, pos) };
-    header_loop(buf, pos, config, sink, &mut stops)
+    header_loop(buf, pos, config, free, &mut stops)
 }
 
 /// [`header_loop`] with SSSE3 blocks.
@@ -285,57 +292,83 @@ unsafe fn header_lines_avx2<'b, S: Sink<'b>>(
 /// The CPU must support SSSE3.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 #[target_feature(enable = "sse2,ssse3")]
-unsafe fn header_lines_ssse3<'b, S: Sink<'b>>(
+unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
-) -> Step<usize> {
+    free: Free<'s, T>,
+) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees SSSE3.
     let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf, pos) };
-    header_loop(buf, pos, config, sink, &mut stops)
+    header_loop(buf, pos, config, free, &mut stops)
+}
+
+/// [`header_loop`] with NEON blocks.
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+#[inline(never)]
+fn lines_neon<'b, 's, T: Slot<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    free: Free<'s, T>,
+) -> (Stop, Free<'s, T>) {
+    // SAFETY: NEON is baseline where this compiles.
+    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf, pos) };
+    header_loop(buf, pos, config, free, &mut stops)
+}
+
+/// [`header_loop`] with the scalar field scanners.
+#[inline(never)]
+fn lines_scalar<'b, 's, T: Slot<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    free: Free<'s, T>,
+) -> (Stop, Free<'s, T>) {
+    header_loop(buf, pos, config, free, &mut ScalarStops::new(buf))
 }
 
 /// The loop over common header lines: `name ":" [SP] value CRLF` with a
-/// non-empty name, value bytes only, and both within their limits. The
-/// first other line goes to [`grammar::header_lines`].
+/// non-empty name, value bytes only, and both within their limits. Stops at
+/// the empty line that ends the head, at a header with no slot left, or at
+/// the first other line (for [`grammar::header_lines`]).
 #[inline(always)]
-fn header_loop<'b, S: Sink<'b>, F: Stops>(
+fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     buf: &'b [u8],
     mut pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
+    mut slots: Free<'s, T>,
     stops: &mut F,
-) -> Step<usize> {
-    // Read once: the sink's stores could alias `config` for all the
-    // compiler knows, so it would reload them on every line.
-    let (max_name_len, max_value_len) = (config.max_name_len, config.max_value_len);
-    let start = pos;
-    loop {
+) -> (Stop, Free<'s, T>) {
+    // One limit for the hot path: a line no longer than both limits has a
+    // name and a value within theirs. (Read once, too: the stores to the
+    // header slots could alias `config` for all the compiler knows.)
+    let line_limit = config.max_name_len.min(config.max_value_len);
+    let stop = loop {
         let name_end = stops.name_end(pos);
         if buf.get(name_end) != Some(&b':') {
             if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
-                return Ok(Some(pos + 2));
+                break Stop::End(pos + 2);
             }
-            break;
+            break Stop::Other(pos);
         }
-        // `name_end > pos` and `name_end - pos <= max_name_len` at once.
-        if (name_end - pos).wrapping_sub(1) >= max_name_len {
-            break;
+        if name_end == pos {
+            break Stop::Other(pos);
         }
         let value_end = stops.value_end(name_end + 1);
         if buf.get(value_end..value_end + 2) != Some(b"\r\n") {
-            break;
+            break Stop::Other(pos);
         }
         let (Some(name), Some(mut value)) = (buf.get(pos..name_end), buf.get(name_end + 1..value_end)) else {
-            break;
+            break Stop::Other(pos);
         };
-        // One SP after the colon is the norm; any other OWS is trimmed below.
+        // One SP after the colon is the norm; any other OWS is trimmed
+        // below.
         if let [b' ', rest @ ..] = value {
             value = rest;
         }
-        if value.len() > max_value_len {
-            break;
+        if value_end - pos > line_limit && !within_limits(name, value, config) {
+            break Stop::Other(pos);
         }
         // The value holds no control byte but HTAB, so its ends are OWS
         // exactly when they are at most SP.
@@ -344,12 +377,29 @@ fn header_loop<'b, S: Sink<'b>, F: Stops>(
                 value = grammar::trim_ows(value);
             }
         }
-        if !sink.push(Header { name, value }) {
-            return Err(Error::new(ErrorKind::TooManyHeaders, pos));
+        if !slots.push(Header { name, value }) {
+            break Stop::Full(pos);
         }
         pos = value_end + 2;
-    }
-    grammar::header_lines(buf, pos, config, sink, pos == start)
+    };
+    (stop, slots)
+}
+
+/// Whether a long header line's name and value are within their limits.
+#[cold]
+#[inline(never)]
+fn within_limits(name: &[u8], value: &[u8], config: &ParserConfig) -> bool {
+    name.len() <= config.max_name_len && value.len() <= config.max_value_len
+}
+
+/// Where [`header_loop`] stopped.
+enum Stop {
+    /// After the empty line that ends the head, at this position.
+    End(usize),
+    /// At a header line with no slot left for it.
+    Full(usize),
+    /// At a line for the general grammar.
+    Other(usize),
 }
 
 #[cfg(test)]
@@ -361,38 +411,25 @@ mod tests {
     //! [`Stops`] implementation.
 
     use super::*;
+    use crate::sink::Slots;
     use proptest::prelude::*;
     use std::string::ToString;
     use std::vec::Vec;
 
-    /// Header storage of a fixed capacity.
-    struct VecSink<'b> {
-        headers: Vec<Header<'b>>,
-        cap: usize,
-    }
-
-    impl<'b> Sink<'b> for VecSink<'b> {
-        fn push(&mut self, h: Header<'b>) -> bool {
-            if self.headers.len() == self.cap {
-                return false;
-            }
-            self.headers.push(h);
-            true
-        }
-    }
-
     type Lines<'b> = (Result<Option<usize>, Error>, Vec<Header<'b>>);
 
     fn fast_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
-        let mut sink = VecSink { headers: Vec::new(), cap };
+        let mut storage = std::vec![crate::EMPTY_HEADER; cap];
+        let mut sink = Slots::new(&mut storage);
         let r = header_lines(buf, pos, config, &mut sink);
-        (r, sink.headers)
+        (r, sink.into_filled().to_vec())
     }
 
     fn general_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
-        let mut sink = VecSink { headers: Vec::new(), cap };
+        let mut storage = std::vec![crate::EMPTY_HEADER; cap];
+        let mut sink = Slots::new(&mut storage);
         let r = grammar::header_lines(buf, pos, config, &mut sink, true);
-        (r, sink.headers)
+        (r, sink.into_filled().to_vec())
     }
 
     type Line<'b> = Result<Option<(&'b [u8], &'b [u8], u8, usize)>, Error>;

@@ -9,6 +9,7 @@
 use crate::config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 use crate::error::{Error, ErrorKind};
 use crate::scan;
+use crate::sink::Sink;
 use crate::Header;
 
 /// Outcome of one parsing step: complete, partial (`None`) or an error.
@@ -28,12 +29,6 @@ pub(crate) use need;
 #[inline(always)]
 fn err<T>(kind: ErrorKind, offset: usize) -> Step<T> {
     Err(Error::new(kind, offset))
-}
-
-/// Where parsed headers go: caller storage, initialised or not.
-pub(crate) trait Sink<'b> {
-    /// Stores `h`; returns `false` when the storage is full.
-    fn push(&mut self, h: Header<'b>) -> bool;
 }
 
 /// Consumes a line ending at `pos`: CRLF, or LF alone when allowed. Any other

@@ -83,6 +83,7 @@ mod grammar;
 pub mod response_head;
 mod scan;
 pub mod simd;
+mod sink;
 #[cfg(test)]
 mod tests;
 
@@ -90,7 +91,8 @@ use core::mem::MaybeUninit;
 
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
-use grammar::{Sink, Step};
+use grammar::Step;
+use sink::{Sink, Slots};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -171,65 +173,6 @@ pub struct HeaderBlock<'b, 'h> {
     pub headers: &'h [Header<'b>],
     /// Length of the block in bytes, including the final empty line.
     pub len: usize,
-}
-
-/// Header storage that is already initialised.
-struct InitSink<'h, 'b> {
-    slots: &'h mut [Header<'b>],
-    len: usize,
-}
-
-impl<'b> Sink<'b> for InitSink<'_, 'b> {
-    #[inline(always)]
-    fn push(&mut self, h: Header<'b>) -> bool {
-        match self.slots.get_mut(self.len) {
-            Some(slot) => {
-                *slot = h;
-                self.len += 1;
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-impl<'h, 'b> InitSink<'h, 'b> {
-    fn into_filled(self) -> &'h [Header<'b>] {
-        let slots: &'h [Header<'b>] = self.slots;
-        &slots[..self.len]
-    }
-}
-
-/// Header storage that may be uninitialised.
-struct UninitSink<'h, 'b> {
-    slots: &'h mut [MaybeUninit<Header<'b>>],
-    len: usize,
-}
-
-impl<'b> Sink<'b> for UninitSink<'_, 'b> {
-    #[inline(always)]
-    fn push(&mut self, h: Header<'b>) -> bool {
-        match self.slots.get_mut(self.len) {
-            Some(slot) => {
-                slot.write(h);
-                self.len += 1;
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-impl<'h, 'b> UninitSink<'h, 'b> {
-    fn into_filled(self) -> &'h [Header<'b>] {
-        let filled = &self.slots[..self.len];
-        // SAFETY: `push` is the only writer and it initialises slot `len`
-        // before incrementing `len`, so the first `len` slots hold valid
-        // `Header`s. `MaybeUninit<T>` has the same size, alignment and layout
-        // as `T`, so the cast slice covers exactly those values, and it
-        // borrows `self.slots` for `'h` just as `filled` did.
-        unsafe { core::slice::from_raw_parts(filled.as_ptr().cast::<Header<'b>>(), filled.len()) }
-    }
 }
 
 #[cfg(test)]
@@ -321,7 +264,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        let mut sink = InitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.request(buf, last_len, &mut sink)? {
             Status::Complete((line, head_len)) => Status::Complete(Request {
                 method: line.method,
@@ -342,7 +285,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        let mut sink = UninitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.request(buf, last_len, &mut sink)? {
             Status::Complete((line, head_len)) => Status::Complete(Request {
                 method: line.method,
@@ -363,7 +306,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        let mut sink = InitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.response(buf, last_len, &mut sink)? {
             Status::Complete((line, head_len)) => Status::Complete(Response {
                 minor_version: line.minor_version,
@@ -384,7 +327,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        let mut sink = UninitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.response(buf, last_len, &mut sink)? {
             Status::Complete((line, head_len)) => Status::Complete(Response {
                 minor_version: line.minor_version,
@@ -407,7 +350,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        let mut sink = InitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.block(buf, last_len, &mut sink)? {
             Status::Complete(len) => Status::Complete(HeaderBlock { headers: sink.into_filled(), len }),
             Status::Partial => Status::Partial,
@@ -422,7 +365,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        let mut sink = UninitSink { slots: headers, len: 0 };
+        let mut sink = Slots::new(headers);
         Ok(match self.block(buf, last_len, &mut sink)? {
             Status::Complete(len) => Status::Complete(HeaderBlock { headers: sink.into_filled(), len }),
             Status::Partial => Status::Partial,

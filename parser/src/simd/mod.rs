@@ -8,7 +8,7 @@
 //!
 //! | backend | where | field scans | head blocks |
 //! |---|---|---|---|
-//! | [`Backend::Avx2`] | x86-64 with AVX2 (runtime detection) | 32/64 B | 2 × 32 B |
+//! | [`Backend::Avx2`] | x86-64 with AVX2, BMI1 and BMI2 (runtime detection) | 32/64 B | 2 × 32 B |
 //! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B | 4 × 16 B |
 //! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B | 4 × 16 B |
 //! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR | none: field scans |
@@ -54,7 +54,9 @@ pub enum Backend {
     /// SSE4.2 (every such CPU has SSSE3). No PCMPESTRI: its latency loses to
     /// scalar code on short fields.
     Sse42 = 2,
-    /// 32-byte AVX2 kernels with a 64-byte loop for long fields.
+    /// 32-byte AVX2 kernels with a 64-byte loop for long fields, on x86
+    /// CPUs with AVX2, BMI1 and BMI2 (every AVX2 CPU so far has the other
+    /// two).
     Avx2 = 3,
     /// 16-byte NEON kernels on aarch64.
     Neon = 4,
@@ -107,14 +109,24 @@ fn has_sse42() -> bool {
     cfg!(all(any(target_arch = "x86_64", target_arch = "x86"), target_feature = "sse4.2", target_feature = "ssse3"))
 }
 
+// The AVX2 backend also uses BMI1 and BMI2 (`tzcnt`, `shrx` in the header
+// loop). Every CPU with AVX2 so far has both, but a hypervisor may hide
+// them, so they are checked too.
 #[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
 fn has_avx2() -> bool {
     std::is_x86_feature_detected!("avx2")
+        && std::is_x86_feature_detected!("bmi1")
+        && std::is_x86_feature_detected!("bmi2")
 }
 
 #[cfg(not(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86"))))]
 fn has_avx2() -> bool {
-    cfg!(all(any(target_arch = "x86_64", target_arch = "x86"), target_feature = "avx2"))
+    cfg!(all(
+        any(target_arch = "x86_64", target_arch = "x86"),
+        target_feature = "avx2",
+        target_feature = "bmi1",
+        target_feature = "bmi2"
+    ))
 }
 
 /// The cached choice: 0 until the first scan, then a `Backend` discriminant.

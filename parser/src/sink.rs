@@ -1,0 +1,185 @@
+//! Where parsed headers go: the caller's header storage, initialised
+//! (`[Header]`) or not (`[MaybeUninit<Header>]`).
+
+use core::mem::MaybeUninit;
+use core::slice::IterMut;
+
+use crate::Header;
+
+/// Header storage the parser fills in order.
+pub(crate) trait Sink<'b> {
+    /// The type of one storage slot.
+    type Slot: Slot<'b>;
+
+    /// Stores `h`; returns `false` when the storage is full.
+    fn push(&mut self, h: Header<'b>) -> bool;
+
+    /// Runs `f` with the free slots, for a hot loop, and counts what it
+    /// stored: `f` hands back what is left of them.
+    ///
+    /// [`Free`] is a value of two pointers, which the loop keeps in
+    /// registers; pushing through `self` instead reloads the sink's slice
+    /// and count from memory after every header, because the stores to the
+    /// slots might alias them as far as the compiler knows.
+    fn batch<R>(&mut self, f: impl for<'s> FnOnce(Free<'s, Self::Slot>) -> (R, Free<'s, Self::Slot>)) -> R;
+}
+
+/// One slot of header storage.
+pub(crate) trait Slot<'b> {
+    /// Stores `h` in the slot.
+    fn set(&mut self, h: Header<'b>);
+}
+
+impl<'b> Slot<'b> for Header<'b> {
+    #[inline(always)]
+    fn set(&mut self, h: Header<'b>) {
+        *self = h;
+    }
+}
+
+impl<'b> Slot<'b> for MaybeUninit<Header<'b>> {
+    #[inline(always)]
+    fn set(&mut self, h: Header<'b>) {
+        self.write(h);
+    }
+}
+
+/// The free slots of a [`Sink`], filled front to back.
+///
+/// Only [`Sink::batch`] makes one, and its only way to take a slot is
+/// [`push`](Free::push), which writes it: every slot taken is initialised,
+/// which [`Slots::into_filled`] relies on.
+pub(crate) struct Free<'s, T> {
+    slots: IterMut<'s, T>,
+}
+
+impl<T> Free<'_, T> {
+    /// Stores `h` in the next free slot; returns `false` when there is none.
+    #[inline(always)]
+    pub(crate) fn push<'b>(&mut self, h: Header<'b>) -> bool
+    where
+        T: Slot<'b>,
+    {
+        match self.slots.next() {
+            Some(slot) => {
+                slot.set(h);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A [`Sink`] over a slice of slots: the first `len` are filled.
+pub(crate) struct Slots<'h, T> {
+    slots: &'h mut [T],
+    /// Invariant: `len <= slots.len()`, and the first `len` slots hold
+    /// headers stored by [`Sink::push`] or [`Free::push`].
+    len: usize,
+}
+
+impl<'h, T> Slots<'h, T> {
+    /// An empty sink over `slots`.
+    pub(crate) fn new(slots: &'h mut [T]) -> Self {
+        Slots { slots, len: 0 }
+    }
+}
+
+impl<'b, T: Slot<'b>> Sink<'b> for Slots<'_, T> {
+    type Slot = T;
+
+    #[inline(always)]
+    fn push(&mut self, h: Header<'b>) -> bool {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                slot.set(h);
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[inline(always)]
+    fn batch<R>(&mut self, f: impl for<'s> FnOnce(Free<'s, T>) -> (R, Free<'s, T>)) -> R {
+        let free = self.slots.get_mut(self.len..).unwrap_or_default();
+        let before = free.len();
+        let (r, rest) = f(Free { slots: free.iter_mut() });
+        // `rest` is what is left of the `Free` made here (only `batch`
+        // makes one, and `f` works for any lifetime `'s`, so it cannot hand
+        // back another), and `Free` writes every slot it takes, in order.
+        self.len += before - rest.slots.len();
+        r
+    }
+}
+
+impl<'h, 'b> Slots<'h, Header<'b>> {
+    /// The filled slots.
+    pub(crate) fn into_filled(self) -> &'h [Header<'b>] {
+        let slots: &'h [Header<'b>] = self.slots;
+        &slots[..self.len]
+    }
+}
+
+impl<'h, 'b> Slots<'h, MaybeUninit<Header<'b>>> {
+    /// The filled slots.
+    pub(crate) fn into_filled(self) -> &'h [Header<'b>] {
+        let filled = &self.slots[..self.len];
+        // SAFETY: by the invariant on `len`, the first `len` slots were
+        // written by `Slot::set`, so they hold valid `Header`s.
+        // `MaybeUninit<T>` has the same size, alignment and layout as `T`,
+        // so the cast slice covers exactly those values, and it borrows
+        // `self.slots` for `'h` just as `filled` did.
+        unsafe { core::slice::from_raw_parts(filled.as_ptr().cast::<Header<'b>>(), filled.len()) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::EMPTY_HEADER;
+
+    fn h(name: &'static [u8]) -> Header<'static> {
+        Header { name, value: b"v" }
+    }
+
+    /// Pushes one header, then two in a batch, then one more, into storage
+    /// of `slots.len()`; returns what each push reported.
+    fn fill<'b, S: Sink<'b>>(sink: &mut S, headers: [Header<'b>; 4]) -> [bool; 4] {
+        let first = sink.push(headers[0]);
+        let (second, third) = sink.batch(|mut free| {
+            let second = free.push(headers[1]);
+            let third = free.push(headers[2]);
+            ((second, third), free)
+        });
+        [first, second, third, sink.push(headers[3])]
+    }
+
+    #[test]
+    fn batches_and_pushes_fill_the_slots_in_order() {
+        let headers = [h(b"a"), h(b"b"), h(b"c"), h(b"d")];
+        for cap in 0..=5 {
+            let expect: std::vec::Vec<_> = headers.iter().copied().take(cap).collect();
+            let pushed: std::vec::Vec<bool> = (0..4).map(|i| i < cap).collect();
+
+            let mut init = std::vec![EMPTY_HEADER; cap];
+            let mut sink = Slots::new(&mut init);
+            assert_eq!(fill(&mut sink, headers).to_vec(), pushed, "initialised, {cap} slots");
+            assert_eq!(sink.into_filled(), &expect[..], "initialised, {cap} slots");
+
+            let mut uninit = std::vec![MaybeUninit::<Header<'_>>::uninit(); cap];
+            let mut sink = Slots::new(&mut uninit);
+            assert_eq!(fill(&mut sink, headers).to_vec(), pushed, "uninitialised, {cap} slots");
+            assert_eq!(sink.into_filled(), &expect[..], "uninitialised, {cap} slots");
+        }
+    }
+
+    #[test]
+    fn a_batch_that_pushes_nothing_fills_nothing() {
+        let mut uninit = [MaybeUninit::<Header<'_>>::uninit(); 3];
+        let mut sink = Slots::new(&mut uninit);
+        sink.batch(|free| ((), free));
+        assert!(sink.push(h(b"x")));
+        assert_eq!(sink.into_filled(), &[h(b"x")]);
+    }
+}

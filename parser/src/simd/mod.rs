@@ -55,8 +55,8 @@ pub enum Backend {
     /// scalar code on short fields.
     Sse42 = 2,
     /// 32-byte AVX2 kernels with a 64-byte loop for long fields, on x86
-    /// CPUs with AVX2, BMI1 and BMI2 (every AVX2 CPU so far has the other
-    /// two).
+    /// CPUs with AVX2, BMI1 and BMI2 (Intel's and AMD's AVX2 CPUs have all
+    /// three).
     Avx2 = 3,
     /// 16-byte NEON kernels on aarch64.
     Neon = 4,
@@ -110,7 +110,7 @@ fn has_sse42() -> bool {
 }
 
 // The AVX2 backend also uses BMI1 and BMI2 (`tzcnt`, `shrx` in the header
-// loop). Every CPU with AVX2 so far has both, but a hypervisor may hide
+// loop). Intel's and AMD's AVX2 CPUs have both, but a hypervisor may hide
 // them, so they are checked too.
 #[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
 fn has_avx2() -> bool {

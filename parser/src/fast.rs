@@ -94,8 +94,8 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// Classifies the block that starts at `at`, or, near the end of the
     /// buffer, its last 64 bytes (which cover `at` and the rest of the
     /// buffer: the next query past them is at the end). A buffer shorter
-    /// than a block is classified whole from a zero-padded copy, whose zero
-    /// bytes end names and values alike.
+    /// than a block is classified whole by [`Classify::classify_short`],
+    /// with every position past its end a stop for names and values alike.
     #[inline(always)]
     fn load(&mut self, at: usize) {
         let (base, block) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
@@ -136,17 +136,16 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     }
 }
 
-/// [`BlockStops::load`] for a buffer shorter than a block.
+/// [`BlockStops::load`] for a buffer shorter than a block: out of the
+/// loop's way.
 ///
 /// # Safety
 /// The CPU must support `C`'s instructions.
 #[cold]
 #[inline(never)]
 unsafe fn short_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
-    let mut copy = [0u8; 64];
-    copy[..buf.len()].copy_from_slice(buf);
     // SAFETY: the caller guarantees that the CPU supports `C`.
-    unsafe { C::classify(&copy) }
+    unsafe { C::classify_short(buf) }
 }
 
 impl<C: Classify> Stops for BlockStops<'_, C> {

@@ -317,6 +317,40 @@ pub(crate) trait Classify {
     /// each implementation); the parser calls it only for the backend
     /// [`active`] chose.
     unsafe fn classify(block: &[u8; 64]) -> (u64, u64);
+
+    /// The masks of `buf`, shorter than a block, with every bit from
+    /// `buf.len()` on set: past the end ends names and values alike.
+    ///
+    /// The default classifies a zero-padded copy (zero bytes are stops in
+    /// both masks). The x86 classifiers override it with loads inside
+    /// `buf`: a vector load from a copy just written by smaller stores has
+    /// to wait for them to reach the cache (store-to-load forwarding fails).
+    ///
+    /// # Safety
+    /// As for [`classify`](Self::classify).
+    #[inline(always)]
+    unsafe fn classify_short(buf: &[u8]) -> (u64, u64)
+    where
+        Self: Sized,
+    {
+        // SAFETY: passed on from the caller.
+        unsafe { padded_masks::<Self>(buf) }
+    }
+}
+
+/// [`Classify::classify_short`] from a zero-padded copy of `buf` (at most
+/// 64 bytes of it are used).
+///
+/// # Safety
+/// The CPU must support `C`'s instructions.
+#[cold]
+#[inline(never)]
+pub(crate) unsafe fn padded_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
+    let mut copy = [0u8; 64];
+    let n = buf.len().min(64);
+    copy[..n].copy_from_slice(&buf[..n]);
+    // SAFETY: the caller guarantees that the CPU supports `C`.
+    unsafe { C::classify(&copy) }
 }
 
 /// The portable [`Classify`], byte by byte from [`crate::class::CLASS`]: the

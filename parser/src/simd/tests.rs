@@ -97,6 +97,61 @@ fn classifier(b: Backend) -> Option<Classifier> {
     }
 }
 
+type ShortClassifier = fn(&[u8]) -> (u64, u64);
+
+/// [`Classify::classify_short`] of a backend, if it has a classifier.
+fn short_classifier(b: Backend) -> Option<ShortClassifier> {
+    match b {
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
+        Backend::Sse42 if b.is_available() => Some(|s| unsafe { x86::SsseBlocks::classify_short(s) }),
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: AVX2 availability checked by the guard.
+        Backend::Avx2 if b.is_available() => Some(|s| unsafe { x86::Avx2Blocks::classify_short(s) }),
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        // SAFETY: NEON is baseline where this compiles.
+        Backend::Neon => Some(|s| unsafe { neon::NeonBlocks::classify_short(s) }),
+        _ => None,
+    }
+}
+
+/// The reference for a buffer shorter than a block: its bytes' classes, and
+/// every bit from its length on set.
+fn classify_short_scalar(buf: &[u8]) -> (u64, u64) {
+    let mut block = [0u8; 64];
+    block[..buf.len()].copy_from_slice(buf);
+    let (n, c) = classify_scalar(&block);
+    let past_end = if buf.len() < 64 { !0u64 << buf.len() } else { 0 };
+    (n | past_end, c | past_end)
+}
+
+/// Buffers of every length below a block (each load path: under 16 bytes,
+/// 16-byte chunks, two 32-byte halves), with every byte value in every
+/// position, classified like the reference; past the end is a stop.
+#[test]
+fn short_classifiers_agree_with_table_at_every_length() {
+    for b in Backend::ALL {
+        let Some(classify) = short_classifier(b) else { continue };
+        for len in 0..64 {
+            for filler in [b'a', b' ', 0x80] {
+                let mut buf = std::vec![filler; len];
+                assert_eq!(classify(&buf), classify_short_scalar(&buf), "{b:?} {len} × {filler:#x}");
+                for pos in 0..len {
+                    for byte in 0u8..=255 {
+                        buf[pos] = byte;
+                        assert_eq!(
+                            classify(&buf),
+                            classify_short_scalar(&buf),
+                            "{b:?}: byte {byte:#x} at {pos} of {len} among {filler:#x}"
+                        );
+                    }
+                    buf[pos] = filler;
+                }
+            }
+        }
+    }
+}
+
 /// Every byte value in every lane of a block, next to neighbours of every
 /// kind, classified like the scalar reference.
 #[test]

@@ -21,7 +21,7 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::{Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
+use super::{padded_masks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Generates one 16-byte kernel: `$stop` maps a loaded `__m128i` to a vector
@@ -268,6 +268,29 @@ impl Classify for Avx2Blocks {
         // SAFETY: the caller guarantees AVX2.
         unsafe { avx2_classify(block) }
     }
+
+    /// The first 32 bytes and the last 32 (overlapping: both give the same
+    /// bits there), or 16-byte chunks for a buffer of 16 to 31 bytes.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline(always)]
+    unsafe fn classify_short(buf: &[u8]) -> (u64, u64) {
+        let len = buf.len();
+        match (buf.first_chunk::<32>(), buf.last_chunk::<32>()) {
+            (Some(first), Some(last)) if len < 64 => {
+                // SAFETY: the caller guarantees AVX2.
+                let ((n0, c0), (n1, c1)) = unsafe { (avx2_classify32(first), avx2_classify32(last)) };
+                let past_end = !0u64 << len;
+                let shift = len - 32;
+                (u64::from(n0) | u64::from(n1) << shift | past_end, u64::from(c0) | u64::from(c1) << shift | past_end)
+            }
+            // SAFETY: AVX2 implies SSSE3.
+            _ if (16..64).contains(&len) => unsafe { ssse3_classify_short(buf) },
+            // SAFETY: the caller guarantees AVX2.
+            _ => unsafe { padded_masks::<Self>(buf) },
+        }
+    }
 }
 
 /// [`Classify`] with SSSE3 (the `Sse42` backend): four 16-byte quarters.
@@ -281,6 +304,21 @@ impl Classify for SsseBlocks {
         // SAFETY: the caller guarantees SSSE3.
         unsafe { ssse3_classify(block) }
     }
+
+    /// 16-byte chunks, the last one overlapping the one before.
+    ///
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[inline(always)]
+    unsafe fn classify_short(buf: &[u8]) -> (u64, u64) {
+        if (16..64).contains(&buf.len()) {
+            // SAFETY: the caller guarantees SSSE3.
+            unsafe { ssse3_classify_short(buf) }
+        } else {
+            // SAFETY: the caller guarantees SSSE3.
+            unsafe { padded_masks::<Self>(buf) }
+        }
+    }
 }
 
 /// `(not_tchar, ctl)` masks of 64 bytes, 32 at a time.
@@ -290,28 +328,42 @@ impl Classify for SsseBlocks {
 #[inline]
 #[target_feature(enable = "avx2")]
 unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
-    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the two
-    // 32-byte halves of `block`, all in bounds (`loadu` needs no alignment);
-    // AVX2 is guaranteed by the caller.
+    let (mut not_tchar, mut ctl) = (0u64, 0u64);
+    let mut rest: &[u8] = block;
+    let mut at = 0;
+    while let Some((half, tail)) = rest.split_first_chunk::<32>() {
+        // SAFETY: the caller guarantees AVX2.
+        let (n, c) = unsafe { avx2_classify32(half) };
+        not_tchar |= u64::from(n) << at;
+        ctl |= u64::from(c) << at;
+        (rest, at) = (tail, at + 32);
+    }
+    (not_tchar, ctl)
+}
+
+/// `(not_tchar, ctl)` masks of 32 bytes.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[inline]
+#[target_feature(enable = "avx2")]
+unsafe fn avx2_classify32(bytes: &[u8; 32]) -> (u32, u32) {
+    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the 32
+    // bytes of `bytes`, all in bounds (`loadu` needs no alignment); AVX2 is
+    // guaranteed by the caller.
     #[allow(unused_unsafe)]
     unsafe {
         let lo = _mm256_broadcastsi128_si256(_mm_loadu_si128(HEAD_LUT.lo.as_ptr().cast()));
         let hi = _mm256_broadcastsi128_si256(_mm_loadu_si128(HEAD_LUT.hi.as_ptr().cast()));
-        let nibble = _mm256_set1_epi8(0x0f);
-        let tchar_bits = _mm256_set1_epi8(HEAD_TCHAR_BITS as i8);
-        let ctl_bits = _mm256_set1_epi8(HEAD_CTL_BITS as i8);
-        let mut masks = [(0u32, 0u32); 2];
-        for (half, m) in masks.iter_mut().enumerate() {
-            let v = _mm256_loadu_si256(block.as_ptr().add(32 * half).cast());
-            let c = _mm256_and_si256(
-                _mm256_shuffle_epi8(lo, v),
-                _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), nibble)),
-            );
-            let not_tchar = _mm256_cmpeq_epi8(_mm256_and_si256(c, tchar_bits), _mm256_setzero_si256());
-            let ok = _mm256_cmpeq_epi8(_mm256_and_si256(c, ctl_bits), _mm256_setzero_si256());
-            *m = (_mm256_movemask_epi8(not_tchar) as u32, !(_mm256_movemask_epi8(ok) as u32));
-        }
-        (u64::from(masks[0].0) | u64::from(masks[1].0) << 32, u64::from(masks[0].1) | u64::from(masks[1].1) << 32)
+        let v = _mm256_loadu_si256(bytes.as_ptr().cast());
+        let c = _mm256_and_si256(
+            _mm256_shuffle_epi8(lo, v),
+            _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f))),
+        );
+        let tchar = _mm256_and_si256(c, _mm256_set1_epi8(HEAD_TCHAR_BITS as i8));
+        let not_tchar = _mm256_cmpeq_epi8(tchar, _mm256_setzero_si256());
+        let ok = _mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8(HEAD_CTL_BITS as i8)), _mm256_setzero_si256());
+        (_mm256_movemask_epi8(not_tchar) as u32, !(_mm256_movemask_epi8(ok) as u32))
     }
 }
 
@@ -322,28 +374,70 @@ unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
 #[inline]
 #[target_feature(enable = "sse2,ssse3")]
 unsafe fn ssse3_classify(block: &[u8; 64]) -> (u64, u64) {
-    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the
-    // four 16-byte quarters of `block`, all in bounds (`loadu` needs no
-    // alignment); SSSE3 is guaranteed by the caller.
+    let (mut not_tchar, mut ctl) = (0u64, 0u64);
+    let mut rest: &[u8] = block;
+    let mut at = 0;
+    while let Some((quarter, tail)) = rest.split_first_chunk::<16>() {
+        // SAFETY: the caller guarantees SSSE3.
+        let (n, c) = unsafe { ssse3_classify16(quarter) };
+        not_tchar |= u64::from(n) << at;
+        ctl |= u64::from(c) << at;
+        (rest, at) = (tail, at + 16);
+    }
+    (not_tchar, ctl)
+}
+
+/// `(not_tchar, ctl)` masks of 16 bytes.
+///
+/// # Safety
+/// The CPU must support SSSE3.
+#[inline]
+#[target_feature(enable = "sse2,ssse3")]
+unsafe fn ssse3_classify16(bytes: &[u8; 16]) -> (u16, u16) {
+    // SAFETY: the loads read the two 16-byte tables of `HEAD_LUT` and the 16
+    // bytes of `bytes`, all in bounds (`loadu` needs no alignment); SSSE3 is
+    // guaranteed by the caller.
     #[allow(unused_unsafe)]
     unsafe {
         let lo = _mm_loadu_si128(HEAD_LUT.lo.as_ptr().cast());
         let hi = _mm_loadu_si128(HEAD_LUT.hi.as_ptr().cast());
-        let nibble = _mm_set1_epi8(0x0f);
-        let tchar_bits = _mm_set1_epi8(HEAD_TCHAR_BITS as i8);
-        let ctl_bits = _mm_set1_epi8(HEAD_CTL_BITS as i8);
-        let (mut not_tchar, mut ctl) = (0u64, 0u64);
-        for quarter in 0..4 {
-            let v = _mm_loadu_si128(block.as_ptr().add(16 * quarter).cast());
-            let c = _mm_and_si128(
-                _mm_shuffle_epi8(lo, v),
-                _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), nibble)),
-            );
-            let t = _mm_cmpeq_epi8(_mm_and_si128(c, tchar_bits), _mm_setzero_si128());
-            let ok = _mm_cmpeq_epi8(_mm_and_si128(c, ctl_bits), _mm_setzero_si128());
-            not_tchar |= u64::from(_mm_movemask_epi8(t) as u16) << (16 * quarter);
-            ctl |= u64::from(!(_mm_movemask_epi8(ok) as u16)) << (16 * quarter);
-        }
-        (not_tchar, ctl)
+        let v = _mm_loadu_si128(bytes.as_ptr().cast());
+        let c = _mm_and_si128(
+            _mm_shuffle_epi8(lo, v),
+            _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f))),
+        );
+        let t = _mm_cmpeq_epi8(_mm_and_si128(c, _mm_set1_epi8(HEAD_TCHAR_BITS as i8)), _mm_setzero_si128());
+        let ok = _mm_cmpeq_epi8(_mm_and_si128(c, _mm_set1_epi8(HEAD_CTL_BITS as i8)), _mm_setzero_si128());
+        (_mm_movemask_epi8(t) as u16, !(_mm_movemask_epi8(ok) as u16))
     }
+}
+
+/// [`Classify::classify_short`] from 16-byte chunks: every whole chunk from
+/// the start, then the last 16 bytes (overlapping the chunk before: both
+/// give the same bits there). `buf` is 16 to 63 bytes long.
+///
+/// # Safety
+/// The CPU must support SSSE3.
+#[inline]
+#[target_feature(enable = "sse2,ssse3")]
+unsafe fn ssse3_classify_short(buf: &[u8]) -> (u64, u64) {
+    let len = buf.len();
+    let past_end = !0u64 << len;
+    let (mut not_tchar, mut ctl) = (past_end, past_end);
+    let mut rest = buf;
+    let mut at = 0;
+    while let Some((chunk, tail)) = rest.split_first_chunk::<16>() {
+        // SAFETY: the caller guarantees SSSE3.
+        let (n, c) = unsafe { ssse3_classify16(chunk) };
+        not_tchar |= u64::from(n) << at;
+        ctl |= u64::from(c) << at;
+        (rest, at) = (tail, at + 16);
+    }
+    if let (false, Some(last)) = (rest.is_empty(), buf.last_chunk::<16>()) {
+        // SAFETY: the caller guarantees SSSE3.
+        let (n, c) = unsafe { ssse3_classify16(last) };
+        not_tchar |= u64::from(n) << (len - 16);
+        ctl |= u64::from(c) << (len - 16);
+    }
+    (not_tchar, ctl)
 }

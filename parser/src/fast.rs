@@ -38,6 +38,13 @@ pub(crate) trait Stops {
     /// leaves the line to the general grammar). `from` is at most the
     /// buffer's length and never decreases.
     fn value_end(&mut self, from: usize) -> usize;
+
+    /// [`Stops::value_end`] from just after `colon`, a colon at the
+    /// position the last [`Stops::name_end`] returned.
+    #[inline(always)]
+    fn value_end_after(&mut self, colon: usize) -> usize {
+        self.value_end(colon + 1)
+    }
 }
 
 /// [`Stops`] with the scalar scanners, for [`Backend::Scalar`].
@@ -118,20 +125,35 @@ impl<'b, C: Classify> BlockStops<'b, C> {
 
     /// The first set bit at or after `from` in the mask `pick` selects.
     #[inline(always)]
-    fn next(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
-        loop {
-            let off = from.wrapping_sub(self.base);
-            if off < 64 {
-                let m = pick(self) >> off;
-                if m != 0 {
-                    return from + m.trailing_zeros() as usize;
-                }
-                from = self.base + 64;
+    fn next(&mut self, from: usize, pick: fn(&Self) -> u64) -> usize {
+        let off = from.wrapping_sub(self.base);
+        if off < 64 {
+            let m = pick(self) >> off;
+            if m != 0 {
+                return from + m.trailing_zeros() as usize;
             }
+            return self.next_in_blocks(self.base + 64, pick);
+        }
+        self.next_in_blocks(from, pick)
+    }
+
+    /// [`BlockStops::next`] for a `from` past the current block: classifies
+    /// the block at `from`, and the ones after it until a bit is set.
+    #[inline(always)]
+    fn next_in_blocks(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
+        loop {
             if from >= self.buf.len() {
                 return self.buf.len();
             }
             self.load(from);
+            // `load` puts `from` in the block.
+            let off = from - self.base;
+            debug_assert!(off < 64);
+            let m = pick(self).wrapping_shr(off as u32);
+            if m != 0 {
+                return from + m.trailing_zeros() as usize;
+            }
+            from = self.base + 64;
         }
     }
 }
@@ -157,6 +179,21 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
     #[inline(always)]
     fn value_end(&mut self, from: usize) -> usize {
         self.next(from, |s| s.ctl)
+    }
+
+    /// The colon came from this block's masks (the buffer's length, the
+    /// only other answer of `name_end`, holds no colon), so it lies in the
+    /// block: the search starts with no range check, at the colon itself,
+    /// which is not a stop.
+    #[inline(always)]
+    fn value_end_after(&mut self, colon: usize) -> usize {
+        let off = colon.wrapping_sub(self.base);
+        debug_assert!(off < 64, "colon at {colon} outside the block at {}", self.base);
+        let m = self.ctl.wrapping_shr(off as u32);
+        if m != 0 {
+            return colon + m.trailing_zeros() as usize;
+        }
+        self.next_in_blocks(self.base + 64, |s| s.ctl)
     }
 }
 
@@ -195,20 +232,29 @@ fn common_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(Requ
         return None;
     }
     let target_start = method_len + 1;
-    let mut target_len = 0;
-    loop {
-        let rest = &after[target_len..];
-        target_len += scan::target_run(rest, config.allow_loose_target);
-        match after.get(target_len..)? {
-            [b' ', ..] => break,
-            // Strict targets stop at `%` (outside the strict class) for the
-            // escape to be checked.
-            [b'%', h1, h2, ..] if !config.allow_loose_target && h1.is_ascii_hexdigit() && h2.is_ascii_hexdigit() => {
-                target_len += 3
+    let target_len = match after {
+        // `/` alone settles it without a scan.
+        [b'/', b' ', ..] => 1,
+        // Anything else is usually longer than a scalar prologue would
+        // settle: straight to the backend's kernel.
+        _ => {
+            let mut n = 0;
+            loop {
+                n += scan::target_run_kernel(&after[n..], config.allow_loose_target);
+                match after.get(n..)? {
+                    [b' ', ..] => break n,
+                    // Strict targets stop at `%` (outside the strict class)
+                    // for the escape to be checked.
+                    [b'%', h1, h2, ..]
+                        if !config.allow_loose_target && h1.is_ascii_hexdigit() && h2.is_ascii_hexdigit() =>
+                    {
+                        n += 3
+                    }
+                    _ => return None,
+                }
             }
-            _ => return None,
         }
-    }
+    };
     if target_len == 0 || target_len > config.max_target_len {
         return None;
     }
@@ -354,27 +400,22 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
         if name_end == pos {
             break Stop::Other(pos);
         }
-        let value_end = stops.value_end(name_end + 1);
+        let value_end = stops.value_end_after(name_end);
         if buf.get(value_end..value_end + 2) != Some(b"\r\n") {
             break Stop::Other(pos);
         }
-        let (Some(name), Some(mut value)) = (buf.get(pos..name_end), buf.get(name_end + 1..value_end)) else {
+        let (Some(name), Some(raw)) = (buf.get(pos..name_end), buf.get(name_end + 1..value_end)) else {
             break Stop::Other(pos);
         };
-        // One SP after the colon is the norm; any other OWS is trimmed
-        // below.
-        if let [b' ', rest @ ..] = value {
-            value = rest;
-        }
-        if value_end - pos > line_limit && !within_limits(name, value, config) {
-            break Stop::Other(pos);
-        }
+        // One SP after the colon and no OWS at the value's ends is the norm.
         // The value holds no control byte but HTAB, so its ends are OWS
         // exactly when they are at most SP.
-        if let (Some(&a), Some(&z)) = (value.first(), value.last()) {
-            if a.min(z) <= b' ' {
-                value = grammar::trim_ows(value);
-            }
+        let value = match raw {
+            [b' ', first, ..] if (*first).min(raw[raw.len() - 1]) > b' ' => &raw[1..],
+            _ => grammar::trim_ows(raw),
+        };
+        if value_end - pos > line_limit && !within_limits(name, value, config) {
+            break Stop::Other(pos);
         }
         if !slots.push(Header { name, value }) {
             break Stop::Full(pos);
@@ -535,6 +576,29 @@ mod tests {
             [b"GET / HTTP/1.1\r\n".as_slice(), &[b"Name: value\r\n".as_slice(); 20].concat(), b"\r\n"].concat();
         for k in 0..=long.len() {
             check(&long[..k]);
+        }
+    }
+
+    /// A byte the fast path must stop at (or hand over), at every position
+    /// of a head whose names and values cross 64-byte block boundaries at
+    /// many offsets: no stop may be skipped where a search moves on to the
+    /// next block.
+    #[test]
+    fn a_stop_at_every_position_across_blocks() {
+        let mut head = b"GET / HTTP/1.1\r\n".to_vec();
+        for (name_len, value_len) in [(1, 1), (7, 50), (30, 64), (3, 100), (61, 2), (12, 130)] {
+            head.extend(core::iter::repeat(b'n').take(name_len));
+            head.extend_from_slice(b": ");
+            head.extend(core::iter::repeat(b'v').take(value_len));
+            head.extend_from_slice(b"\r\n");
+        }
+        head.extend_from_slice(b"\r\n");
+        for stop in [0x00, 0x7f, b'\r', b'\n', b'\t', 0x0b, b':', b' '] {
+            for at in 16..head.len() - 2 {
+                let mut buf = head.clone();
+                buf[at] = stop;
+                check(&buf);
+            }
         }
     }
 

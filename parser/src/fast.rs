@@ -87,15 +87,18 @@ pub(crate) struct BlockStops<'b, C> {
 }
 
 impl<'b, C: Classify> BlockStops<'b, C> {
-    /// A finder over `buf` whose first block starts at `at`.
+    /// A finder over `buf`. It classifies no block until the first query,
+    /// which then classifies the block at the query's position.
     ///
     /// # Safety
     /// The CPU must support `C`'s instructions ([`Classify::classify`]).
     #[inline(always)]
-    pub(crate) unsafe fn new(buf: &'b [u8], at: usize) -> Self {
-        let mut stops = BlockStops { buf, base: at, not_tchar: 0, ctl: 0, classifier: PhantomData };
-        stops.load(at);
-        stops
+    pub(crate) unsafe fn new(buf: &'b [u8]) -> Self {
+        // A base past the buffer by a block puts every position outside the
+        // current (empty) block. Classifying in the first query rather than
+        // here keeps one copy of the classifier, and of its constants, in the
+        // header loop.
+        BlockStops { buf, base: buf.len() + 64, not_tchar: 0, ctl: 0, classifier: PhantomData }
     }
 
     /// Classifies the block that starts at `at`, or, near the end of the
@@ -327,7 +330,7 @@ unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees AVX2.
-    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf, pos) };
+    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf) };
     header_loop(buf, pos, config, free, &mut stops)
 }
 
@@ -344,7 +347,7 @@ unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees SSSE3.
-    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf, pos) };
+    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf) };
     header_loop(buf, pos, config, free, &mut stops)
 }
 
@@ -358,7 +361,7 @@ fn lines_neon<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: NEON is baseline where this compiles.
-    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf, pos) };
+    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf) };
     header_loop(buf, pos, config, free, &mut stops)
 }
 

@@ -203,23 +203,21 @@ fn check_stops(buf: &[u8], queries: &[(usize, bool)]) {
     run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     {
-        let first = queries.first().map_or(0, |q| q.0);
         if Backend::Avx2.is_available() {
             // SAFETY: AVX2 availability checked above.
-            let mut stops = unsafe { BlockStops::<x86::Avx2Blocks>::new(buf, first) };
+            let mut stops = unsafe { BlockStops::<x86::Avx2Blocks>::new(buf) };
             run(&mut stops, buf, queries, true, "avx2");
         }
         if Backend::Sse42.is_available() {
             // SAFETY: SSSE3 availability checked above.
-            let mut stops = unsafe { BlockStops::<x86::SsseBlocks>::new(buf, first) };
+            let mut stops = unsafe { BlockStops::<x86::SsseBlocks>::new(buf) };
             run(&mut stops, buf, queries, true, "ssse3");
         }
     }
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     {
-        let first = queries.first().map_or(0, |q| q.0);
         // SAFETY: NEON is baseline where this compiles.
-        let mut stops = unsafe { BlockStops::<neon::NeonBlocks>::new(buf, first) };
+        let mut stops = unsafe { BlockStops::<neon::NeonBlocks>::new(buf) };
         run(&mut stops, buf, queries, true, "neon");
     }
 }

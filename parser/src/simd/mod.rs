@@ -273,10 +273,20 @@ pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
 /// such (rare) lines. A test checks both answers for all 256 bytes.
 pub(crate) static HEAD_LUT: NibbleLut = head_lut();
 
-/// Bits of [`HEAD_LUT`] entries that mean "`tchar`".
+/// Bits of [`HEAD_LUT`] entries that mean "`tchar`" (NEON tests them; the
+/// x86 classifiers use [`HEAD_CTL_LIFT`]).
+#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
 pub(crate) const HEAD_TCHAR_BITS: u8 = 0x3f;
 /// Bits of [`HEAD_LUT`] entries that mean "control byte or DEL".
+#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
 pub(crate) const HEAD_CTL_BITS: u8 = 0xc0;
+/// Added (wrapping) to a [`HEAD_LUT`] entry, sets its top bit exactly for
+/// control bytes and DEL, whose entries are `0x40` and `0x80` (no `tchar`
+/// bits); every other entry is at most `0x3F`. So the x86 classifiers get
+/// the control mask from one add and a `movemask`, and the names' mask as
+/// "entry is 0, or control".
+#[cfg(any(test, target_arch = "x86_64", target_arch = "x86"))]
+pub(crate) const HEAD_CTL_LIFT: u8 = 0x40;
 
 const fn head_lut() -> NibbleLut {
     let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };

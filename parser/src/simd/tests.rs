@@ -75,7 +75,11 @@ fn head_tables_match_the_class_table() {
         // A vector lookup indexed by a byte with the top bit set gives 0.
         let c = if b < 0x80 { HEAD_LUT.lo[usize::from(b & 15)] & hi } else { 0 };
         assert_eq!(c & HEAD_TCHAR_BITS != 0, class::is(b, TCHAR), "tchar {b:#x}");
-        assert_eq!(c & HEAD_CTL_BITS != 0, b < 0x20 || b == 0x7f, "control {b:#x}");
+        let ctl = b < 0x20 || b == 0x7f;
+        assert_eq!(c & HEAD_CTL_BITS != 0, ctl, "control {b:#x}");
+        // The shortcuts the x86 classifiers take.
+        assert_eq!(c.wrapping_add(HEAD_CTL_LIFT) & 0x80 != 0, ctl, "lifted control {b:#x}");
+        assert_eq!(c == 0 || ctl, !class::is(b, TCHAR), "zero or control {b:#x}");
     }
 }
 

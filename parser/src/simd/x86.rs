@@ -21,7 +21,7 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::{padded_masks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
+use super::{padded_masks, Classify, NibbleLut, HEAD_CTL_LIFT, HEAD_LUT, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Generates one 16-byte kernel: `$stop` maps a loaded `__m128i` to a vector
@@ -360,10 +360,12 @@ unsafe fn avx2_classify32(bytes: &[u8; 32]) -> (u32, u32) {
             _mm256_shuffle_epi8(lo, v),
             _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(v, 4), _mm256_set1_epi8(0x0f))),
         );
-        let tchar = _mm256_and_si256(c, _mm256_set1_epi8(HEAD_TCHAR_BITS as i8));
-        let not_tchar = _mm256_cmpeq_epi8(tchar, _mm256_setzero_si256());
-        let ok = _mm256_cmpeq_epi8(_mm256_and_si256(c, _mm256_set1_epi8(HEAD_CTL_BITS as i8)), _mm256_setzero_si256());
-        (_mm256_movemask_epi8(not_tchar) as u32, !(_mm256_movemask_epi8(ok) as u32))
+        // See `HEAD_CTL_LIFT`: an entry is 0 for a byte that is neither a
+        // `tchar` nor a control byte, and lifted into the top bit for a
+        // control byte.
+        let zero = _mm256_movemask_epi8(_mm256_cmpeq_epi8(c, _mm256_setzero_si256())) as u32;
+        let ctl = _mm256_movemask_epi8(_mm256_add_epi8(c, _mm256_set1_epi8(HEAD_CTL_LIFT as i8))) as u32;
+        (zero | ctl, ctl)
     }
 }
 
@@ -406,9 +408,10 @@ unsafe fn ssse3_classify16(bytes: &[u8; 16]) -> (u16, u16) {
             _mm_shuffle_epi8(lo, v),
             _mm_shuffle_epi8(hi, _mm_and_si128(_mm_srli_epi16(v, 4), _mm_set1_epi8(0x0f))),
         );
-        let t = _mm_cmpeq_epi8(_mm_and_si128(c, _mm_set1_epi8(HEAD_TCHAR_BITS as i8)), _mm_setzero_si128());
-        let ok = _mm_cmpeq_epi8(_mm_and_si128(c, _mm_set1_epi8(HEAD_CTL_BITS as i8)), _mm_setzero_si128());
-        (_mm_movemask_epi8(t) as u16, !(_mm_movemask_epi8(ok) as u16))
+        // As in `avx2_classify32`.
+        let zero = _mm_movemask_epi8(_mm_cmpeq_epi8(c, _mm_setzero_si128())) as u16;
+        let ctl = _mm_movemask_epi8(_mm_add_epi8(c, _mm_set1_epi8(HEAD_CTL_LIFT as i8))) as u16;
+        (zero | ctl, ctl)
     }
 }
 

@@ -417,7 +417,7 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
             [b' ', first, ..] if (*first).min(raw[raw.len() - 1]) > b' ' => &raw[1..],
             _ => grammar::trim_ows(raw),
         };
-        if value_end - pos > line_limit && !within_limits(name, value, config) {
+        if value_end - pos > line_limit && !within_limits(name, raw, config) {
             break Stop::Other(pos);
         }
         if !slots.push(Header { name, value }) {
@@ -429,10 +429,14 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
 }
 
 /// Whether a long header line's name and value are within their limits.
+/// `raw` is everything between the colon and the line end; its length is
+/// measured as the grammar measures it, from the first byte that is not
+/// OWS, trailing OWS included.
 #[cold]
 #[inline(never)]
-fn within_limits(name: &[u8], value: &[u8], config: &ParserConfig) -> bool {
-    name.len() <= config.max_name_len && value.len() <= config.max_value_len
+fn within_limits(name: &[u8], raw: &[u8], config: &ParserConfig) -> bool {
+    let leading = raw.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
+    name.len() <= config.max_name_len && raw.len() - leading <= config.max_value_len
 }
 
 /// Where [`header_loop`] stopped.
@@ -575,6 +579,14 @@ mod tests {
         check(b"GET / HTTP/1.1\r\nHost: x\r\n folded\r\n\r\n");
         check(b"GET / HTTP/1.1\r\nA: \tb\t\r\n\r\n");
         check(b"GET / HTTP/1.1\r\nA: b\r\nB: c\r\nC: d\r\n\r\n");
+        // Values at the tight configuration's limit (6) with OWS around
+        // them: the limit counts trailing OWS but not leading OWS.
+        for value in
+            [&b"bcdefg"[..], b"bcdef ", b"bcdef  ", b"bcd   ", b"bcd\t\t\t\t", b"  bcdefg", b" \tbcdef ", b"\tb c d"]
+        {
+            check(&[b"GET / HTTP/1.1\r\nAbc:".as_slice(), value, b"\r\n\r\n"].concat());
+            check(&[b"GET / HTTP/1.1\r\nAbc: ".as_slice(), value, b"\r\nB: c\r\n\r\n"].concat());
+        }
         let long: Vec<u8> =
             [b"GET / HTTP/1.1\r\n".as_slice(), &[b"Name: value\r\n".as_slice(); 20].concat(), b"\r\n"].concat();
         for k in 0..=long.len() {

@@ -76,7 +76,8 @@ impl Stops for ScalarStops<'_> {
 /// 64 bytes from there.
 pub(crate) struct BlockStops<'b, C> {
     buf: &'b [u8],
-    /// Where the current block starts.
+    /// Where the current block starts: a block past the buffer's end until
+    /// the first query classifies one (see [`BlockStops::new`]).
     base: usize,
     /// Bit `k`: `buf[base + k]` is not a `tchar` (or, in a buffer shorter
     /// than a block, is past its end).

@@ -15,6 +15,16 @@
 //! into two bit masks (bytes that end a name, bytes that end a value), so a
 //! field costs a shift and a trailing-zero count however short it is, and no
 //! vector set-up per field.
+//!
+//! A backend's part is its [`Kernels`] (the target scanner and the header
+//! loop). [`with_active`] runs a [`Job`] generic over them in a function
+//! compiled with the active backend's target features, so a whole
+//! `parse_request` call — head-size limit, request line, header lines,
+//! result — checks the backend once and runs in one function (the header
+//! loop aside, which has one of its own for its registers). The general
+//! grammar's fallbacks are out of line, and return the caller's result
+//! type: the fast path's values go straight into the result, not through
+//! a temporary that either path could have filled.
 
 use core::marker::PhantomData;
 
@@ -201,30 +211,293 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
     }
 }
 
-/// `request-line`, the common shape first: `method SP target SP
-/// HTTP/1.1 CRLF` (or 1.0) with a single space each and a strict or loose
-/// target as configured. Anything else goes to [`grammar::request_line`].
-#[inline(always)]
-pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
-    match common_request_line(buf, config) {
-        Some(line) => Ok(Some(line)),
-        None => general_request_line(buf, config),
+/// What the fast path takes from one backend: the request-target scanner
+/// and the header-line loop. [`with_active`] runs a [`Job`] with the active
+/// backend's kernels inside one function compiled with that backend's
+/// target features, so a request line and its header lines share one call
+/// and one backend check.
+pub(crate) trait Kernels {
+    /// The length of the run of request-target bytes at the start of `s`:
+    /// the strict set (which excludes `%`), or the loose one when `loose`.
+    ///
+    /// # Safety
+    /// The CPU must support the backend's instructions.
+    unsafe fn target_run(s: &[u8], loose: bool) -> usize;
+
+    /// [`header_loop`] with this backend's [`Stops`], from `pos`, pushing
+    /// into `free`.
+    ///
+    /// # Safety
+    /// The CPU must support the backend's instructions.
+    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+        buf: &'b [u8],
+        pos: usize,
+        config: &ParserConfig,
+        free: Free<'s, T>,
+    ) -> (Stop, Free<'s, T>);
+}
+
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+impl Kernels for simd::x86::Avx2Blocks {
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[inline(always)]
+    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
+        // SAFETY: passed on from the caller.
+        unsafe {
+            if loose {
+                simd::x86::avx2_target_loose_run(s)
+            } else {
+                simd::x86::avx2_target_run(s)
+            }
+        }
+    }
+
+    /// # Safety
+    /// The CPU must support AVX2, BMI1 and BMI2.
+    #[inline(always)]
+    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+        buf: &'b [u8],
+        pos: usize,
+        config: &ParserConfig,
+        free: Free<'s, T>,
+    ) -> (Stop, Free<'s, T>) {
+        // SAFETY: passed on from the caller.
+        unsafe { lines_avx2(buf, pos, config, free) }
     }
 }
 
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+impl Kernels for simd::x86::SsseBlocks {
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[inline(always)]
+    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
+        // SAFETY: passed on from the caller.
+        unsafe {
+            if loose {
+                simd::x86::sse_target_loose_run(s)
+            } else {
+                simd::x86::sse_target_run(s)
+            }
+        }
+    }
+
+    /// # Safety
+    /// The CPU must support SSSE3.
+    #[inline(always)]
+    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+        buf: &'b [u8],
+        pos: usize,
+        config: &ParserConfig,
+        free: Free<'s, T>,
+    ) -> (Stop, Free<'s, T>) {
+        // SAFETY: passed on from the caller.
+        unsafe { lines_ssse3(buf, pos, config, free) }
+    }
+}
+
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+impl Kernels for simd::neon::NeonBlocks {
+    #[inline(always)]
+    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
+        if loose {
+            simd::neon::target_loose_run(s)
+        } else {
+            simd::neon::target_run(s)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+        buf: &'b [u8],
+        pos: usize,
+        config: &ParserConfig,
+        free: Free<'s, T>,
+    ) -> (Stop, Free<'s, T>) {
+        lines_neon(buf, pos, config, free)
+    }
+}
+
+/// The scalar [`Kernels`], for [`Backend::Scalar`].
+pub(crate) struct ScalarKernels;
+
+impl Kernels for ScalarKernels {
+    #[inline(always)]
+    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
+        if loose {
+            scan::scalar::target_loose_run(s)
+        } else {
+            scan::scalar::target_strict_run(s)
+        }
+    }
+
+    #[inline(always)]
+    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+        buf: &'b [u8],
+        pos: usize,
+        config: &ParserConfig,
+        free: Free<'s, T>,
+    ) -> (Stop, Free<'s, T>) {
+        lines_scalar(buf, pos, config, free)
+    }
+}
+
+/// Work done with one backend's [`Kernels`], run by [`with_active`].
+pub(crate) trait Job {
+    /// What the work returns.
+    type Output;
+
+    /// Does the work with `K`.
+    ///
+    /// # Safety
+    /// The CPU must support `K`'s backend.
+    unsafe fn run<K: Kernels>(&mut self) -> Self::Output;
+}
+
+/// Runs `job` with the active backend's [`Kernels`], in a function compiled
+/// with that backend's target features.
+#[inline(always)]
+pub(crate) fn with_active<J: Job>(mut job: J) -> J::Output {
+    match simd::chosen() {
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: `active` chooses `Avx2` only when the CPU has AVX2, BMI1
+        // and BMI2.
+        Some(Backend::Avx2) => unsafe { run_avx2(&mut job) },
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: `active` chooses `Sse42` only when the CPU has SSE4.2 and
+        // SSSE3.
+        Some(Backend::Sse42) => unsafe { run_ssse3(&mut job) },
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Some(Backend::Neon) => run_neon(&mut job),
+        Some(_) => run_scalar(&mut job),
+        None => with_first_choice(job),
+    }
+}
+
+/// [`with_active`] before the backend is chosen: chooses it, then runs
+/// `job`. Out of line, so that the common path saves no registers for it.
 #[cold]
 #[inline(never)]
-fn general_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
-    grammar::request_line(buf, config)
+fn with_first_choice<J: Job>(job: J) -> J::Output {
+    simd::active();
+    with_active(job)
+}
+
+/// [`Job::run`] with the AVX2 kernels.
+///
+/// # Safety
+/// The CPU must support AVX2, BMI1 and BMI2.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[target_feature(enable = "avx2,bmi1,bmi2")]
+unsafe fn run_avx2<J: Job>(job: &mut J) -> J::Output {
+    // SAFETY: passed on from the caller.
+    unsafe { job.run::<simd::x86::Avx2Blocks>() }
+}
+
+/// [`Job::run`] with the SSSE3 kernels.
+///
+/// # Safety
+/// The CPU must support SSSE3.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[target_feature(enable = "sse2,ssse3")]
+unsafe fn run_ssse3<J: Job>(job: &mut J) -> J::Output {
+    // SAFETY: passed on from the caller.
+    unsafe { job.run::<simd::x86::SsseBlocks>() }
+}
+
+/// [`Job::run`] with the NEON kernels.
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+#[inline(never)]
+fn run_neon<J: Job>(job: &mut J) -> J::Output {
+    // SAFETY: NEON is baseline where this compiles.
+    unsafe { job.run::<simd::neon::NeonBlocks>() }
+}
+
+/// [`Job::run`] with the scalar kernels.
+#[inline(never)]
+fn run_scalar<J: Job>(job: &mut J) -> J::Output {
+    // SAFETY: the scalar kernels need no CPU feature.
+    unsafe { job.run::<ScalarKernels>() }
+}
+
+/// A request head with `K`'s kernels, as far as the fast path takes it:
+/// the common request line, then the header lines as by [`header_lines`]
+/// up to the first line for the general grammar.
+///
+/// # Safety
+/// The CPU must support `K`'s backend.
+#[inline(always)]
+pub(crate) unsafe fn request<'b, K: Kernels, S: Sink<'b>>(
+    buf: &'b [u8],
+    config: &ParserConfig,
+    sink: &mut S,
+) -> RequestSoFar<'b> {
+    // SAFETY (both): the caller guarantees that the CPU supports `K`.
+    let Some((line, pos)) = (unsafe { common_request_line::<K>(buf, config) }) else {
+        return RequestSoFar::Line;
+    };
+    match unsafe { fast_lines::<K, S>(buf, pos, config, sink) } {
+        Stop::End(end) => RequestSoFar::Head(line, end),
+        Stop::Full(at) => RequestSoFar::Full(at),
+        Stop::Other(at) => RequestSoFar::Rest(line, at, at == pos),
+    }
+}
+
+/// How far [`request`] got. Its caller finishes the last two cases with
+/// [`general_request`] out of the fast path's way, so that the first two
+/// go straight into the caller's result.
+pub(crate) enum RequestSoFar<'b> {
+    /// The whole head: its request line and the position after it.
+    Head(RequestLine<'b>, usize),
+    /// A header line with no slot left for it, at this position.
+    Full(usize),
+    /// A request line for the general grammar.
+    Line,
+    /// After this request line, a header line for the general grammar at
+    /// this position; `true` if no header line came before it.
+    Rest(RequestLine<'b>, usize, bool),
+}
+
+/// A request head's result from where [`request`] stopped (`so_far`): for
+/// [`RequestSoFar::Line`] the general grammar's request line and then the
+/// header lines as usual, for [`RequestSoFar::Rest`] the general grammar's
+/// header lines from where the fast path stopped.
+pub(crate) fn general_request<'b, S: Sink<'b>>(
+    buf: &'b [u8],
+    config: &ParserConfig,
+    sink: &mut S,
+    so_far: RequestSoFar<'b>,
+) -> Step<(RequestLine<'b>, usize)> {
+    match so_far {
+        RequestSoFar::Head(line, end) => Ok(Some((line, end))),
+        RequestSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
+        RequestSoFar::Line => {
+            let (line, pos) = grammar::need!(grammar::request_line(buf, config)?);
+            let end = grammar::need!(header_lines(buf, pos, config, sink)?);
+            Ok(Some((line, end)))
+        }
+        RequestSoFar::Rest(line, at, first) => {
+            let end = grammar::need!(grammar::header_lines(buf, at, config, sink, first)?);
+            Ok(Some((line, end)))
+        }
+    }
 }
 
 const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
 const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
 
-/// The common request line, or `None` for anything else (including a line
-/// cut short).
+/// The common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
+/// with a single space each and a strict or loose target as configured),
+/// or `None` for anything else (including a line cut short).
+///
+/// # Safety
+/// The CPU must support `K`'s backend.
 #[inline(always)]
-fn common_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(RequestLine<'b>, usize)> {
+unsafe fn common_request_line<'b, K: Kernels>(
+    buf: &'b [u8],
+    config: &ParserConfig,
+) -> Option<(RequestLine<'b>, usize)> {
     let method_len = match buf {
         [b'G', b'E', b'T', b' ', ..] => 3,
         _ => scan::token_run(buf),
@@ -239,12 +512,11 @@ fn common_request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(Requ
     let target_len = match after {
         // `/` alone settles it without a scan.
         [b'/', b' ', ..] => 1,
-        // Anything else is usually longer than a scalar prologue would
-        // settle: straight to the backend's kernel.
         _ => {
             let mut n = 0;
             loop {
-                n += scan::target_run_kernel(&after[n..], config.allow_loose_target);
+                // SAFETY: the caller guarantees that the CPU supports `K`.
+                n += unsafe { K::target_run(&after[n..], config.allow_loose_target) };
                 match after.get(n..)? {
                     [b' ', ..] => break n,
                     // Strict targets stop at `%` (outside the strict class)
@@ -288,33 +560,57 @@ pub(crate) fn header_lines<'b, S: Sink<'b>>(
     config: &ParserConfig,
     sink: &mut S,
 ) -> Step<usize> {
+    with_active(HeaderLines { buf, pos, config, sink })
+}
+
+/// [`header_lines`] as a [`Job`].
+struct HeaderLines<'b, 'c, 's, S> {
+    buf: &'b [u8],
+    pos: usize,
+    config: &'c ParserConfig,
+    sink: &'s mut S,
+}
+
+impl<'b, S: Sink<'b>> Job for HeaderLines<'b, '_, '_, S> {
+    type Output = Step<usize>;
+
+    #[inline(always)]
+    unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
+        let HeaderLines { buf, pos, config, ref mut sink } = *self;
+        let sink: &mut S = sink;
+        // SAFETY: the caller guarantees that the CPU supports `K`.
+        match unsafe { fast_lines::<K, S>(buf, pos, config, sink) } {
+            Stop::End(end) => Ok(Some(end)),
+            Stop::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
+            Stop::Other(at) => grammar::header_lines(buf, at, config, sink, at == pos),
+        }
+    }
+}
+
+/// The fast path's part of the header lines from `pos`: where they stopped.
+/// [`Stop::Other`] at `pos` itself when the configuration or the buffer
+/// leaves them all to the general grammar.
+///
+/// # Safety
+/// The CPU must support `K`'s backend.
+#[inline(always)]
+unsafe fn fast_lines<'b, K: Kernels, S: Sink<'b>>(
+    buf: &'b [u8],
+    pos: usize,
+    config: &ParserConfig,
+    sink: &mut S,
+) -> Stop {
     if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
-        return Ok(Some(pos + 2));
+        return Stop::End(pos + 2);
     }
     if config.obs_fold == ObsFold::Span || pos >= buf.len() {
-        return grammar::header_lines(buf, pos, config, sink, true);
+        return Stop::Other(pos);
     }
-    let stop = sink.batch(
+    sink.batch(
         #[inline(always)]
-        |free| match simd::active() {
-            #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-            // SAFETY: `active` returns `Avx2` only when the CPU has AVX2, BMI1
-            // and BMI2.
-            Backend::Avx2 => unsafe { lines_avx2(buf, pos, config, free) },
-            #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-            // SAFETY: `active` returns `Sse42` only when the CPU has SSE4.2 and
-            // SSSE3.
-            Backend::Sse42 => unsafe { lines_ssse3(buf, pos, config, free) },
-            #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-            Backend::Neon => lines_neon(buf, pos, config, free),
-            _ => lines_scalar(buf, pos, config, free),
-        },
-    );
-    match stop {
-        Stop::End(end) => Ok(Some(end)),
-        Stop::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
-        Stop::Other(at) => grammar::header_lines(buf, at, config, sink, at == pos),
-    }
+        // SAFETY: the caller guarantees that the CPU supports `K`.
+        |free| unsafe { K::header_loop(buf, pos, config, free) },
+    )
 }
 
 /// [`header_loop`] with AVX2 blocks. A function of its own, called once per
@@ -323,6 +619,7 @@ pub(crate) fn header_lines<'b, S: Sink<'b>>(
 /// # Safety
 /// The CPU must support AVX2, BMI1 and BMI2.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[inline(never)]
 #[target_feature(enable = "avx2,bmi1,bmi2")]
 unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
@@ -340,6 +637,7 @@ unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
 /// # Safety
 /// The CPU must support SSSE3.
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+#[inline(never)]
 #[target_feature(enable = "sse2,ssse3")]
 unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
@@ -441,7 +739,7 @@ fn within_limits(name: &[u8], raw: &[u8], config: &ParserConfig) -> bool {
 }
 
 /// Where [`header_loop`] stopped.
-enum Stop {
+pub(crate) enum Stop {
     /// After the empty line that ends the head, at this position.
     End(usize),
     /// At a header line with no slot left for it.
@@ -506,11 +804,74 @@ mod tests {
         std::vec![ParserConfig::new(), lenient, skipping, loose, span, tight]
     }
 
+    /// The request line alone, through the fast path of the active
+    /// backend.
+    struct LineOnly<'b, 'c> {
+        buf: &'b [u8],
+        config: &'c ParserConfig,
+    }
+
+    impl<'b> Job for LineOnly<'b, '_> {
+        type Output = Step<(RequestLine<'b>, usize)>;
+
+        unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
+            // SAFETY: passed on from the caller.
+            match unsafe { common_request_line::<K>(self.buf, self.config) } {
+                Some(line) => Ok(Some(line)),
+                None => grammar::request_line(self.buf, self.config),
+            }
+        }
+    }
+
+    /// The request head through [`request`] with the active backend.
+    struct WholeHead<'b, 'c, 's, S> {
+        buf: &'b [u8],
+        config: &'c ParserConfig,
+        sink: &'s mut S,
+    }
+
+    impl<'b, S: Sink<'b>> Job for WholeHead<'b, '_, '_, S> {
+        type Output = Step<(RequestLine<'b>, usize)>;
+
+        unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
+            // SAFETY: passed on from the caller.
+            let so_far = unsafe { request::<K, S>(self.buf, self.config, self.sink) };
+            general_request(self.buf, self.config, self.sink, so_far)
+        }
+    }
+
+    type Head<'b> = (Line<'b>, Vec<Header<'b>>);
+
+    fn fast_head<'b>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b> {
+        let mut storage = std::vec![crate::EMPTY_HEADER; cap];
+        let mut sink = Slots::new(&mut storage);
+        let r = flatten(with_active(WholeHead { buf, config, sink: &mut sink }));
+        (r, sink.into_filled().to_vec())
+    }
+
+    fn general_head<'b>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b> {
+        let mut storage = std::vec![crate::EMPTY_HEADER; cap];
+        let mut sink = Slots::new(&mut storage);
+        let r = grammar::request_line(buf, config).and_then(|line| match line {
+            Some((line, pos)) => Ok(grammar::header_lines(buf, pos, config, &mut sink, true)?.map(|end| (line, end))),
+            None => Ok(None),
+        });
+        (flatten(r), sink.into_filled().to_vec())
+    }
+
     fn check(buf: &[u8]) {
         for config in configs() {
-            let fast = flatten(request_line(buf, &config));
+            let fast = flatten(with_active(LineOnly { buf, config: &config }));
             let general = flatten(grammar::request_line(buf, &config));
             assert_eq!(fast, general, "request line of {:?}", buf.escape_ascii().to_string());
+            for cap in [2, 64] {
+                assert_eq!(
+                    fast_head(buf, &config, cap),
+                    general_head(buf, &config, cap),
+                    "request head {:?}, capacity {cap}",
+                    buf.escape_ascii().to_string()
+                );
+            }
             // Header lines from the start (a header block) and after the
             // request line when there is one.
             let mut starts = std::vec![0];

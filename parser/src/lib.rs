@@ -92,7 +92,7 @@ use core::mem::MaybeUninit;
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
 use grammar::Step;
-use sink::{Sink, Slots};
+use sink::{Sink, Slot, Slots};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -189,7 +189,69 @@ pub(crate) mod work {
     }
 }
 
+/// [`ParserConfig::parse_request`] as a [`fast::Job`]: the whole call, from
+/// the head-size limit to the result, in one function per backend.
+struct ParseRequest<'c, 'b, 'h, T> {
+    config: &'c ParserConfig,
+    buf: &'b [u8],
+    last_len: usize,
+    slots: &'h mut [T],
+}
+
+impl<'b: 'h, 'h, T: Slot<'b>> fast::Job for ParseRequest<'_, 'b, 'h, T> {
+    type Output = Result<Status<Request<'b, 'h>>, Error>;
+
+    #[inline(always)]
+    unsafe fn run<K: fast::Kernels>(&mut self) -> Self::Output {
+        let (config, buf, last_len) = (self.config, self.buf, self.last_len);
+        let slots = core::mem::take(&mut self.slots);
+        let Some((head, over_limit)) = config.limit(buf, last_len, false) else {
+            return Ok(Status::Partial);
+        };
+        let mut sink = Slots::new(slots);
+        // SAFETY: the caller guarantees that the CPU supports `K`.
+        match unsafe { fast::request::<K, _>(head, config, &mut sink) } {
+            fast::RequestSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
+            fast::RequestSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
+            so_far => config.finish_request(head, over_limit, sink, so_far),
+        }
+    }
+}
+
 impl ParserConfig {
+    /// The part of `buf` to parse under this configuration's head-size
+    /// limit, and whether `buf` reached the limit; `None` while `last_len`
+    /// shows that the head cannot be complete yet.
+    #[inline(always)]
+    fn limit<'b>(&self, buf: &'b [u8], last_len: usize, block: bool) -> Option<(&'b [u8], bool)> {
+        let limited = &buf[..buf.len().min(self.max_head_bytes)];
+        let over_limit = buf.len() >= self.max_head_bytes;
+        if last_len != 0 && last_len < limited.len() {
+            // A head end (`\n\n` or `\n\r\n`) not seen before must end in a
+            // new byte, so its LF is at `last_len - 2` or later.
+            let from = last_len.saturating_sub(2);
+            #[cfg(test)]
+            work::add(limited.len() - from);
+            if !over_limit && !grammar::may_be_complete(limited, from, block) {
+                return None;
+            }
+        }
+        #[cfg(test)]
+        work::add(limited.len());
+        Some((limited, over_limit))
+    }
+
+    /// The entry points' result for a parsing step's: a head not complete
+    /// is partial, or too large when `buf` reached the limit.
+    #[inline(always)]
+    fn status<T>(&self, step: Step<T>, over_limit: bool) -> Result<Status<T>, Error> {
+        match step? {
+            Some(t) => Ok(Status::Complete(t)),
+            None if over_limit => Err(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
+            None => Ok(Status::Partial),
+        }
+    }
+
     /// Runs `parse` on the head in `buf` under this configuration's head-size
     /// limit, skipping it while `last_len` shows the head cannot be complete.
     #[inline(always)]
@@ -200,37 +262,27 @@ impl ParserConfig {
         block: bool,
         parse: impl FnOnce(&'b [u8]) -> Step<T>,
     ) -> Result<Status<T>, Error> {
-        let limited = &buf[..buf.len().min(self.max_head_bytes)];
-        let over_limit = buf.len() >= self.max_head_bytes;
-        if last_len != 0 && last_len < limited.len() {
-            // A head end (`\n\n` or `\n\r\n`) not seen before must end in a
-            // new byte, so its LF is at `last_len - 2` or later.
-            let from = last_len.saturating_sub(2);
-            #[cfg(test)]
-            work::add(limited.len() - from);
-            if !over_limit && !grammar::may_be_complete(limited, from, block) {
-                return Ok(Status::Partial);
-            }
-        }
-        #[cfg(test)]
-        work::add(limited.len());
-        match parse(limited)? {
-            Some(t) => Ok(Status::Complete(t)),
-            None if over_limit => Err(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
+        match self.limit(buf, last_len, block) {
+            Some((head, over_limit)) => self.status(parse(head), over_limit),
             None => Ok(Status::Partial),
         }
     }
 
-    fn request<'b, 'h, S: Sink<'b>>(
+    /// [`parse_request`](Self::parse_request) where the fast path stopped
+    /// short of the head's end (see [`fast::general_request`]).
+    #[cold]
+    #[inline(never)]
+    fn finish_request<'b: 'h, 'h, T: Slot<'b>>(
         &self,
-        buf: &'b [u8],
-        last_len: usize,
-        sink: &mut S,
-    ) -> Result<Status<(grammar::RequestLine<'b>, usize)>, Error> {
-        self.drive(buf, last_len, false, |buf| {
-            let (line, pos) = grammar::need!(fast::request_line(buf, self)?);
-            let end = grammar::need!(fast::header_lines(buf, pos, self, sink)?);
-            Ok(Some((line, end)))
+        head: &'b [u8],
+        over_limit: bool,
+        mut sink: Slots<'h, T>,
+        so_far: fast::RequestSoFar<'b>,
+    ) -> Result<Status<Request<'b, 'h>>, Error> {
+        let step = fast::general_request(head, self, &mut sink, so_far);
+        Ok(match self.status(step, over_limit)? {
+            Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
+            Status::Partial => Status::Partial,
         })
     }
 
@@ -264,17 +316,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.request(buf, last_len, &mut sink)? {
-            Status::Complete((line, head_len)) => Status::Complete(Request {
-                method: line.method,
-                target: line.target,
-                minor_version: line.minor_version,
-                headers: sink.into_filled(),
-                head_len,
-            }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseRequest { config: self, buf, last_len, slots: headers })
     }
 
     /// [`parse_request`](Self::parse_request) into storage that need not be
@@ -285,17 +327,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.request(buf, last_len, &mut sink)? {
-            Status::Complete((line, head_len)) => Status::Complete(Request {
-                method: line.method,
-                target: line.target,
-                minor_version: line.minor_version,
-                headers: sink.into_filled(),
-                head_len,
-            }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseRequest { config: self, buf, last_len, slots: headers })
     }
 
     /// Parses a response head from the start of `buf` into `headers`;

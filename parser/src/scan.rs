@@ -101,17 +101,6 @@ pub(crate) fn target_run(s: &[u8], loose: bool) -> usize {
     }
 }
 
-/// [`target_run`] without the scalar prologue: the backend's kernel at
-/// once, for targets that are usually longer than four bytes.
-#[inline(always)]
-pub(crate) fn target_run_kernel(s: &[u8], loose: bool) -> usize {
-    if loose {
-        dispatch!(s, scalar::target_loose_run, sse_target_loose_run, avx2_target_loose_run, target_loose_run)
-    } else {
-        dispatch!(s, scalar::target_strict_run, sse_target_run, avx2_target_run, target_run)
-    }
-}
-
 /// Length of the leading run of field-value bytes (HTAB, SP, VCHAR,
 /// obs-text): the run ends at CR, LF, any other control byte, or DEL.
 #[inline(always)]
@@ -257,12 +246,10 @@ mod tests {
     #[test]
     fn scanners_agree_with_table_for_every_byte_at_every_position() {
         type Scan = fn(&[u8]) -> usize;
-        let scanners: [(Scan, u8, u8); 6] = [
+        let scanners: [(Scan, u8, u8); 4] = [
             (token_run, TCHAR, b'a'),
             (|s| target_run(s, false), TARGET, b'a'),
             (|s| target_run(s, true), TARGET_LOOSE, b'a'),
-            (|s| target_run_kernel(s, false), TARGET, b'a'),
-            (|s| target_run_kernel(s, true), TARGET_LOOSE, b'a'),
             (value_run, VALUE, b'a'),
         ];
         for (scan, mask, filler) in scanners {
@@ -310,8 +297,6 @@ mod tests {
             prop_assert_eq!(token_run(s), reference(s, TCHAR));
             prop_assert_eq!(target_run(s, false), reference(s, TARGET));
             prop_assert_eq!(target_run(s, true), reference(s, TARGET_LOOSE));
-            prop_assert_eq!(target_run_kernel(s, false), reference(s, TARGET));
-            prop_assert_eq!(target_run_kernel(s, true), reference(s, TARGET_LOOSE));
             prop_assert_eq!(value_run(s), reference(s, VALUE));
         }
 

@@ -25,9 +25,15 @@ pub(crate) trait Sink<'b> {
 }
 
 /// One slot of header storage.
-pub(crate) trait Slot<'b> {
+pub(crate) trait Slot<'b>: Sized {
     /// Stores `h` in the slot.
     fn set(&mut self, h: Header<'b>);
+
+    /// The headers in `slots`.
+    ///
+    /// # Safety
+    /// Every slot in `slots` must have been written by [`Slot::set`].
+    unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>];
 }
 
 impl<'b> Slot<'b> for Header<'b> {
@@ -35,12 +41,26 @@ impl<'b> Slot<'b> for Header<'b> {
     fn set(&mut self, h: Header<'b>) {
         *self = h;
     }
+
+    #[inline(always)]
+    unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>] {
+        slots
+    }
 }
 
 impl<'b> Slot<'b> for MaybeUninit<Header<'b>> {
     #[inline(always)]
     fn set(&mut self, h: Header<'b>) {
         self.write(h);
+    }
+
+    #[inline(always)]
+    unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>] {
+        // SAFETY: the caller guarantees that every slot was written by
+        // `set`, so each holds a valid `Header`. `MaybeUninit<T>` has the
+        // same size, alignment and layout as `T`, so the cast slice covers
+        // exactly those values, borrowed as `slots` is.
+        unsafe { core::slice::from_raw_parts(slots.as_ptr().cast::<Header<'b>>(), slots.len()) }
     }
 }
 
@@ -113,24 +133,14 @@ impl<'b, T: Slot<'b>> Sink<'b> for Slots<'_, T> {
     }
 }
 
-impl<'h, 'b> Slots<'h, Header<'b>> {
+impl<'h, 'b, T: Slot<'b>> Slots<'h, T> {
     /// The filled slots.
+    #[inline(always)]
     pub(crate) fn into_filled(self) -> &'h [Header<'b>] {
-        let slots: &'h [Header<'b>] = self.slots;
-        &slots[..self.len]
-    }
-}
-
-impl<'h, 'b> Slots<'h, MaybeUninit<Header<'b>>> {
-    /// The filled slots.
-    pub(crate) fn into_filled(self) -> &'h [Header<'b>] {
-        let filled = &self.slots[..self.len];
+        let slots: &'h [T] = self.slots;
         // SAFETY: by the invariant on `len`, the first `len` slots were
-        // written by `Slot::set`, so they hold valid `Header`s.
-        // `MaybeUninit<T>` has the same size, alignment and layout as `T`,
-        // so the cast slice covers exactly those values, and it borrows
-        // `self.slots` for `'h` just as `filled` did.
-        unsafe { core::slice::from_raw_parts(filled.as_ptr().cast::<Header<'b>>(), filled.len()) }
+        // written by `Slot::set`.
+        unsafe { T::assume_set(&slots[..self.len]) }
     }
 }
 

@@ -135,10 +135,16 @@ static ACTIVE: AtomicU8 = AtomicU8::new(0);
 /// The backend the scanners use, chosen on first call.
 #[inline(always)]
 pub(crate) fn active() -> Backend {
-    match Backend::from_u8(ACTIVE.load(Ordering::Relaxed)) {
+    match chosen() {
         Some(b) => b,
         None => init(),
     }
+}
+
+/// The backend [`active`] chose, or `None` before its first call.
+#[inline(always)]
+pub(crate) fn chosen() -> Option<Backend> {
+    Backend::from_u8(ACTIVE.load(Ordering::Relaxed))
 }
 
 /// The fastest available backend.

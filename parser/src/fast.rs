@@ -693,13 +693,14 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     let line_limit = config.max_name_len.min(config.max_value_len);
     let stop = loop {
         let name_end = stops.name_end(pos);
-        if buf.get(name_end) != Some(&b':') {
+        // An empty name or no colon after the name: the empty line that
+        // ends the head, or a line for the grammar. (`name_end` is never
+        // below `pos`; `<=` tells the compiler so, which spares a bounds
+        // check on the name below.)
+        if name_end <= pos || buf.get(name_end) != Some(&b':') {
             if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
                 break Stop::End(pos + 2);
             }
-            break Stop::Other(pos);
-        }
-        if name_end == pos {
             break Stop::Other(pos);
         }
         let value_end = stops.value_end_after(name_end);

@@ -522,6 +522,39 @@ fn uninit_storage_gives_the_same_result() {
     assert_eq!(config.parse_request_uninit(buf, 0, &mut small).unwrap_err().kind(), ErrorKind::TooManyHeaders);
 }
 
+/// Uninitialised storage takes every path the initialised one takes: the
+/// fast path, the grammar from the request line or from a header line in
+/// the middle of the head, partial heads, errors and full storage.
+#[test]
+fn uninit_storage_agrees_on_every_path() {
+    let mut lenient = ParserConfig::new();
+    lenient.allow_multiple_spaces = true;
+    lenient.obs_fold = ObsFold::Continuation;
+    let heads: [&[u8]; 7] = [
+        b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n\r\n",
+        b"GET / HTTP/1.1\r\nA: 1\r\nB:\t2\r\nC: 3\r\n\r\n",
+        b"GET  /  HTTP/1.1\r\nA: 1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nA: 1\r\n folded\r\nB: 2\r\n\r\n",
+        b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\n",
+        b"GET / HTTP/1.1\r\nA: 1\r\nB 2\r\n\r\n",
+        b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n",
+    ];
+    for config in [ParserConfig::new(), lenient] {
+        for head in heads {
+            for cap in [0, 1, 2, 3, 8] {
+                let mut init = std::vec![EMPTY_HEADER; cap];
+                let mut uninit = std::vec![core::mem::MaybeUninit::uninit(); cap];
+                assert_eq!(
+                    config.parse_request(head, 0, &mut init),
+                    config.parse_request_uninit(head, 0, &mut uninit),
+                    "{} with {cap} slots",
+                    head.escape_ascii()
+                );
+            }
+        }
+    }
+}
+
 fn feed_byte_at_a_time(config: &ParserConfig, buf: &[u8]) -> (Result<Status<usize>, Error>, usize) {
     work::take();
     let mut last_len = 0;

@@ -237,111 +237,60 @@ pub(crate) trait Kernels {
     ) -> (Stop, Free<'s, T>);
 }
 
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-impl Kernels for simd::x86::Avx2Blocks {
-    /// # Safety
-    /// The CPU must support AVX2.
-    #[inline(always)]
-    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
-        // SAFETY: passed on from the caller.
-        unsafe {
-            if loose {
-                simd::x86::avx2_target_loose_run(s)
-            } else {
-                simd::x86::avx2_target_run(s)
+/// Implements [`Kernels`] for a backend from its strict and loose target
+/// kernels and its header-loop function. Each needs the backend's CPU
+/// features, which the callers of [`Kernels`] guarantee.
+macro_rules! impl_kernels {
+    ($(#[$attr:meta])* $backend:ty: $strict:path, $loose:path, $lines:path) => {
+        $(#[$attr])*
+        impl Kernels for $backend {
+            #[inline(always)]
+            unsafe fn target_run(s: &[u8], loose: bool) -> usize {
+                // SAFETY: the caller guarantees the backend's CPU features.
+                #[allow(unused_unsafe)]
+                unsafe {
+                    if loose {
+                        $loose(s)
+                    } else {
+                        $strict(s)
+                    }
+                }
+            }
+
+            #[inline(always)]
+            unsafe fn header_loop<'b, 's, T: Slot<'b>>(
+                buf: &'b [u8],
+                pos: usize,
+                config: &ParserConfig,
+                free: Free<'s, T>,
+            ) -> (Stop, Free<'s, T>) {
+                // SAFETY: the caller guarantees the backend's CPU features.
+                #[allow(unused_unsafe)]
+                unsafe {
+                    $lines(buf, pos, config, free)
+                }
             }
         }
-    }
-
-    /// # Safety
-    /// The CPU must support AVX2, BMI1 and BMI2.
-    #[inline(always)]
-    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>) {
-        // SAFETY: passed on from the caller.
-        unsafe { lines_avx2(buf, pos, config, free) }
-    }
+    };
 }
 
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-impl Kernels for simd::x86::SsseBlocks {
-    /// # Safety
-    /// The CPU must support SSSE3.
-    #[inline(always)]
-    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
-        // SAFETY: passed on from the caller.
-        unsafe {
-            if loose {
-                simd::x86::sse_target_loose_run(s)
-            } else {
-                simd::x86::sse_target_run(s)
-            }
-        }
-    }
-
-    /// # Safety
-    /// The CPU must support SSSE3.
-    #[inline(always)]
-    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>) {
-        // SAFETY: passed on from the caller.
-        unsafe { lines_ssse3(buf, pos, config, free) }
-    }
-}
-
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-impl Kernels for simd::neon::NeonBlocks {
-    #[inline(always)]
-    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
-        if loose {
-            simd::neon::target_loose_run(s)
-        } else {
-            simd::neon::target_run(s)
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>) {
-        lines_neon(buf, pos, config, free)
-    }
-}
+impl_kernels!(
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+    simd::x86::Avx2Blocks: simd::x86::avx2_target_run, simd::x86::avx2_target_loose_run, lines_avx2
+);
+impl_kernels!(
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+    simd::x86::SsseBlocks: simd::x86::sse_target_run, simd::x86::sse_target_loose_run, lines_ssse3
+);
+impl_kernels!(
+    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+    simd::neon::NeonBlocks: simd::neon::target_run, simd::neon::target_loose_run, lines_neon
+);
 
 /// The scalar [`Kernels`], for [`Backend::Scalar`].
 pub(crate) struct ScalarKernels;
 
-impl Kernels for ScalarKernels {
-    #[inline(always)]
-    unsafe fn target_run(s: &[u8], loose: bool) -> usize {
-        if loose {
-            scan::scalar::target_loose_run(s)
-        } else {
-            scan::scalar::target_strict_run(s)
-        }
-    }
-
-    #[inline(always)]
-    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>) {
-        lines_scalar(buf, pos, config, free)
-    }
-}
+impl_kernels!(ScalarKernels: scan::scalar::target_strict_run, scan::scalar::target_loose_run, lines_scalar);
 
 /// Work done with one backend's [`Kernels`], run by [`with_active`].
 pub(crate) trait Job {

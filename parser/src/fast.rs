@@ -393,9 +393,9 @@ pub(crate) unsafe fn request<'b, K: Kernels, S: Sink<'b>>(
     }
 }
 
-/// How far [`request`] got. Its caller finishes the last two cases with
-/// [`general_request`] out of the fast path's way, so that the first two
-/// go straight into the caller's result.
+/// How far [`request`] got. Its caller builds its result from
+/// [`RequestSoFar::Head`] and hands every other case to
+/// [`general_request`], out of the fast path's way.
 pub(crate) enum RequestSoFar<'b> {
     /// The whole head: its request line and the position after it.
     Head(RequestLine<'b>, usize),
@@ -411,7 +411,8 @@ pub(crate) enum RequestSoFar<'b> {
 /// A request head's result from where [`request`] stopped (`so_far`): for
 /// [`RequestSoFar::Line`] the general grammar's request line and then the
 /// header lines as usual, for [`RequestSoFar::Rest`] the general grammar's
-/// header lines from where the fast path stopped.
+/// header lines from where the fast path stopped, for
+/// [`RequestSoFar::Full`] the error.
 pub(crate) fn general_request<'b, S: Sink<'b>>(
     buf: &'b [u8],
     config: &ParserConfig,

@@ -212,7 +212,6 @@ impl<'b: 'h, 'h, T: Slot<'b>> fast::Job for ParseRequest<'_, 'b, 'h, T> {
         // SAFETY: the caller guarantees that the CPU supports `K`.
         match unsafe { fast::request::<K, _>(head, config, &mut sink) } {
             fast::RequestSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
-            fast::RequestSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
             so_far => config.finish_request(head, over_limit, sink, so_far),
         }
     }

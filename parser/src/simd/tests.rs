@@ -520,6 +520,11 @@ fn parser_never_reads_past_the_end() {
 /// `tests.rs`, the scanner tests, the guard-page tests above) again in a
 /// child process per available backend, selected with `SPRINGBOK_BACKEND`.
 /// In the child, this test only checks that the selection took effect.
+///
+/// A cross-compiled test binary runs under an emulator (cargo's
+/// `CARGO_TARGET_<triple>_RUNNER`, e.g. `qemu-aarch64 -L /usr/aarch64-linux-gnu`
+/// in `scripts/test-neon`), and so must its children: `SPRINGBOK_TEST_RUNNER`
+/// holds that command line, words separated by spaces.
 #[cfg(feature = "std")]
 #[test]
 fn full_test_suite_runs_under_every_backend() {
@@ -528,8 +533,18 @@ fn full_test_suite_runs_under_every_backend() {
         return;
     }
     let exe = std::env::current_exe().expect("test binary");
+    let runner_line = std::env::var("SPRINGBOK_TEST_RUNNER").unwrap_or_default();
+    let runner = runner_line.split_whitespace();
     for b in available() {
-        let out = std::process::Command::new(&exe)
+        let mut child = match runner.clone().next() {
+            Some(program) => {
+                let mut c = std::process::Command::new(program);
+                c.args(runner.clone().skip(1)).arg(&exe);
+                c
+            }
+            None => std::process::Command::new(&exe),
+        };
+        let out = child
             .env("SPRINGBOK_BACKEND", b.name())
             // The kernel sweeps call every backend directly: no need to
             // repeat them.

@@ -1,9 +1,10 @@
-//! The fast path: the common request line and header lines, parsed with as
-//! little work per field as possible.
+//! The fast path: the common request line, status line and header lines,
+//! parsed with as little work per field as possible.
 //!
 //! Most heads a server sees are `METHOD SP target SP HTTP/1.x CRLF` followed
 //! by `name ":" SP value CRLF` lines, with nothing the strict grammar
-//! rejects and no leniency to apply. This module recognises exactly those
+//! rejects and no leniency to apply; most a client sees start with
+//! `HTTP/1.x SP 3DIGIT SP reason CRLF`. This module recognises exactly those
 //! lines and hands anything else — a line cut short, an error, HTAB or extra
 //! whitespace, an obs-fold, a limit reached — to [`crate::grammar`] from the
 //! start of that line, which then does what it would have done on its own.
@@ -19,18 +20,18 @@
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
 //! compiled with the active backend's target features, so a whole
-//! `parse_request` call — head-size limit, request line, header lines,
-//! result — checks the backend once and runs in one function (the header
-//! loop aside, which has one of its own for its registers). The general
-//! grammar's fallbacks are out of line, and return the caller's result
-//! type: the fast path's values go straight into the result, not through
-//! a temporary that either path could have filled.
+//! `parse_request` or `parse_response` call — head-size limit, start line
+//! ([`StartLine`]), header lines, result — checks the backend once and runs
+//! in one function (the header loop aside, which has one of its own for its
+//! registers). The general grammar's fallbacks are out of line, and return
+//! the caller's result type: the fast path's values go straight into the
+//! result, not through a temporary that either path could have filled.
 
 use core::marker::PhantomData;
 
 use crate::config::{ObsFold, ParserConfig};
 use crate::error::{Error, ErrorKind};
-use crate::grammar::{self, RequestLine, Step};
+use crate::grammar::{self, RequestLine, StatusLine, Step};
 use crate::scan;
 use crate::simd::{self, Backend, Classify};
 use crate::sink::{Free, Sink, Slot};
@@ -370,72 +371,162 @@ fn run_scalar<J: Job>(job: &mut J) -> J::Output {
     unsafe { job.run::<ScalarKernels>() }
 }
 
-/// A request head with `K`'s kernels, as far as the fast path takes it:
-/// the common request line, then the header lines as by [`header_lines`]
-/// up to the first line for the general grammar.
+/// A start line the fast path takes in its common form: the request line
+/// or the status line. [`head`] and [`general_head`] work for either.
+pub(crate) trait StartLine<'b>: Sized {
+    /// The entry point's result for a complete head with this line.
+    type Head<'h>
+    where
+        'b: 'h;
+
+    /// The common form of the line at the start of `buf` and the position
+    /// after it, or `None` for anything else (including a line cut short),
+    /// which the general grammar then takes from the start.
+    ///
+    /// # Safety
+    /// The CPU must support `K`'s backend.
+    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)>;
+
+    /// The line by the general grammar, with every leniency and error.
+    fn general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)>;
+
+    /// The result for a head of `head_len` bytes with this line and
+    /// `headers`.
+    fn with<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
+    where
+        'b: 'h;
+}
+
+impl<'b> StartLine<'b> for RequestLine<'b> {
+    type Head<'h>
+        = crate::Request<'b, 'h>
+    where
+        'b: 'h;
+
+    #[inline(always)]
+    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
+        // SAFETY: passed on from the caller.
+        unsafe { common_request_line::<K>(buf, config) }
+    }
+
+    fn general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)> {
+        grammar::request_line(buf, config)
+    }
+
+    #[inline(always)]
+    fn with<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
+    where
+        'b: 'h,
+    {
+        crate::Request {
+            method: self.method,
+            target: self.target,
+            minor_version: self.minor_version,
+            headers,
+            head_len,
+        }
+    }
+}
+
+impl<'b> StartLine<'b> for StatusLine<'b> {
+    type Head<'h>
+        = crate::Response<'b, 'h>
+    where
+        'b: 'h;
+
+    #[inline(always)]
+    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
+        common_status_line(buf, config)
+    }
+
+    fn general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)> {
+        grammar::status_line(buf, config)
+    }
+
+    #[inline(always)]
+    fn with<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
+    where
+        'b: 'h,
+    {
+        crate::Response { minor_version: self.minor_version, code: self.code, reason: self.reason, headers, head_len }
+    }
+}
+
+/// A head with `K`'s kernels, as far as the fast path takes it: the common
+/// start line, then the header lines as by [`header_lines`] up to the first
+/// line for the general grammar.
 ///
 /// # Safety
 /// The CPU must support `K`'s backend.
 #[inline(always)]
-pub(crate) unsafe fn request<'b, K: Kernels, S: Sink<'b>>(
+pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, S: Sink<'b>>(
     buf: &'b [u8],
     config: &ParserConfig,
     sink: &mut S,
-) -> RequestSoFar<'b> {
+) -> HeadSoFar<L> {
     // SAFETY (both): the caller guarantees that the CPU supports `K`.
-    let Some((line, pos)) = (unsafe { common_request_line::<K>(buf, config) }) else {
-        return RequestSoFar::Line;
+    let Some((line, pos)) = (unsafe { L::common::<K>(buf, config) }) else {
+        return HeadSoFar::Line;
     };
     match unsafe { fast_lines::<K, S>(buf, pos, config, sink) } {
-        Stop::End(end) => RequestSoFar::Head(line, end),
-        Stop::Full(at) => RequestSoFar::Full(at),
-        Stop::Other(at) => RequestSoFar::Rest(line, at, at == pos),
+        Stop::End(end) => HeadSoFar::Head(line, end),
+        Stop::Full(at) => HeadSoFar::Full(at),
+        Stop::Other(at) => HeadSoFar::Rest(line, at, at == pos),
     }
 }
 
-/// How far [`request`] got. Its caller builds its result from
-/// [`RequestSoFar::Head`] and hands every other case to
-/// [`general_request`], out of the fast path's way.
-pub(crate) enum RequestSoFar<'b> {
-    /// The whole head: its request line and the position after it.
-    Head(RequestLine<'b>, usize),
+/// How far [`head`] got with a head whose start line is an `L`. Its caller
+/// builds its result from [`HeadSoFar::Head`] and hands every other case to
+/// [`general_head`], out of the fast path's way.
+pub(crate) enum HeadSoFar<L> {
+    /// The whole head: its start line and the position after it.
+    Head(L, usize),
     /// A header line with no slot left for it, at this position.
     Full(usize),
-    /// A request line for the general grammar.
+    /// A start line for the general grammar.
     Line,
-    /// After this request line, a header line for the general grammar at
+    /// After this start line, a header line for the general grammar at
     /// this position; `true` if no header line came before it.
-    Rest(RequestLine<'b>, usize, bool),
+    Rest(L, usize, bool),
 }
 
-/// A request head's result from where [`request`] stopped (`so_far`): for
-/// [`RequestSoFar::Line`] the general grammar's request line and then the
-/// header lines as usual, for [`RequestSoFar::Rest`] the general grammar's
-/// header lines from where the fast path stopped, for
-/// [`RequestSoFar::Full`] the error.
-pub(crate) fn general_request<'b, S: Sink<'b>>(
+/// A head's result from where [`head`] stopped (`so_far`): for
+/// [`HeadSoFar::Line`] the general grammar's start line and then the header
+/// lines as usual, for [`HeadSoFar::Rest`] the general grammar's header
+/// lines from where the fast path stopped, for [`HeadSoFar::Full`] the
+/// error.
+pub(crate) fn general_head<'b, L: StartLine<'b>, S: Sink<'b>>(
     buf: &'b [u8],
     config: &ParserConfig,
     sink: &mut S,
-    so_far: RequestSoFar<'b>,
-) -> Step<(RequestLine<'b>, usize)> {
+    so_far: HeadSoFar<L>,
+) -> Step<(L, usize)> {
     match so_far {
-        RequestSoFar::Head(line, end) => Ok(Some((line, end))),
-        RequestSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
-        RequestSoFar::Line => {
-            let (line, pos) = grammar::need!(grammar::request_line(buf, config)?);
+        HeadSoFar::Head(line, end) => Ok(Some((line, end))),
+        HeadSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
+        HeadSoFar::Line => {
+            let (line, pos) = grammar::need!(L::general(buf, config)?);
             let end = grammar::need!(header_lines(buf, pos, config, sink)?);
             Ok(Some((line, end)))
         }
-        RequestSoFar::Rest(line, at, first) => {
+        HeadSoFar::Rest(line, at, first) => {
             let end = grammar::need!(grammar::header_lines(buf, at, config, sink, first)?);
             Ok(Some((line, end)))
         }
     }
 }
 
-const HTTP_1_1: u64 = u64::from_le_bytes(*b"HTTP/1.1");
-const HTTP_1_0: u64 = u64::from_le_bytes(*b"HTTP/1.0");
+/// The minor version of `HTTP/1.0` or `HTTP/1.1` as 8 bytes, or `None` for
+/// anything else: one word compare, as the two differ only in the last
+/// byte's lowest bit.
+#[inline(always)]
+fn version_1x(version: &[u8; 8]) -> Option<u8> {
+    let diff = u64::from_le_bytes(*version) ^ u64::from_le_bytes(*b"HTTP/1.0");
+    if diff & !(1 << 56) != 0 {
+        return None;
+    }
+    Some((diff >> 56) as u8)
+}
 
 /// The common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
 /// with a single space each and a strict or loose target as configured),
@@ -489,15 +580,38 @@ unsafe fn common_request_line<'b, K: Kernels>(
     };
     // The version as one 8-byte word compare, the line end as one 2-byte.
     let (version, eol) = tail.split_first_chunk::<8>()?;
-    let minor_version = match u64::from_le_bytes(*version) {
-        HTTP_1_1 => 1,
-        HTTP_1_0 => 0,
-        _ => return None,
-    };
+    let minor_version = version_1x(version)?;
     if eol.first_chunk::<2>()? != b"\r\n" {
         return None;
     }
     Some((RequestLine { method, target, minor_version }, target_start + target_len + 11))
+}
+
+/// The common status line (`HTTP/1.1 SP status-code SP reason-phrase
+/// CRLF`, or 1.0, with a code of at least 100), or `None` for anything else
+/// (including a line cut short). Where the configuration allows runs of SP,
+/// which the grammar skips before the reason phrase, a reason phrase that
+/// starts with SP is left to the grammar.
+#[inline(always)]
+fn common_status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(StatusLine<'b>, usize)> {
+    let (version, rest) = buf.split_first_chunk::<8>()?;
+    let minor_version = version_1x(version)?;
+    // A first digit of 1 to 9 is the grammar's "at least 100".
+    let (&[b' ', d0 @ b'1'..=b'9', d1 @ b'0'..=b'9', d2 @ b'0'..=b'9', b' '], rest) = rest.split_first_chunk::<5>()?
+    else {
+        return None;
+    };
+    if config.allow_multiple_spaces && rest.first() == Some(&b' ') {
+        return None;
+    }
+    // The run the grammar measures (its 16-byte SSE2 first step answers
+    // the common short phrases at once).
+    let reason_len = scan::value_run(rest);
+    if rest.get(reason_len..reason_len + 2) != Some(b"\r\n") {
+        return None;
+    }
+    let code = u16::from(d0 - b'0') * 100 + u16::from(d1 - b'0') * 10 + u16::from(d2 - b'0');
+    Some((StatusLine { minor_version, code, reason: &rest[..reason_len] }, 13 + reason_len + 2))
 }
 
 /// Header lines from `pos` up to and including the empty line that ends the
@@ -729,10 +843,49 @@ mod tests {
         (r, sink.into_filled().to_vec())
     }
 
-    type Line<'b> = Result<Option<(&'b [u8], &'b [u8], u8, usize)>, Error>;
+    /// A start line as a value tests can compare.
+    trait Key<'b>: StartLine<'b> {
+        type K: PartialEq + core::fmt::Debug;
+        fn key(&self) -> Self::K;
+    }
 
-    fn flatten(r: Step<(RequestLine<'_>, usize)>) -> Line<'_> {
-        r.map(|o| o.map(|(l, p)| (l.method, l.target, l.minor_version, p)))
+    impl<'b> Key<'b> for RequestLine<'b> {
+        type K = (&'b [u8], &'b [u8], u8);
+        fn key(&self) -> Self::K {
+            (self.method, self.target, self.minor_version)
+        }
+    }
+
+    impl<'b> Key<'b> for StatusLine<'b> {
+        type K = (u8, u16, &'b [u8]);
+        fn key(&self) -> Self::K {
+            (self.minor_version, self.code, self.reason)
+        }
+    }
+
+    type Line<K> = Result<Option<(K, usize)>, Error>;
+
+    /// A kind of start line, for tests generic over it at every lifetime.
+    trait Kind {
+        type Line<'b>: Key<'b>;
+    }
+
+    /// Request heads.
+    struct Requests;
+
+    impl Kind for Requests {
+        type Line<'b> = RequestLine<'b>;
+    }
+
+    /// Response heads.
+    struct Responses;
+
+    impl Kind for Responses {
+        type Line<'b> = StatusLine<'b>;
+    }
+
+    fn flatten<'b, L: Key<'b>>(r: Step<(L, usize)>) -> Line<L::K> {
+        r.map(|o| o.map(|(l, p)| (l.key(), p)))
     }
 
     /// The configurations compared: strict, lenient, and tight limits.
@@ -755,76 +908,81 @@ mod tests {
         std::vec![ParserConfig::new(), lenient, skipping, loose, span, tight]
     }
 
-    /// The request line alone, through the fast path of the active
-    /// backend.
-    struct LineOnly<'b, 'c> {
+    /// The start line alone, through the fast path of the active backend.
+    struct LineOnly<'b, 'c, L> {
         buf: &'b [u8],
         config: &'c ParserConfig,
+        line: PhantomData<L>,
     }
 
-    impl<'b> Job for LineOnly<'b, '_> {
-        type Output = Step<(RequestLine<'b>, usize)>;
+    impl<'b, L: StartLine<'b>> Job for LineOnly<'b, '_, L> {
+        type Output = Step<(L, usize)>;
 
         unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
             // SAFETY: passed on from the caller.
-            match unsafe { common_request_line::<K>(self.buf, self.config) } {
+            match unsafe { L::common::<K>(self.buf, self.config) } {
                 Some(line) => Ok(Some(line)),
-                None => grammar::request_line(self.buf, self.config),
+                None => L::general(self.buf, self.config),
             }
         }
     }
 
-    /// The request head through [`request`] with the active backend.
-    struct WholeHead<'b, 'c, 's, S> {
+    /// The whole head through [`head`] with the active backend.
+    struct WholeHead<'b, 'c, 's, S, L> {
         buf: &'b [u8],
         config: &'c ParserConfig,
         sink: &'s mut S,
+        line: PhantomData<L>,
     }
 
-    impl<'b, S: Sink<'b>> Job for WholeHead<'b, '_, '_, S> {
-        type Output = Step<(RequestLine<'b>, usize)>;
+    impl<'b, S: Sink<'b>, L: StartLine<'b>> Job for WholeHead<'b, '_, '_, S, L> {
+        type Output = Step<(L, usize)>;
 
         unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
             // SAFETY: passed on from the caller.
-            let so_far = unsafe { request::<K, S>(self.buf, self.config, self.sink) };
-            general_request(self.buf, self.config, self.sink, so_far)
+            let so_far = unsafe { head::<K, L, S>(self.buf, self.config, self.sink) };
+            general_head(self.buf, self.config, self.sink, so_far)
         }
     }
 
-    type Head<'b> = (Line<'b>, Vec<Header<'b>>);
+    type Head<'b, K> = (Line<K>, Vec<Header<'b>>);
 
-    fn fast_head<'b>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b> {
+    fn fast_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
         let mut sink = Slots::new(&mut storage);
-        let r = flatten(with_active(WholeHead { buf, config, sink: &mut sink }));
+        let r = flatten(with_active(WholeHead::<_, L> { buf, config, sink: &mut sink, line: PhantomData }));
         (r, sink.into_filled().to_vec())
     }
 
-    fn general_head<'b>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b> {
+    fn grammar_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
         let mut sink = Slots::new(&mut storage);
-        let r = grammar::request_line(buf, config).and_then(|line| match line {
+        let r = L::general(buf, config).and_then(|line| match line {
             Some((line, pos)) => Ok(grammar::header_lines(buf, pos, config, &mut sink, true)?.map(|end| (line, end))),
             None => Ok(None),
         });
         (flatten(r), sink.into_filled().to_vec())
     }
 
-    fn check(buf: &[u8]) {
+    /// `buf` as a head with an `F` start line, through the fast path and
+    /// through the grammar alone, under every configuration: the start
+    /// line alone, the whole head, and the header lines from the start and
+    /// after the start line.
+    fn check_as<F: Kind>(buf: &[u8]) {
         for config in configs() {
-            let fast = flatten(with_active(LineOnly { buf, config: &config }));
-            let general = flatten(grammar::request_line(buf, &config));
-            assert_eq!(fast, general, "request line of {:?}", buf.escape_ascii().to_string());
+            let fast = flatten(with_active(LineOnly::<F::Line<'_>> { buf, config: &config, line: PhantomData }));
+            let general = flatten(<F::Line<'_>>::general(buf, &config));
+            assert_eq!(fast, general, "start line of {:?}", buf.escape_ascii().to_string());
             for cap in [2, 64] {
                 assert_eq!(
-                    fast_head(buf, &config, cap),
-                    general_head(buf, &config, cap),
-                    "request head {:?}, capacity {cap}",
+                    fast_head::<F::Line<'_>>(buf, &config, cap),
+                    grammar_head::<F::Line<'_>>(buf, &config, cap),
+                    "head {:?}, capacity {cap}",
                     buf.escape_ascii().to_string()
                 );
             }
             // Header lines from the start (a header block) and after the
-            // request line when there is one.
+            // start line when there is one.
             let mut starts = std::vec![0];
             if let Ok(Some((.., p))) = general {
                 starts.push(p);
@@ -840,6 +998,16 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// `buf` as a request head ([`check_as`]).
+    fn check(buf: &[u8]) {
+        check_as::<Requests>(buf);
+    }
+
+    /// `buf` as a response head ([`check_as`]).
+    fn check_response(buf: &[u8]) {
+        check_as::<Responses>(buf);
     }
 
     /// Pieces of heads, good and bad, that random concatenations are made of.
@@ -883,6 +1051,9 @@ mod tests {
         &[b"/", b"a", b"%2F", b"%zz", b"%2", b"%", b"?x=1", b"\x7f", b"\t", b"\xc3\xa9", b"*", b"\""];
     const VERSIONS: &[&[u8]] =
         &[b"HTTP/1.1", b"HTTP/1.0", b"HTTP/1.2", b"HTTP/2.0", b"HTTP/1.", b"HTTX/1.1", b"http/1.1"];
+    /// Status-line parts, good and bad.
+    const CODES: &[&[u8]] = &[b"200", b"404", b"100", b"999", b"099", b"000", b"20", b"2000", b"abc", b"1a0"];
+    const REASON_PIECES: &[&[u8]] = &[b"OK", b"Not Found", b" ", b"\t", b"\x7f", b"\x00", b"\xc3\xa9", b"a b"];
     const LINE_ENDS: &[&[u8]] = &[b"\r\n", b"\r\n", b"\n", b"\r", b" \r\n", b"", b"\r\r"];
 
     #[test]
@@ -904,6 +1075,42 @@ mod tests {
             [b"GET / HTTP/1.1\r\n".as_slice(), &[b"Name: value\r\n".as_slice(); 20].concat(), b"\r\n"].concat();
         for k in 0..=long.len() {
             check(&long[..k]);
+        }
+    }
+
+    #[test]
+    fn common_responses_agree() {
+        check_response(b"HTTP/1.1 200 OK\r\n\r\n");
+        check_response(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+        check_response(b"HTTP/1.1 204 \r\n\r\n");
+        check_response(b"HTTP/1.1 204\r\n\r\n");
+        check_response(b"HTTP/1.1 200  OK\r\n\r\n");
+        check_response(b"HTTP/1.1  200 OK\r\n\r\n");
+        check_response(b"HTTP/1.1 200 OK \r\nA: b\r\n\r\n");
+        check_response(b"HTTP/1.1 200 \tOK\t\r\n\r\n");
+        check_response(b"HTTP/1.1 099 Low\r\n\r\n");
+        check_response(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n\r\n");
+        check_response(b"HTTP/1.1 999 \xc3\xa9\r\n\r\n");
+        check_response(b"HTTP/1.1 200 OK\nA: b\n\n");
+        check_response(b"HTTP/1.1 200 OK\r\nA: b\r\n folded\r\n\r\n");
+        check_response(b"HTTP/1.2 200 OK\r\n\r\n");
+        check_response(
+            b"HTTP/1.1 200 a reason phrase long enough to cross a block of sixty-four bytes\r\nA: b\r\n\r\n",
+        );
+        let long: Vec<u8> =
+            [b"HTTP/1.1 200 OK\r\n".as_slice(), &[b"Name: value\r\n".as_slice(); 20].concat(), b"\r\n"].concat();
+        for k in 0..=long.len() {
+            check_response(&long[..k]);
+        }
+        // Every byte the status line's fast path must refuse, at every
+        // position of the line.
+        let line = b"HTTP/1.1 200 OK\r\nA: b\r\n\r\n";
+        for stop in [0x00, 0x7f, b'\r', b'\n', b'\t', b' ', b'0', b'9', b'a', 0xc3] {
+            for at in 0..17 {
+                let mut buf = line.to_vec();
+                buf[at] = stop;
+                check_response(&buf);
+            }
         }
     }
 
@@ -955,12 +1162,29 @@ mod tests {
         }
 
         #[test]
+        fn status_lines_agree(
+            version in prop::sample::select(VERSIONS),
+            sep1 in prop::sample::select(SEPARATORS),
+            code in prop::sample::select(CODES),
+            sep2 in prop::sample::select(SEPARATORS),
+            reason in proptest::collection::vec(prop::sample::select(REASON_PIECES), 0..5),
+            eol in prop::sample::select(LINE_ENDS),
+            cut in any::<prop::sample::Index>(),
+        ) {
+            let buf = [version, sep1, code, sep2, &reason.concat(), eol, b"Content-Length: 0\r\n\r\n"].concat();
+            check_response(&buf);
+            check_response(&buf[..cut.index(buf.len() + 1)]);
+        }
+
+        #[test]
         fn fast_path_agrees_on_well_formed_heads(
             names in proptest::collection::vec("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,70}", 0..12),
             values in proptest::collection::vec("[ -~\t]{0,90}", 12),
+            response in any::<bool>(),
             cut in any::<prop::sample::Index>(),
         ) {
-            let mut buf = b"GET /index.html HTTP/1.1\r\n".to_vec();
+            let start: &[u8] = if response { b"HTTP/1.1 200 OK\r\n" } else { b"GET /index.html HTTP/1.1\r\n" };
+            let mut buf = start.to_vec();
             for (n, v) in names.iter().zip(&values) {
                 buf.extend_from_slice(n.as_bytes());
                 buf.extend_from_slice(b": ");
@@ -968,6 +1192,7 @@ mod tests {
                 buf.extend_from_slice(b"\r\n");
             }
             buf.extend_from_slice(b"\r\n");
+            let check = if response { check_response } else { check };
             check(&buf);
             check(&buf[..cut.index(buf.len() + 1)]);
         }

@@ -109,21 +109,6 @@ pub(crate) struct RequestLine<'b> {
     pub minor_version: u8,
 }
 
-impl<'b> RequestLine<'b> {
-    /// The request of this line, with `headers` and a head of `head_len`
-    /// bytes.
-    #[inline(always)]
-    pub(crate) fn with<'h>(self, headers: &'h [crate::Header<'b>], head_len: usize) -> crate::Request<'b, 'h> {
-        crate::Request {
-            method: self.method,
-            target: self.target,
-            minor_version: self.minor_version,
-            headers,
-            head_len,
-        }
-    }
-}
-
 /// `request-line = method SP request-target SP HTTP-version CRLF`, after
 /// any leading empty lines the configuration allows. Returns the line and
 /// the position of the first header line.

@@ -87,11 +87,13 @@ mod sink;
 #[cfg(test)]
 mod tests;
 
+use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
-use grammar::Step;
+use fast::StartLine;
+use grammar::{RequestLine, StatusLine, Step};
 use sink::{Sink, Slot, Slots};
 
 /// One header field: name and value, both slices of the parsed buffer.
@@ -189,17 +191,26 @@ pub(crate) mod work {
     }
 }
 
-/// [`ParserConfig::parse_request`] as a [`fast::Job`]: the whole call, from
-/// the head-size limit to the result, in one function per backend.
-struct ParseRequest<'c, 'b, 'h, T> {
+/// [`ParserConfig::parse_request`] and [`ParserConfig::parse_response`] as a
+/// [`fast::Job`]: the whole call, from the head-size limit to the result,
+/// in one function per backend. `L` is the start line.
+struct ParseHead<'c, 'b, 'h, T, L> {
     config: &'c ParserConfig,
     buf: &'b [u8],
     last_len: usize,
     slots: &'h mut [T],
+    line: PhantomData<L>,
 }
 
-impl<'b: 'h, 'h, T: Slot<'b>> fast::Job for ParseRequest<'_, 'b, 'h, T> {
-    type Output = Result<Status<Request<'b, 'h>>, Error>;
+impl<'c, 'b, 'h, T, L> ParseHead<'c, 'b, 'h, T, L> {
+    /// The job of parsing the head in `buf` into `slots`.
+    fn new(config: &'c ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self {
+        ParseHead { config, buf, last_len, slots, line: PhantomData }
+    }
+}
+
+impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> fast::Job for ParseHead<'_, 'b, 'h, T, L> {
+    type Output = Result<Status<L::Head<'h>>, Error>;
 
     #[inline(always)]
     unsafe fn run<K: fast::Kernels>(&mut self) -> Self::Output {
@@ -210,9 +221,9 @@ impl<'b: 'h, 'h, T: Slot<'b>> fast::Job for ParseRequest<'_, 'b, 'h, T> {
         };
         let mut sink = Slots::new(slots);
         // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast::request::<K, _>(head, config, &mut sink) } {
-            fast::RequestSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
-            so_far => config.finish_request(head, over_limit, sink, so_far),
+        match unsafe { fast::head::<K, L, _>(head, config, &mut sink) } {
+            fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
+            so_far => config.finish_head(head, over_limit, sink, so_far),
         }
     }
 }
@@ -267,34 +278,22 @@ impl ParserConfig {
         }
     }
 
-    /// [`parse_request`](Self::parse_request) where the fast path stopped
-    /// short of the head's end (see [`fast::general_request`]).
+    /// [`parse_request`](Self::parse_request) or
+    /// [`parse_response`](Self::parse_response) where the fast path stopped
+    /// short of the head's end (see [`fast::general_head`]).
     #[cold]
     #[inline(never)]
-    fn finish_request<'b: 'h, 'h, T: Slot<'b>>(
+    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
         &self,
         head: &'b [u8],
         over_limit: bool,
         mut sink: Slots<'h, T>,
-        so_far: fast::RequestSoFar<'b>,
-    ) -> Result<Status<Request<'b, 'h>>, Error> {
-        let step = fast::general_request(head, self, &mut sink, so_far);
+        so_far: fast::HeadSoFar<L>,
+    ) -> Result<Status<L::Head<'h>>, Error> {
+        let step = fast::general_head(head, self, &mut sink, so_far);
         Ok(match self.status(step, over_limit)? {
             Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
             Status::Partial => Status::Partial,
-        })
-    }
-
-    fn response<'b, S: Sink<'b>>(
-        &self,
-        buf: &'b [u8],
-        last_len: usize,
-        sink: &mut S,
-    ) -> Result<Status<(grammar::StatusLine<'b>, usize)>, Error> {
-        self.drive(buf, last_len, false, |buf| {
-            let (line, pos) = grammar::need!(grammar::status_line(buf, self)?);
-            let end = grammar::need!(fast::header_lines(buf, pos, self, sink)?);
-            Ok(Some((line, end)))
         })
     }
 
@@ -315,7 +314,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        fast::with_active(ParseRequest { config: self, buf, last_len, slots: headers })
+        fast::with_active(ParseHead::<_, RequestLine<'b>>::new(self, buf, last_len, headers))
     }
 
     /// [`parse_request`](Self::parse_request) into storage that need not be
@@ -326,7 +325,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        fast::with_active(ParseRequest { config: self, buf, last_len, slots: headers })
+        fast::with_active(ParseHead::<_, RequestLine<'b>>::new(self, buf, last_len, headers))
     }
 
     /// Parses a response head from the start of `buf` into `headers`;
@@ -337,17 +336,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.response(buf, last_len, &mut sink)? {
-            Status::Complete((line, head_len)) => Status::Complete(Response {
-                minor_version: line.minor_version,
-                code: line.code,
-                reason: line.reason,
-                headers: sink.into_filled(),
-                head_len,
-            }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseHead::<_, StatusLine<'b>>::new(self, buf, last_len, headers))
     }
 
     /// [`parse_response`](Self::parse_response) into storage that need not
@@ -358,17 +347,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.response(buf, last_len, &mut sink)? {
-            Status::Complete((line, head_len)) => Status::Complete(Response {
-                minor_version: line.minor_version,
-                code: line.code,
-                reason: line.reason,
-                headers: sink.into_filled(),
-                head_len,
-            }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseHead::<_, StatusLine<'b>>::new(self, buf, last_len, headers))
     }
 
     /// Parses a bare header block — header lines ended by an empty line, no

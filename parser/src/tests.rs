@@ -523,8 +523,9 @@ fn uninit_storage_gives_the_same_result() {
 }
 
 /// Uninitialised storage takes every path the initialised one takes: the
-/// fast path, the grammar from the request line or from a header line in
-/// the middle of the head, partial heads, errors and full storage.
+/// fast path, the grammar from the start line or from a header line in the
+/// middle of the head, partial heads, errors and full storage; for requests
+/// and responses alike.
 #[test]
 fn uninit_storage_agrees_on_every_path() {
     let mut lenient = ParserConfig::new();
@@ -541,6 +542,9 @@ fn uninit_storage_agrees_on_every_path() {
     ];
     for config in [ParserConfig::new(), lenient] {
         for head in heads {
+            // The same header lines after a status line.
+            let line_end = head.iter().position(|&b| b == b'\n').unwrap() + 1;
+            let status_lines: [&[u8]; 2] = [b"HTTP/1.1 200 OK\r\n", b"HTTP/1.1  200  OK\r\n"];
             for cap in [0, 1, 2, 3, 8] {
                 let mut init = std::vec![EMPTY_HEADER; cap];
                 let mut uninit = std::vec![core::mem::MaybeUninit::uninit(); cap];
@@ -550,6 +554,17 @@ fn uninit_storage_agrees_on_every_path() {
                     "{} with {cap} slots",
                     head.escape_ascii()
                 );
+                for status_line in status_lines {
+                    let response = [status_line, &head[line_end..]].concat();
+                    let mut init = std::vec![EMPTY_HEADER; cap];
+                    let mut uninit = std::vec![core::mem::MaybeUninit::uninit(); cap];
+                    assert_eq!(
+                        config.parse_response(&response, 0, &mut init),
+                        config.parse_response_uninit(&response, 0, &mut uninit),
+                        "{} with {cap} slots",
+                        response.escape_ascii()
+                    );
+                }
             }
         }
     }

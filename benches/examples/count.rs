@@ -12,7 +12,10 @@
 
 use std::hint::black_box;
 
-use springbok_benches::{httparse, pico, pico_storage, springbok, workloads, MAX_HEADERS};
+use springbok_benches::{
+    httparse, httparse_response, pico, pico_response, pico_storage, response_workloads, springbok, springbok_response,
+    workloads, MAX_HEADERS,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -22,7 +25,12 @@ fn main() {
     };
     let param: usize = param.parse().expect("parameter");
     let iters: usize = iters.parse().expect("iterations");
-    let (_, _, buf) = workloads().into_iter().find(|w| w.0 == group && w.1 == param).expect("no such workload");
+    let responses = group == "responses";
+    let (_, _, buf) = workloads()
+        .into_iter()
+        .chain(response_workloads())
+        .find(|w| w.0 == group && w.1 == param)
+        .expect("no such workload");
     let buf = buf.as_slice();
     let config = springbok_parser::ParserConfig::new();
     let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
@@ -31,10 +39,13 @@ fn main() {
     let mut total = 0;
     let start = std::time::Instant::now();
     for _ in 0..iters {
-        let r = match parser.as_str() {
-            "springbok" => springbok(&config, black_box(buf), &mut sh),
-            "httparse" => httparse(black_box(buf), &mut hh),
-            "picohttpparser" => pico(black_box(buf), &mut ph),
+        let r = match (parser.as_str(), responses) {
+            ("springbok", false) => springbok(&config, black_box(buf), &mut sh),
+            ("httparse", false) => httparse(black_box(buf), &mut hh),
+            ("picohttpparser", false) => pico(black_box(buf), &mut ph),
+            ("springbok", true) => springbok_response(&config, black_box(buf), &mut sh),
+            ("httparse", true) => httparse_response(black_box(buf), &mut hh),
+            ("picohttpparser", true) => pico_response(black_box(buf), &mut ph),
             _ => panic!("unknown parser {parser}"),
         };
         total += r.expect("valid").0;

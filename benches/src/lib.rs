@@ -175,6 +175,95 @@ pub fn pico(buf: &[u8], headers: &mut [picohttpparser_sys::phr_header]) -> Optio
     usize::try_from(ret).ok().map(|len| (len, num_headers))
 }
 
+/// Response header lines of a typical server, in the order the first `n` of
+/// them are used.
+const RESPONSE_HEADERS: [&str; 10] = [
+    "Date: Mon, 23 Nov 2026 12:00:00 GMT",
+    "Server: nginx/1.25.3",
+    "Content-Type: text/html; charset=utf-8",
+    "Content-Length: 12345",
+    "Connection: keep-alive",
+    "Cache-Control: max-age=0, private, must-revalidate",
+    "ETag: \"33a64df551425fcc55e4d42a148795d9f25f89d4\"",
+    "Vary: Accept-Encoding",
+    "X-Frame-Options: SAMEORIGIN",
+    "Strict-Transport-Security: max-age=31536000; includeSubDomains",
+];
+
+/// Header counts of the response suite.
+pub const RESPONSE_COUNTS: [usize; 4] = [0, 1, 4, 10];
+
+/// A `200 OK` response head with the first `n` (at most 10) header lines of
+/// a typical server.
+pub fn response(n: usize) -> Vec<u8> {
+    let mut out = b"HTTP/1.1 200 OK\r\n".to_vec();
+    for line in RESPONSE_HEADERS.iter().take(n) {
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// Springbok's `parse_response`, strict default configuration:
+/// `(head_len, header_count)`.
+#[inline]
+pub fn springbok_response<'b>(
+    config: &springbok_parser::ParserConfig,
+    buf: &'b [u8],
+    headers: &mut [springbok_parser::Header<'b>],
+) -> Option<(usize, usize)> {
+    match config.parse_response(buf, 0, headers) {
+        Ok(springbok_parser::Status::Complete(resp)) => Some((resp.head_len, resp.headers.len())),
+        _ => None,
+    }
+}
+
+/// httparse's `Response::parse`, default configuration: `(head_len,
+/// header_count)`.
+#[inline]
+pub fn httparse_response<'b>(buf: &'b [u8], headers: &mut [httparse::Header<'b>]) -> Option<(usize, usize)> {
+    let mut resp = httparse::Response::new(headers);
+    match resp.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => Some((len, resp.headers.len())),
+        _ => None,
+    }
+}
+
+/// picohttpparser's `phr_parse_response` (`last_len` 0): `(head_len,
+/// header_count)`.
+#[inline]
+pub fn pico_response(buf: &[u8], headers: &mut [picohttpparser_sys::phr_header]) -> Option<(usize, usize)> {
+    let mut minor = 0;
+    let mut status = 0;
+    let mut msg: *const c_char = core::ptr::null();
+    let mut msg_len = 0;
+    let mut num_headers = headers.len();
+    // SAFETY: as in `pico`: `buf` is valid for `buf.len()` bytes, `headers`
+    // for writes of `num_headers` entries, and the out-parameters are live
+    // locals.
+    let ret = unsafe {
+        picohttpparser_sys::phr_parse_response(
+            buf.as_ptr().cast(),
+            buf.len(),
+            &mut minor,
+            &mut status,
+            &mut msg,
+            &mut msg_len,
+            headers.as_mut_ptr(),
+            &mut num_headers,
+            0,
+        )
+    };
+    usize::try_from(ret).ok().map(|len| (len, num_headers))
+}
+
+/// Every response workload: `(group, parameter, response)`, the group being
+/// `responses`.
+pub fn response_workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
+    RESPONSE_COUNTS.iter().map(|&n| ("responses", n, response(n))).collect()
+}
+
 /// Every workload of the suite: `(group, parameter, request)`.
 pub fn workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
     let mut w = vec![("pico_bench", PICO_BENCH_REQUEST.len(), PICO_BENCH_REQUEST.to_vec())];
@@ -194,6 +283,40 @@ mod tests {
         assert_eq!(PICO_BENCH_REQUEST.len(), 703);
         let mut h = pico_storage();
         assert_eq!(pico(PICO_BENCH_REQUEST, &mut h), Some((703, 9)));
+    }
+
+    /// The same for responses: the whole head, every header, and the same
+    /// status code and reason phrase.
+    #[test]
+    fn all_parsers_agree_on_every_response() {
+        let config = springbok_parser::ParserConfig::new();
+        for (group, n, buf) in response_workloads() {
+            let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
+            let mut hh = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut ph = pico_storage();
+            let s = springbok_response(&config, &buf, &mut sh);
+            assert_eq!(s, Some((buf.len(), n)), "{group}/{n}");
+            assert_eq!(s, httparse_response(&buf, &mut hh), "{group}/{n}");
+            assert_eq!(s, pico_response(&buf, &mut ph), "{group}/{n}");
+            for i in 0..n {
+                assert_eq!(sh[i].name, hh[i].name.as_bytes(), "{group}/{n} header {i}");
+                assert_eq!(sh[i].value, hh[i].value, "{group}/{n} header {i}");
+                // SAFETY: picohttpparser set these pointers into `buf` with these lengths.
+                let (pn, pv) = unsafe {
+                    (
+                        core::slice::from_raw_parts(ph[i].name.cast::<u8>(), ph[i].name_len),
+                        core::slice::from_raw_parts(ph[i].value.cast::<u8>(), ph[i].value_len),
+                    )
+                };
+                assert_eq!((sh[i].name, sh[i].value), (pn, pv), "{group}/{n} header {i}");
+            }
+            let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
+            let r = springbok_parser::parse_response(&buf, &mut sh).unwrap().complete().unwrap();
+            let mut hh = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut h = httparse::Response::new(&mut hh);
+            h.parse(&buf).unwrap();
+            assert_eq!((Some(r.code), Some(r.reason)), (h.code, h.reason.map(str::as_bytes)), "{group}/{n}");
+        }
     }
 
     /// The three parsers do the same work on every workload: the whole head,

@@ -1,12 +1,18 @@
 //! Differential: whatever strict Springbok accepts, httparse accepts with
 //! the same method, target, version, headers and head length (Springbok is
-//! stricter, never looser).
+//! stricter, never looser); and the same for responses, with the same status
+//! code and reason phrase.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use springbok_parser::{ParserConfig, Status, EMPTY_HEADER};
 
 fuzz_target!(|buf: &[u8]| {
+    request(buf);
+    response(buf);
+});
+
+fn request(buf: &[u8]) {
     let mut headers = [EMPTY_HEADER; 32];
     let Ok(Status::Complete(ours)) = ParserConfig::new().parse_request(buf, 0, &mut headers) else { return };
     let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
@@ -24,4 +30,28 @@ fuzz_target!(|buf: &[u8]| {
         }
         other => panic!("springbok accepted what httparse called {other:?}"),
     }
-});
+}
+
+fn response(buf: &[u8]) {
+    let mut headers = [EMPTY_HEADER; 32];
+    let Ok(Status::Complete(ours)) = ParserConfig::new().parse_response(buf, 0, &mut headers) else { return };
+    let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
+    let mut theirs = httparse::Response::new(&mut theirs_headers);
+    match theirs.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => {
+            assert_eq!(len, ours.head_len);
+            assert_eq!(theirs.version, Some(ours.minor_version));
+            assert_eq!(theirs.code, Some(ours.code));
+            // httparse gives an empty reason for one that is not UTF-8
+            // (obs-text), which Springbok returns as sent.
+            if let Ok(reason) = core::str::from_utf8(ours.reason) {
+                assert_eq!(theirs.reason, Some(reason));
+            }
+            assert_eq!(theirs.headers.len(), ours.headers.len());
+            for (a, b) in theirs.headers.iter().zip(ours.headers) {
+                assert_eq!((a.name.as_bytes(), a.value), (b.name, b.value));
+            }
+        }
+        other => panic!("springbok accepted a response httparse called {other:?}"),
+    }
+}

@@ -99,13 +99,23 @@ pub(crate) struct BlockStops<'b, C> {
 }
 
 impl<'b, C: Classify> BlockStops<'b, C> {
-    /// A finder over `buf`. It classifies no block until the first query,
-    /// which then classifies the block at the query's position.
+    /// A finder over `buf`. A buffer shorter than a block is classified
+    /// here, whole; in a longer one no block is classified until the first
+    /// query, which then classifies the block at the query's position.
     ///
     /// # Safety
     /// The CPU must support `C`'s instructions ([`Classify::classify`]).
     #[inline(always)]
     pub(crate) unsafe fn new(buf: &'b [u8]) -> Self {
+        if buf.len() < 64 {
+            // Heads under 64 bytes are common (small responses, short
+            // requests). Classified here, in the caller's function with its
+            // target features, the classifier is inlined; every query then
+            // lands in this one block, so `load` never sees the buffer.
+            // SAFETY: the caller guarantees that the CPU supports `C`.
+            let (not_tchar, ctl) = unsafe { C::classify_short(buf) };
+            return BlockStops { buf, base: 0, not_tchar, ctl, classifier: PhantomData };
+        }
         // A base past the buffer by a block puts every position outside the
         // current (empty) block. Classifying in the first query rather than
         // here keeps one copy of the classifier, and of its constants, in the
@@ -116,8 +126,10 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// Classifies the block that starts at `at`, or, near the end of the
     /// buffer, its last 64 bytes (which cover `at` and the rest of the
     /// buffer: the next query past them is at the end). A buffer shorter
-    /// than a block is classified whole by [`Classify::classify_short`],
-    /// with every position past its end a stop for names and values alike.
+    /// than a block was classified whole by [`BlockStops::new`], so no query
+    /// comes here for it; should one, the buffer is classified again, out
+    /// of line, by [`Classify::classify_short`] (every position past its
+    /// end a stop for names and values alike).
     #[inline(always)]
     fn load(&mut self, at: usize) {
         let (base, block) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
@@ -173,8 +185,8 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     }
 }
 
-/// [`BlockStops::load`] for a buffer shorter than a block: out of the
-/// loop's way.
+/// [`BlockStops::load`] for a buffer shorter than a block (which
+/// [`BlockStops::new`] has classified already): out of the loop's way.
 ///
 /// # Safety
 /// The CPU must support `C`'s instructions.

@@ -285,6 +285,28 @@ mod tests {
         assert_eq!(pico(PICO_BENCH_REQUEST, &mut h), Some((703, 9)));
     }
 
+    /// The headers Springbok stored (`ours`) are the first ones httparse
+    /// and picohttpparser stored, name for name and value for value.
+    fn assert_same_headers(
+        what: &str,
+        ours: &[springbok_parser::Header<'_>],
+        theirs: &[httparse::Header<'_>],
+        pico: &[picohttpparser_sys::phr_header],
+    ) {
+        for (i, h) in ours.iter().enumerate() {
+            assert_eq!((h.name, h.value), (theirs[i].name.as_bytes(), theirs[i].value), "{what} header {i}");
+            // SAFETY: picohttpparser set these pointers into the parsed
+            // buffer, which outlives this call, with these lengths.
+            let (pn, pv) = unsafe {
+                (
+                    core::slice::from_raw_parts(pico[i].name.cast::<u8>(), pico[i].name_len),
+                    core::slice::from_raw_parts(pico[i].value.cast::<u8>(), pico[i].value_len),
+                )
+            };
+            assert_eq!((h.name, h.value), (pn, pv), "{what} header {i}");
+        }
+    }
+
     /// The same for responses: the whole head, every header, and the same
     /// status code and reason phrase.
     #[test]
@@ -298,18 +320,7 @@ mod tests {
             assert_eq!(s, Some((buf.len(), n)), "{group}/{n}");
             assert_eq!(s, httparse_response(&buf, &mut hh), "{group}/{n}");
             assert_eq!(s, pico_response(&buf, &mut ph), "{group}/{n}");
-            for i in 0..n {
-                assert_eq!(sh[i].name, hh[i].name.as_bytes(), "{group}/{n} header {i}");
-                assert_eq!(sh[i].value, hh[i].value, "{group}/{n} header {i}");
-                // SAFETY: picohttpparser set these pointers into `buf` with these lengths.
-                let (pn, pv) = unsafe {
-                    (
-                        core::slice::from_raw_parts(ph[i].name.cast::<u8>(), ph[i].name_len),
-                        core::slice::from_raw_parts(ph[i].value.cast::<u8>(), ph[i].value_len),
-                    )
-                };
-                assert_eq!((sh[i].name, sh[i].value), (pn, pv), "{group}/{n} header {i}");
-            }
+            assert_same_headers(&format!("{group}/{n}"), &sh[..n], &hh, &ph);
             let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
             let r = springbok_parser::parse_response(&buf, &mut sh).unwrap().complete().unwrap();
             let mut hh = [httparse::EMPTY_HEADER; MAX_HEADERS];
@@ -333,18 +344,7 @@ mod tests {
             assert_eq!(s, httparse(&buf, &mut hh), "{group}/{n}");
             assert_eq!(s, pico(&buf, &mut ph), "{group}/{n}");
             let count = s.unwrap().1;
-            for i in 0..count {
-                assert_eq!(sh[i].name, hh[i].name.as_bytes(), "{group}/{n} header {i}");
-                assert_eq!(sh[i].value, hh[i].value, "{group}/{n} header {i}");
-                // SAFETY: picohttpparser set these pointers into `buf` with these lengths.
-                let (pn, pv) = unsafe {
-                    (
-                        core::slice::from_raw_parts(ph[i].name.cast::<u8>(), ph[i].name_len),
-                        core::slice::from_raw_parts(ph[i].value.cast::<u8>(), ph[i].value_len),
-                    )
-                };
-                assert_eq!((sh[i].name, sh[i].value), (pn, pv), "{group}/{n} header {i}");
-            }
+            assert_same_headers(&format!("{group}/{n}"), &sh[..count], &hh, &ph);
             if group == "headers" || group == "tiny_headers" {
                 assert_eq!(count, n, "{group}/{n}");
             }

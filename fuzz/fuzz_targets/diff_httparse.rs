@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use springbok_parser::{ParserConfig, Status, EMPTY_HEADER};
+use springbok_parser::{Header, ParserConfig, Status, EMPTY_HEADER};
 
 fuzz_target!(|buf: &[u8]| {
     request(buf);
@@ -23,10 +23,7 @@ fn request(buf: &[u8]) {
             assert_eq!(theirs.method.map(str::as_bytes), Some(ours.method));
             assert_eq!(theirs.path.map(str::as_bytes), Some(ours.target));
             assert_eq!(theirs.version, Some(ours.minor_version));
-            assert_eq!(theirs.headers.len(), ours.headers.len());
-            for (a, b) in theirs.headers.iter().zip(ours.headers) {
-                assert_eq!((a.name.as_bytes(), a.value), (b.name, b.value));
-            }
+            same_headers(theirs.headers, ours.headers);
         }
         other => panic!("springbok accepted what httparse called {other:?}"),
     }
@@ -50,11 +47,17 @@ fn response(buf: &[u8]) {
             } else {
                 assert_eq!(theirs.reason, Some(""));
             }
-            assert_eq!(theirs.headers.len(), ours.headers.len());
-            for (a, b) in theirs.headers.iter().zip(ours.headers) {
-                assert_eq!((a.name.as_bytes(), a.value), (b.name, b.value));
-            }
+            same_headers(theirs.headers, ours.headers);
         }
         other => panic!("springbok accepted a response httparse called {other:?}"),
+    }
+}
+
+/// httparse stored the same headers as Springbok, name for name and value
+/// for value.
+fn same_headers(theirs: &[httparse::Header<'_>], ours: &[Header<'_>]) {
+    assert_eq!(theirs.len(), ours.len());
+    for (a, b) in theirs.iter().zip(ours) {
+        assert_eq!((a.name.as_bytes(), a.value), (b.name, b.value));
     }
 }

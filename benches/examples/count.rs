@@ -13,8 +13,8 @@
 use std::hint::black_box;
 
 use springbok_benches::{
-    httparse, httparse_response, pico, pico_response, pico_storage, response_workloads, springbok, springbok_response,
-    workloads, MAX_HEADERS,
+    block_workloads, httparse, httparse_block, httparse_response, pico, pico_block, pico_response, pico_storage,
+    response_workloads, springbok, springbok_block, springbok_response, workloads, MAX_HEADERS,
 };
 
 fn main() {
@@ -25,10 +25,15 @@ fn main() {
     };
     let param: usize = param.parse().expect("parameter");
     let iters: usize = iters.parse().expect("iterations");
-    let responses = group == "responses";
+    let kind = match group.as_str() {
+        "responses" => 1,
+        "header_blocks" => 2,
+        _ => 0,
+    };
     let (_, _, buf) = workloads()
         .into_iter()
         .chain(response_workloads())
+        .chain(block_workloads())
         .find(|w| w.0 == group && w.1 == param)
         .expect("no such workload");
     let buf = buf.as_slice();
@@ -39,13 +44,16 @@ fn main() {
     let mut total = 0;
     let start = std::time::Instant::now();
     for _ in 0..iters {
-        let r = match (parser.as_str(), responses) {
-            ("springbok", false) => springbok(&config, black_box(buf), &mut sh),
-            ("httparse", false) => httparse(black_box(buf), &mut hh),
-            ("picohttpparser", false) => pico(black_box(buf), &mut ph),
-            ("springbok", true) => springbok_response(&config, black_box(buf), &mut sh),
-            ("httparse", true) => httparse_response(black_box(buf), &mut hh),
-            ("picohttpparser", true) => pico_response(black_box(buf), &mut ph),
+        let r = match (parser.as_str(), kind) {
+            ("springbok", 0) => springbok(&config, black_box(buf), &mut sh),
+            ("httparse", 0) => httparse(black_box(buf), &mut hh),
+            ("picohttpparser", 0) => pico(black_box(buf), &mut ph),
+            ("springbok", 1) => springbok_response(&config, black_box(buf), &mut sh),
+            ("httparse", 1) => httparse_response(black_box(buf), &mut hh),
+            ("picohttpparser", 1) => pico_response(black_box(buf), &mut ph),
+            ("springbok", _) => springbok_block(&config, black_box(buf), &mut sh),
+            ("httparse", _) => httparse_block(black_box(buf), &mut hh),
+            ("picohttpparser", _) => pico_block(black_box(buf), &mut ph),
             _ => panic!("unknown parser {parser}"),
         };
         total += r.expect("valid").0;

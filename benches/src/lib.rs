@@ -4,9 +4,10 @@
 //! process: Springbok (strict default configuration), `httparse` (default
 //! configuration) and picohttpparser (`picohttpparser-sys`, built with its
 //! SSE4.2 feature). Each adapter does the same work: parse the whole request
-//! head into caller-provided header storage and return the head length and
-//! header count. The unit tests below check that the three agree on every
-//! input, so a speed-up can never come from doing less.
+//! head, response head or header block into caller-provided header storage
+//! and return its length and header count. The unit tests below check that
+//! the three agree on every input, so a speed-up can never come from doing
+//! less.
 
 use core::ffi::c_char;
 
@@ -264,6 +265,82 @@ pub fn response_workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
     RESPONSE_COUNTS.iter().map(|&n| ("responses", n, response(n))).collect()
 }
 
+/// Header lines of a MIME part: a `multipart/form-data` part head first
+/// (`Content-Disposition`, `Content-Type`), then what other MIME parts and
+/// chunked trailers carry.
+const BLOCK_HEADERS: [&str; 10] = [
+    "Content-Disposition: form-data; name=\"upload\"; filename=\"springbok-report.pdf\"",
+    "Content-Type: application/pdf",
+    "Content-Transfer-Encoding: binary",
+    "Content-ID: <part1.springbok@example.com>",
+    "Content-Language: en-US",
+    "Content-Location: https://www.example.com/uploads/springbok-report.pdf",
+    "Content-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==",
+    "X-Upload-Id: 4bf92f3577b34da6a3ce929d0e0e4736",
+    "Server-Timing: db;dur=53, app;dur=47.2",
+    "X-Checksum-SHA256: 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+];
+
+/// Header counts of the header-block suite: a part head of one or two
+/// headers, and longer blocks.
+pub const BLOCK_COUNTS: [usize; 4] = [1, 2, 4, 10];
+
+/// A bare header block (no start line) with the first `n` (at most 10)
+/// lines of a MIME part, ended by an empty line.
+pub fn header_block(n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    for line in BLOCK_HEADERS.iter().take(n) {
+        out.extend_from_slice(line.as_bytes());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(b"\r\n");
+    out
+}
+
+/// Springbok's `parse_headers`, strict default configuration: `(block_len,
+/// header_count)`.
+#[inline]
+pub fn springbok_block<'b>(
+    config: &springbok_parser::ParserConfig,
+    buf: &'b [u8],
+    headers: &mut [springbok_parser::Header<'b>],
+) -> Option<(usize, usize)> {
+    match config.parse_headers(buf, 0, headers) {
+        Ok(springbok_parser::Status::Complete(block)) => Some((block.len, block.headers.len())),
+        _ => None,
+    }
+}
+
+/// httparse's `parse_headers`, default configuration: `(block_len,
+/// header_count)`.
+#[inline]
+pub fn httparse_block<'b>(buf: &'b [u8], headers: &mut [httparse::Header<'b>]) -> Option<(usize, usize)> {
+    match httparse::parse_headers(buf, headers) {
+        Ok(httparse::Status::Complete((len, parsed))) => Some((len, parsed.len())),
+        _ => None,
+    }
+}
+
+/// picohttpparser's `phr_parse_headers` (`last_len` 0): `(block_len,
+/// header_count)`.
+#[inline]
+pub fn pico_block(buf: &[u8], headers: &mut [picohttpparser_sys::phr_header]) -> Option<(usize, usize)> {
+    let mut num_headers = headers.len();
+    // SAFETY: as in `pico`: `buf` is valid for `buf.len()` bytes, `headers`
+    // for writes of `num_headers` entries, and `num_headers` is a live
+    // local.
+    let ret = unsafe {
+        picohttpparser_sys::phr_parse_headers(buf.as_ptr().cast(), buf.len(), headers.as_mut_ptr(), &mut num_headers, 0)
+    };
+    usize::try_from(ret).ok().map(|len| (len, num_headers))
+}
+
+/// Every header-block workload: `(group, parameter, block)`, the group
+/// being `header_blocks`.
+pub fn block_workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
+    BLOCK_COUNTS.iter().map(|&n| ("header_blocks", n, header_block(n))).collect()
+}
+
 /// Every workload of the suite: `(group, parameter, request)`.
 pub fn workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
     let mut w = vec![("pico_bench", PICO_BENCH_REQUEST.len(), PICO_BENCH_REQUEST.to_vec())];
@@ -327,6 +404,22 @@ mod tests {
             let mut h = httparse::Response::new(&mut hh);
             h.parse(&buf).unwrap();
             assert_eq!((Some(r.code), Some(r.reason)), (h.code, h.reason.map(str::as_bytes)), "{group}/{n}");
+        }
+    }
+
+    /// The same for header blocks: the whole block and every header.
+    #[test]
+    fn all_parsers_agree_on_every_header_block() {
+        let config = springbok_parser::ParserConfig::new();
+        for (group, n, buf) in block_workloads() {
+            let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
+            let mut hh = [httparse::EMPTY_HEADER; MAX_HEADERS];
+            let mut ph = pico_storage();
+            let s = springbok_block(&config, &buf, &mut sh);
+            assert_eq!(s, Some((buf.len(), n)), "{group}/{n}");
+            assert_eq!(s, httparse_block(&buf, &mut hh), "{group}/{n}");
+            assert_eq!(s, pico_block(&buf, &mut ph), "{group}/{n}");
+            assert_same_headers(&format!("{group}/{n}"), &sh[..n], &hh, &ph);
         }
     }
 

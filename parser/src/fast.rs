@@ -386,6 +386,10 @@ fn run_scalar<J: Job>(job: &mut J) -> J::Output {
 /// A start line the fast path takes in its common form: the request line
 /// or the status line. [`head`] and [`general_head`] work for either.
 pub(crate) trait StartLine<'b>: Sized {
+    /// Whether the head is a bare header block ([`NoLine`]), which may be
+    /// empty: its first byte can start the empty line that ends it.
+    const BLOCK: bool = false;
+
     /// The entry point's result for a complete head with this line.
     type Head<'h>
     where
@@ -461,6 +465,36 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
         'b: 'h,
     {
         crate::Response { minor_version: self.minor_version, code: self.code, reason: self.reason, headers, head_len }
+    }
+}
+
+/// The start line of a bare header block (chunked trailers, multipart part
+/// heads): none. The block's header lines start at its first byte.
+pub(crate) struct NoLine;
+
+impl<'b> StartLine<'b> for NoLine {
+    const BLOCK: bool = true;
+
+    type Head<'h>
+        = crate::HeaderBlock<'b, 'h>
+    where
+        'b: 'h;
+
+    #[inline(always)]
+    unsafe fn common<K: Kernels>(_: &'b [u8], _: &ParserConfig) -> Option<(Self, usize)> {
+        Some((NoLine, 0))
+    }
+
+    fn general(_: &'b [u8], _: &ParserConfig) -> Step<(Self, usize)> {
+        Ok(Some((NoLine, 0)))
+    }
+
+    #[inline(always)]
+    fn with<'h>(self, headers: &'h [Header<'b>], len: usize) -> Self::Head<'h>
+    where
+        'b: 'h,
+    {
+        crate::HeaderBlock { headers, len }
     }
 }
 
@@ -875,6 +909,11 @@ mod tests {
         }
     }
 
+    impl Key<'_> for NoLine {
+        type K = ();
+        fn key(&self) -> Self::K {}
+    }
+
     type Line<K> = Result<Option<(K, usize)>, Error>;
 
     /// A kind of start line, for tests generic over it at every lifetime.
@@ -990,6 +1029,16 @@ mod tests {
                     fast_head::<F::Line<'_>>(buf, &config, cap),
                     grammar_head::<F::Line<'_>>(buf, &config, cap),
                     "head {:?}, capacity {cap}",
+                    buf.escape_ascii().to_string()
+                );
+            }
+            // The input as a header block, through the whole-head path
+            // `parse_headers` takes.
+            for cap in [2, 64] {
+                assert_eq!(
+                    fast_head::<NoLine>(buf, &config, cap),
+                    grammar_head::<NoLine>(buf, &config, cap),
+                    "header block {:?}, capacity {cap}",
                     buf.escape_ascii().to_string()
                 );
             }

@@ -94,7 +94,7 @@ pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
 use fast::StartLine;
 use grammar::{RequestLine, StatusLine, Step};
-use sink::{Sink, Slot, Slots};
+use sink::{Slot, Slots};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -191,9 +191,10 @@ pub(crate) mod work {
     }
 }
 
-/// [`ParserConfig::parse_request`] and [`ParserConfig::parse_response`] as a
-/// [`fast::Job`]: the whole call, from the head-size limit to the result,
-/// in one function per backend. `L` is the start line.
+/// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
+/// [`ParserConfig::parse_headers`] as a [`fast::Job`]: the whole call, from
+/// the head-size limit to the result, in one function per backend. `L` is
+/// the start line ([`fast::NoLine`] for a header block).
 struct ParseHead<'c, 'b, 'h, T, L> {
     config: &'c ParserConfig,
     buf: &'b [u8],
@@ -216,7 +217,7 @@ impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> fast::Job for ParseHead<'_, 'b, 
     unsafe fn run<K: fast::Kernels>(&mut self) -> Self::Output {
         let (config, buf, last_len) = (self.config, self.buf, self.last_len);
         let slots = core::mem::take(&mut self.slots);
-        let Some((head, over_limit)) = config.limit(buf, last_len, false) else {
+        let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
             return Ok(Status::Partial);
         };
         let mut sink = Slots::new(slots);
@@ -262,24 +263,9 @@ impl ParserConfig {
         }
     }
 
-    /// Runs `parse` on the head in `buf` under this configuration's head-size
-    /// limit, skipping it while `last_len` shows the head cannot be complete.
-    #[inline(always)]
-    fn drive<'b, T>(
-        &self,
-        buf: &'b [u8],
-        last_len: usize,
-        block: bool,
-        parse: impl FnOnce(&'b [u8]) -> Step<T>,
-    ) -> Result<Status<T>, Error> {
-        match self.limit(buf, last_len, block) {
-            Some((head, over_limit)) => self.status(parse(head), over_limit),
-            None => Ok(Status::Partial),
-        }
-    }
-
-    /// [`parse_request`](Self::parse_request) or
-    /// [`parse_response`](Self::parse_response) where the fast path stopped
+    /// [`parse_request`](Self::parse_request),
+    /// [`parse_response`](Self::parse_response) or
+    /// [`parse_headers`](Self::parse_headers) where the fast path stopped
     /// short of the head's end (see [`fast::general_head`]).
     #[cold]
     #[inline(never)]
@@ -295,10 +281,6 @@ impl ParserConfig {
             Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
             Status::Partial => Status::Partial,
         })
-    }
-
-    fn block<'b, S: Sink<'b>>(&self, buf: &'b [u8], last_len: usize, sink: &mut S) -> Result<Status<usize>, Error> {
-        self.drive(buf, last_len, true, |buf| fast::header_lines(buf, 0, self, sink))
     }
 
     /// Parses a request head from the start of `buf` into `headers`.
@@ -360,11 +342,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.block(buf, last_len, &mut sink)? {
-            Status::Complete(len) => Status::Complete(HeaderBlock { headers: sink.into_filled(), len }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseHead::<_, fast::NoLine>::new(self, buf, last_len, headers))
     }
 
     /// [`parse_headers`](Self::parse_headers) into storage that need not be
@@ -375,11 +353,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        let mut sink = Slots::new(headers);
-        Ok(match self.block(buf, last_len, &mut sink)? {
-            Status::Complete(len) => Status::Complete(HeaderBlock { headers: sink.into_filled(), len }),
-            Status::Partial => Status::Partial,
-        })
+        fast::with_active(ParseHead::<_, fast::NoLine>::new(self, buf, last_len, headers))
     }
 }
 

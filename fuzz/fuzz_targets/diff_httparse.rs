@@ -1,7 +1,8 @@
 //! Differential: whatever strict Springbok accepts, httparse accepts with
 //! the same method, target, version, headers and head length (Springbok is
-//! stricter, never looser); and the same for responses, with the same status
-//! code and reason phrase.
+//! stricter, never looser); the same for responses, with the same status
+//! code and reason phrase; and for bare header blocks, with the same block
+//! length and headers.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -10,6 +11,7 @@ use springbok_parser::{Header, ParserConfig, Status, EMPTY_HEADER};
 fuzz_target!(|buf: &[u8]| {
     request(buf);
     response(buf);
+    block(buf);
 });
 
 fn request(buf: &[u8]) {
@@ -50,6 +52,19 @@ fn response(buf: &[u8]) {
             same_headers(theirs.headers, ours.headers);
         }
         other => panic!("springbok accepted a response httparse called {other:?}"),
+    }
+}
+
+fn block(buf: &[u8]) {
+    let mut headers = [EMPTY_HEADER; 32];
+    let Ok(Status::Complete(ours)) = ParserConfig::new().parse_headers(buf, 0, &mut headers) else { return };
+    let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
+    match httparse::parse_headers(buf, &mut theirs_headers) {
+        Ok(httparse::Status::Complete((len, theirs))) => {
+            assert_eq!(len, ours.len);
+            same_headers(theirs, ours.headers);
+        }
+        other => panic!("springbok accepted a header block httparse called {other:?}"),
     }
 }
 

@@ -20,10 +20,10 @@
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
 //! compiled with the active backend's target features, so a whole
-//! `parse_request` or `parse_response` call — head-size limit, start line
-//! ([`StartLine`]), header lines, result — checks the backend once and runs
-//! in one function (the header loop aside, which has one of its own for its
-//! registers). The general grammar's fallbacks are out of line, and return
+//! `parse_request`, `parse_response` or `parse_headers` call — head-size
+//! limit, start line ([`StartLine`]; [`NoLine`] for a header block), header
+//! lines, result — checks the backend once and runs in one function (the
+//! header loop aside, which has one of its own for its registers). The general grammar's fallbacks are out of line, and return
 //! the caller's result type: the fast path's values go straight into the
 //! result, not through a temporary that either path could have filled.
 

@@ -23,9 +23,11 @@
 //! `parse_request`, `parse_response` or `parse_headers` call — head-size
 //! limit, start line ([`StartLine`]; [`NoLine`] for a header block), header
 //! lines, result — checks the backend once and runs in one function (the
-//! header loop aside, which has one of its own for its registers). The general grammar's fallbacks are out of line, and return
-//! the caller's result type: the fast path's values go straight into the
-//! result, not through a temporary that either path could have filled.
+//! header loop aside, which has one of its own for its registers, but for
+//! short header blocks). The general grammar's fallbacks are out of line,
+//! and return the caller's result type: the fast path's values go straight
+//! into the result, not through a temporary that either path could have
+//! filled.
 
 use core::marker::PhantomData;
 
@@ -420,8 +422,9 @@ fn run_scalar<J: Job>(job: &mut J) -> J::Output {
     unsafe { job.run::<ScalarKernels>() }
 }
 
-/// A start line the fast path takes in its common form: the request line
-/// or the status line. [`head`] and [`general_head`] work for either.
+/// A start line the fast path takes in its common form: the request line,
+/// the status line, or a header block's none ([`NoLine`]). [`head`] and
+/// [`general_head`] work for each.
 pub(crate) trait StartLine<'b>: Sized {
     /// Whether the head is a bare header block ([`NoLine`]), which may be
     /// empty: its first byte can start the empty line that ends it.
@@ -551,7 +554,8 @@ pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, S: Sink<'b>>(
     let Some((line, pos)) = (unsafe { L::common::<K>(buf, config) }) else {
         return HeadSoFar::Line;
     };
-    // A header block has no start line: its job inlines the header loop.
+    // A header block has no start line: a short one's job runs the header
+    // loop inline.
     let stop = if L::BLOCK {
         unsafe { fast_lines::<K, S, true>(buf, pos, config, sink) }
     } else {

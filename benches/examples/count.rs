@@ -17,6 +17,14 @@ use springbok_benches::{
     response_workloads, springbok, springbok_block, springbok_response, workloads, MAX_HEADERS,
 };
 
+/// What a workload's bytes are, and so which call of each parser takes them.
+#[derive(Clone, Copy)]
+enum Kind {
+    Request,
+    Response,
+    Block,
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let [_, parser, group, param, iters] = args.as_slice() else {
@@ -26,9 +34,9 @@ fn main() {
     let param: usize = param.parse().expect("parameter");
     let iters: usize = iters.parse().expect("iterations");
     let kind = match group.as_str() {
-        "responses" => 1,
-        "header_blocks" => 2,
-        _ => 0,
+        "responses" => Kind::Response,
+        "header_blocks" => Kind::Block,
+        _ => Kind::Request,
     };
     let (_, _, buf) = workloads()
         .into_iter()
@@ -45,15 +53,15 @@ fn main() {
     let start = std::time::Instant::now();
     for _ in 0..iters {
         let r = match (parser.as_str(), kind) {
-            ("springbok", 0) => springbok(&config, black_box(buf), &mut sh),
-            ("httparse", 0) => httparse(black_box(buf), &mut hh),
-            ("picohttpparser", 0) => pico(black_box(buf), &mut ph),
-            ("springbok", 1) => springbok_response(&config, black_box(buf), &mut sh),
-            ("httparse", 1) => httparse_response(black_box(buf), &mut hh),
-            ("picohttpparser", 1) => pico_response(black_box(buf), &mut ph),
-            ("springbok", _) => springbok_block(&config, black_box(buf), &mut sh),
-            ("httparse", _) => httparse_block(black_box(buf), &mut hh),
-            ("picohttpparser", _) => pico_block(black_box(buf), &mut ph),
+            ("springbok", Kind::Request) => springbok(&config, black_box(buf), &mut sh),
+            ("httparse", Kind::Request) => httparse(black_box(buf), &mut hh),
+            ("picohttpparser", Kind::Request) => pico(black_box(buf), &mut ph),
+            ("springbok", Kind::Response) => springbok_response(&config, black_box(buf), &mut sh),
+            ("httparse", Kind::Response) => httparse_response(black_box(buf), &mut hh),
+            ("picohttpparser", Kind::Response) => pico_response(black_box(buf), &mut ph),
+            ("springbok", Kind::Block) => springbok_block(&config, black_box(buf), &mut sh),
+            ("httparse", Kind::Block) => httparse_block(black_box(buf), &mut hh),
+            ("picohttpparser", Kind::Block) => pico_block(black_box(buf), &mut ph),
             _ => panic!("unknown parser {parser}"),
         };
         total += r.expect("valid").0;

@@ -254,8 +254,9 @@ pub(crate) trait Kernels {
     /// [`Kernels::header_loop`] inline in the caller, which must be compiled
     /// with the backend's target features (a [`Job`]'s `run`): for a short
     /// header block, where no start line competes for the registers, this
-    /// saves the loop function's entry and exit. By default, and for the
-    /// scalar backend (slower inline), the loop's own function.
+    /// saves the loop function's entry and exit. A vector backend's loop
+    /// function is this, out of line. By default, and for the scalar
+    /// backend (slower inline), the loop's own function.
     ///
     /// # Safety
     /// The CPU must support the backend's instructions.
@@ -801,8 +802,7 @@ unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees AVX2.
-    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf) };
-    header_loop(buf, pos, config, free, &mut stops)
+    unsafe { <simd::x86::Avx2Blocks as Kernels>::header_loop_inline(buf, pos, config, free) }
 }
 
 /// [`header_loop`] with SSSE3 blocks.
@@ -819,8 +819,7 @@ unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees SSSE3.
-    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf) };
-    header_loop(buf, pos, config, free, &mut stops)
+    unsafe { <simd::x86::SsseBlocks as Kernels>::header_loop_inline(buf, pos, config, free) }
 }
 
 /// [`header_loop`] with NEON blocks.
@@ -833,8 +832,7 @@ fn lines_neon<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: NEON is baseline where this compiles.
-    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf) };
-    header_loop(buf, pos, config, free, &mut stops)
+    unsafe { <simd::neon::NeonBlocks as Kernels>::header_loop_inline(buf, pos, config, free) }
 }
 
 /// [`header_loop`] with the scalar field scanners.

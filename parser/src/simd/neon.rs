@@ -104,9 +104,10 @@ neon_kernel!(
     )
 );
 
-/// [`Classify`] with NEON: four 16-byte quarters, one pair of `tbl` nibble
-/// lookups each (see [`HEAD_LUT`]), narrowed to bit masks with pairwise
-/// additions (NEON has no `movemask`).
+/// [`Classify`] with NEON: the 64 bytes loaded deinterleaved into four
+/// vectors (`ld4`), one pair of `tbl` nibble lookups each (see
+/// [`HEAD_LUT`]), narrowed to bit masks by shifts and inserts (NEON has no
+/// `movemask`).
 pub(crate) struct NeonBlocks;
 
 impl Classify for NeonBlocks {
@@ -118,20 +119,24 @@ impl Classify for NeonBlocks {
     }
 }
 
-/// Bit `k` of the result is set when lane `k` of the four vectors (0xFF or 0
-/// per lane) is 0xFF.
+/// The bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:
+/// bit `4 * k + j` of the result is lane `k` of `v.j`, which is byte
+/// `4 * k + j` of the block, so the bits are in the bytes' order.
+///
+/// Each shift-right-and-insert keeps the top bits of its first operand and
+/// fills the rest from the second, shifted: after the four of them, byte `k`
+/// holds lane `k` of `v.3, v.2, v.1, v.0` (top to bottom) twice over, and
+/// the narrowing shift packs the nibbles of two bytes into one.
 #[inline(always)]
-fn mask64(v: [uint8x16_t; 4]) -> u64 {
-    const WEIGHTS: [u8; 16] = [1, 2, 4, 8, 16, 32, 64, 128, 1, 2, 4, 8, 16, 32, 64, 128];
-    // SAFETY: NEON is enabled for this module; the load reads the 16 bytes
-    // of `WEIGHTS`.
+fn mask64(v: uint8x16x4_t) -> u64 {
+    // SAFETY: NEON is enabled for this module; register operations only.
     #[allow(unused_unsafe)]
     unsafe {
-        let w = vld1q_u8(WEIGHTS.as_ptr());
-        let a = vpaddq_u8(vandq_u8(v[0], w), vandq_u8(v[1], w));
-        let b = vpaddq_u8(vandq_u8(v[2], w), vandq_u8(v[3], w));
-        let c = vpaddq_u8(a, b);
-        vgetq_lane_u64::<0>(vreinterpretq_u64_u8(vpaddq_u8(c, c)))
+        let t0 = vsriq_n_u8::<1>(v.1, v.0);
+        let t1 = vsriq_n_u8::<1>(v.3, v.2);
+        let t2 = vsriq_n_u8::<2>(t1, t0);
+        let t3 = vsriq_n_u8::<4>(t2, t2);
+        vget_lane_u64::<0>(vreinterpret_u64_u8(vshrn_n_u16::<4>(vreinterpretq_u16_u8(t3))))
     }
 }
 
@@ -139,20 +144,21 @@ fn mask64(v: [uint8x16_t; 4]) -> u64 {
 #[inline(always)]
 fn neon_classify(block: &[u8; 64]) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the loads read the two
-    // 16-byte tables of `HEAD_LUT` and the four 16-byte quarters of `block`.
+    // 16-byte tables of `HEAD_LUT` and the 64 bytes of `block`.
     #[allow(unused_unsafe)]
     unsafe {
         let lo = vld1q_u8(HEAD_LUT.lo.as_ptr());
         let hi = vld1q_u8(HEAD_LUT.hi.as_ptr());
-        let zero = vdupq_n_u8(0);
-        let mut not_tchar = [zero; 4];
-        let mut ctl = [zero; 4];
-        for q in 0..4 {
-            let v = vld1q_u8(block.as_ptr().add(16 * q));
-            let c = vandq_u8(vqtbl1q_u8(lo, vandq_u8(v, vdupq_n_u8(0x0f))), vqtbl1q_u8(hi, vshrq_n_u8::<4>(v)));
-            not_tchar[q] = vceqq_u8(vandq_u8(c, vdupq_n_u8(HEAD_TCHAR_BITS)), zero);
-            ctl[q] = vtstq_u8(c, vdupq_n_u8(HEAD_CTL_BITS));
-        }
-        (mask64(not_tchar), mask64(ctl))
+        // The classes are per byte, so the deinterleaved order does not
+        // matter until `mask64`, which undoes it.
+        let v = vld4q_u8(block.as_ptr());
+        let class =
+            |x: uint8x16_t| vandq_u8(vqtbl1q_u8(lo, vandq_u8(x, vdupq_n_u8(0x0f))), vqtbl1q_u8(hi, vshrq_n_u8::<4>(x)));
+        let c = [class(v.0), class(v.1), class(v.2), class(v.3)];
+        let test = |bits: u8| {
+            let b = vdupq_n_u8(bits);
+            uint8x16x4_t(vtstq_u8(c[0], b), vtstq_u8(c[1], b), vtstq_u8(c[2], b), vtstq_u8(c[3], b))
+        };
+        (!mask64(test(HEAD_TCHAR_BITS)), mask64(test(HEAD_CTL_BITS)))
     }
 }

@@ -15,7 +15,9 @@
 //! that is [`BlockStops`]: each 64-byte block of the head is classified once
 //! into two bit masks (bytes that end a name, bytes that end a value), so a
 //! field costs a shift and a trailing-zero count however short it is, and no
-//! vector set-up per field.
+//! vector set-up per field. A value that fills a whole block is a long one:
+//! the blocks after that with no control byte are passed over on a cheaper
+//! test ([`Classify::skip_plain`]), without their masks.
 //!
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
@@ -187,6 +189,29 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     }
 }
 
+impl<C: Classify> BlockStops<'_, C> {
+    /// [`Stops::value_end`] from `from`, the start of the block after the
+    /// current one: [`BlockStops::next_in_blocks`], but a block with no end
+    /// in it shows a long value, whose next blocks with no control byte are
+    /// passed over by [`Classify::skip_plain`], without their masks.
+    #[inline(always)]
+    fn value_in_blocks(&mut self, mut from: usize) -> usize {
+        loop {
+            if from >= self.buf.len() {
+                return self.buf.len();
+            }
+            self.load(from);
+            // `load` puts `from` in the block.
+            let m = self.ctl.wrapping_shr((from - self.base) as u32);
+            if m != 0 {
+                return from + m.trailing_zeros() as usize;
+            }
+            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
+            from = unsafe { C::skip_plain(self.buf, self.base + 64) };
+        }
+    }
+}
+
 /// [`BlockStops::load`] for a buffer shorter than a block (which
 /// [`BlockStops::new`] has classified already): out of the loop's way.
 ///
@@ -222,7 +247,7 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
         if m != 0 {
             return colon + m.trailing_zeros() as usize;
         }
-        self.next_in_blocks(self.base + 64, |s| s.ctl)
+        self.value_in_blocks(self.base + 64)
     }
 }
 

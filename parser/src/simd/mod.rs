@@ -352,6 +352,37 @@ pub(crate) trait Classify {
         // SAFETY: passed on from the caller.
         unsafe { padded_masks::<Self>(buf) }
     }
+
+    /// From `from`, 64 bytes at a time, the first position whose 64 bytes
+    /// hold a control byte or DEL (a bit of the `ctl` mask), or the first
+    /// from which fewer than 64 bytes of `buf` remain. For a long field
+    /// value, which crosses whole blocks with no such byte: a test cheaper
+    /// than both masks passes over them. Out of line (the header loop calls
+    /// it only for a value that fills a whole block).
+    ///
+    /// # Safety
+    /// As for [`classify`](Self::classify).
+    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize;
+}
+
+/// [`Classify::skip_plain`] with `has_ctl` as the test of a block, which
+/// each backend's implementation inlines into its own function.
+#[inline(always)]
+pub(crate) fn skip_plain_blocks(buf: &[u8], mut from: usize, has_ctl: impl Fn(&[u8; 64]) -> bool) -> usize {
+    while let Some(block) = buf.get(from..).and_then(|s| s.first_chunk::<64>()) {
+        if has_ctl(block) {
+            break;
+        }
+        from += 64;
+    }
+    from
+}
+
+/// Whether `block` holds a control byte or DEL, byte by byte: the reference
+/// the vector tests are tested against.
+#[cfg(test)]
+pub(crate) fn has_ctl_scalar(block: &[u8; 64]) -> bool {
+    block.iter().any(|&b| b < 0x20 || b == 0x7f)
 }
 
 /// [`Classify::classify_short`] from a zero-padded copy of `buf` (at most

@@ -15,7 +15,7 @@
 
 use core::arch::aarch64::*;
 
-use super::{Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
+use super::{skip_plain_blocks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
@@ -117,6 +117,34 @@ impl Classify for NeonBlocks {
     unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
         neon_classify(block)
     }
+
+    /// Inline: a call would make the header loop save and restore its
+    /// vector constants around it (aarch64 keeps only the low halves of
+    /// eight vector registers across calls), which cost 7% more
+    /// instructions on the 703-byte request.
+    ///
+    /// # Safety
+    /// None beyond the trait's: NEON is baseline where this module compiles.
+    #[inline(always)]
+    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize {
+        neon_skip_plain(buf, from)
+    }
+}
+
+/// [`Classify::skip_plain`] with NEON: a byte is a control byte or DEL when
+/// it is at most 0x1F or is 0x7F.
+#[inline(always)]
+pub(crate) fn neon_skip_plain(buf: &[u8], from: usize) -> usize {
+    skip_plain_blocks(buf, from, |block| {
+        // SAFETY: NEON is enabled for this module; the load reads the 64
+        // bytes of `block`.
+        #[allow(unused_unsafe)]
+        unsafe {
+            let v = vld1q_u8_x4(block.as_ptr());
+            let ctl = |x: uint8x16_t| vorrq_u8(vcleq_u8(x, vdupq_n_u8(0x1f)), vceqq_u8(x, vdupq_n_u8(0x7f)));
+            vmaxvq_u8(vorrq_u8(vorrq_u8(ctl(v.0), ctl(v.1)), vorrq_u8(ctl(v.2), ctl(v.3)))) != 0
+        }
+    })
 }
 
 /// The bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:

@@ -184,6 +184,96 @@ fn classifiers_agree_with_table_in_every_lane() {
     assert_eq!(ran > 0, best() != Backend::Scalar);
 }
 
+type Skipper = fn(&[u8], usize) -> usize;
+
+/// [`Classify::skip_plain`] of a backend, if it has a classifier.
+fn skipper(b: Backend) -> Option<Skipper> {
+    match b {
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
+        Backend::Sse42 if b.is_available() => Some(|s, from| unsafe { x86::SsseBlocks::skip_plain(s, from) }),
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        // SAFETY: AVX2 availability checked by the guard.
+        Backend::Avx2 if b.is_available() => Some(|s, from| unsafe { x86::Avx2Blocks::skip_plain(s, from) }),
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        // SAFETY: NEON is baseline where this compiles.
+        Backend::Neon => Some(|s, from| unsafe { neon::NeonBlocks::skip_plain(s, from) }),
+        _ => None,
+    }
+}
+
+/// The reference for [`Classify::skip_plain`]: block by block from `from`,
+/// byte by byte.
+fn skip_plain_scalar(buf: &[u8], from: usize) -> usize {
+    skip_plain_blocks(buf, from, has_ctl_scalar)
+}
+
+/// Every byte value at every position of the second block after `from`
+/// (the first is plain), at several alignments: the skip stops at that
+/// block exactly when the byte is a control byte or DEL, else at the tail
+/// of fewer than 64 bytes.
+#[test]
+fn skips_agree_with_table_for_every_byte_in_every_lane() {
+    for b in Backend::ALL {
+        let Some(skip) = skipper(b) else { continue };
+        for from in [0, 1, 17, 63] {
+            for filler in [b'v', b' ', 0x80, 0xff] {
+                let mut buf = std::vec![filler; from + 64 * 3 + 10];
+                assert_eq!(skip(&buf, from), from + 192, "{b:?} all {filler:#x} from {from}");
+                for lane in 0..64 {
+                    for byte in 0u8..=255 {
+                        buf[from + 64 + lane] = byte;
+                        let expect = if byte < 0x20 || byte == 0x7f { from + 64 } else { from + 192 };
+                        assert_eq!(skip(&buf, from), expect, "{b:?}: byte {byte:#x} in lane {lane} from {from}");
+                        assert_eq!(skip_plain_scalar(&buf, from), expect, "reference");
+                    }
+                    buf[from + 64 + lane] = filler;
+                }
+            }
+        }
+    }
+}
+
+/// A header line's value of every length up to a few blocks, at every
+/// alignment, ended by each kind of stop or by the buffer's end (right
+/// before a guard page): the colon from `name_end`, then `value_end_after`
+/// (which passes over whole plain blocks), like the reference.
+#[cfg(target_os = "linux")]
+#[test]
+fn value_ends_after_long_values_agree_with_table() {
+    use crate::fast::{BlockStops, Stops};
+    fn check<C: Classify>(buf: &[u8], start: usize, what: &str) {
+        // SAFETY: the caller checked that the CPU supports `C`.
+        let mut stops = unsafe { BlockStops::<C>::new(buf) };
+        let colon = stops.name_end(start);
+        assert_eq!(buf[colon], b':', "{what}");
+        let expect =
+            colon + 1 + buf[colon + 1..].iter().position(|&b| b < 0x20 || b == 0x7f).unwrap_or(buf.len() - colon - 1);
+        assert_eq!(stops.value_end_after(colon), expect, "{what}: {} bytes from {start}", buf.len());
+    }
+    let mut guard = GuardPage::new();
+    for start in 0..64 {
+        for len in 0..260 {
+            for end in [&b"\r\n"[..], b"\x00", b"\x7f", b"\t", b""] {
+                let data = [&std::vec![b'a'; start][..], b"Name:", &std::vec![b'v'; len], end].concat();
+                let s = guard.place(&data);
+                let what = std::format!("value of {len} ended by {end:?}");
+                #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+                {
+                    if Backend::Avx2.is_available() {
+                        check::<x86::Avx2Blocks>(s, start, &what);
+                    }
+                    if Backend::Sse42.is_available() {
+                        check::<x86::SsseBlocks>(s, start, &what);
+                    }
+                }
+                #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+                check::<neon::NeonBlocks>(s, start, &what);
+            }
+        }
+    }
+}
+
 /// The finders of every backend against a byte-by-byte reference, for a
 /// rising sequence of queries over `buf` (as the header loop makes them).
 fn check_stops(buf: &[u8], queries: &[(usize, bool)]) {

@@ -21,7 +21,7 @@ use core::arch::x86::*;
 #[cfg(target_arch = "x86_64")]
 use core::arch::x86_64::*;
 
-use super::{padded_masks, Classify, NibbleLut, HEAD_CTL_LIFT, HEAD_LUT, TARGET_LUT, TCHAR_LUT};
+use super::{padded_masks, skip_plain_blocks, Classify, NibbleLut, HEAD_CTL_LIFT, HEAD_LUT, TARGET_LUT, TCHAR_LUT};
 use crate::scan::scalar;
 
 /// Generates one 16-byte kernel: `$stop` maps a loaded `__m128i` to a vector
@@ -269,6 +269,13 @@ impl Classify for Avx2Blocks {
         unsafe { avx2_classify(block) }
     }
 
+    /// # Safety
+    /// The CPU must support AVX2.
+    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize {
+        // SAFETY: the caller guarantees AVX2.
+        unsafe { avx2_skip_plain(buf, from) }
+    }
+
     /// The first 32 bytes and the last 32 (overlapping: both give the same
     /// bits there), or 16-byte chunks for a buffer of 16 to 31 bytes.
     ///
@@ -305,6 +312,15 @@ impl Classify for SsseBlocks {
         unsafe { ssse3_classify(block) }
     }
 
+    /// With SSE2 only.
+    ///
+    /// # Safety
+    /// The CPU must support SSE2.
+    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize {
+        // SAFETY: the caller guarantees SSE2 (and more).
+        unsafe { sse2_skip_plain(buf, from) }
+    }
+
     /// 16-byte chunks, the last one overlapping the one before.
     ///
     /// # Safety
@@ -339,6 +355,58 @@ unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
         (rest, at) = (tail, at + 32);
     }
     (not_tchar, ctl)
+}
+
+/// [`Classify::skip_plain`] with AVX2: a byte is a control byte or DEL when
+/// it is at most 0x1F (its unsigned minimum with 0x1F is itself) or 0x7F.
+///
+/// # Safety
+/// The CPU must support AVX2.
+#[inline(never)]
+#[target_feature(enable = "avx2")]
+pub(crate) unsafe fn avx2_skip_plain(buf: &[u8], from: usize) -> usize {
+    skip_plain_blocks(buf, from, |block| {
+        // SAFETY: the two loads read the 64 bytes of `block` (`loadu`
+        // needs no alignment); AVX2 is enabled in this function.
+        #[allow(unused_unsafe)]
+        unsafe {
+            let ctl = |v: __m256i| {
+                _mm256_or_si256(
+                    _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1f)), v),
+                    _mm256_cmpeq_epi8(v, _mm256_set1_epi8(0x7f)),
+                )
+            };
+            let a = ctl(_mm256_loadu_si256(block.as_ptr().cast()));
+            let b = ctl(_mm256_loadu_si256(block.as_ptr().add(32).cast()));
+            let any = _mm256_or_si256(a, b);
+            _mm256_testz_si256(any, any) == 0
+        }
+    })
+}
+
+/// [`Classify::skip_plain`] with SSE2, as [`avx2_skip_plain`].
+///
+/// # Safety
+/// The CPU must support SSE2.
+#[inline(never)]
+#[target_feature(enable = "sse2")]
+pub(crate) unsafe fn sse2_skip_plain(buf: &[u8], from: usize) -> usize {
+    skip_plain_blocks(buf, from, |block| {
+        // SAFETY: the four loads read the 64 bytes of `block` (`loadu`
+        // needs no alignment); SSE2 is enabled in this function.
+        #[allow(unused_unsafe)]
+        unsafe {
+            let ctl = |k: usize| {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v),
+                    _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+                )
+            };
+            let any = _mm_or_si128(_mm_or_si128(ctl(0), ctl(1)), _mm_or_si128(ctl(2), ctl(3)));
+            _mm_movemask_epi8(any) != 0
+        }
+    })
 }
 
 /// `(not_tchar, ctl)` masks of 32 bytes.

@@ -338,9 +338,10 @@ pub(crate) trait Classify {
     /// `buf.len()` on set: past the end ends names and values alike.
     ///
     /// The default classifies a zero-padded copy (zero bytes are stops in
-    /// both masks). The x86 classifiers override it with loads inside
-    /// `buf`: a vector load from a copy just written by smaller stores has
-    /// to wait for them to reach the cache (store-to-load forwarding fails).
+    /// both masks). Every vector classifier overrides it, for 16 to 63
+    /// bytes, with loads inside `buf`: a vector load from a copy just
+    /// written by smaller stores has to wait for them to reach the cache
+    /// (store-to-load forwarding fails), and the copy is a `memcpy` call.
     ///
     /// # Safety
     /// As for [`classify`](Self::classify).

@@ -15,7 +15,10 @@
 
 use core::arch::aarch64::*;
 
-use super::{skip_plain_blocks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT, TCHAR_LUT};
+use super::{
+    padded_masks, skip_plain_blocks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT,
+    TCHAR_LUT,
+};
 use crate::scan::scalar;
 
 /// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
@@ -118,6 +121,22 @@ impl Classify for NeonBlocks {
         neon_classify(block)
     }
 
+    /// For 16 to 63 bytes, the zero-padded block is built in registers: the
+    /// whole 16-byte chunks, then the last 16 bytes moved down over the
+    /// rest of theirs by a `tbl` whose out-of-range indexes give zeros.
+    ///
+    /// # Safety
+    /// None beyond the trait's: NEON is baseline where this module compiles.
+    #[inline(always)]
+    unsafe fn classify_short(buf: &[u8]) -> (u64, u64) {
+        if (16..64).contains(&buf.len()) {
+            neon_classify_short(buf)
+        } else {
+            // SAFETY: NEON is baseline where this module compiles.
+            unsafe { padded_masks::<Self>(buf) }
+        }
+    }
+
     /// Inline: a call would make the header loop save and restore its
     /// vector constants around it (aarch64 keeps only the low halves of
     /// eight vector registers across calls), which cost 7% more
@@ -168,18 +187,60 @@ fn mask64(v: uint8x16x4_t) -> u64 {
     }
 }
 
+/// `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
+/// its length on set (zero bytes past it are stops in both masks).
+#[inline(always)]
+fn neon_classify_short(buf: &[u8]) -> (u64, u64) {
+    const IOTA: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+    let len = buf.len();
+    debug_assert!((16..64).contains(&len));
+    let whole = len / 16;
+    // SAFETY: NEON is enabled for this module. Each load reads 16 bytes of
+    // `buf`: a chunk `16 * k .. 16 * k + 16` with `k < whole = len / 16`, or
+    // the last 16 (`len >= 16`); and the 16 bytes of `IOTA`.
+    #[allow(unused_unsafe)]
+    unsafe {
+        let last = vld1q_u8(buf.as_ptr().add(len - 16));
+        // Lane `i` of the partial chunk is byte `16 * whole + i` of `buf`,
+        // lane `i + shift` of `last`; an index of 16 or more gives 0.
+        let shift = (16 * whole + 16 - len) as u8;
+        let partial = vqtbl1q_u8(last, vaddq_u8(vld1q_u8(IOTA.as_ptr()), vdupq_n_u8(shift)));
+        let quarter = |k: usize| match k.cmp(&whole) {
+            core::cmp::Ordering::Less => vld1q_u8(buf.as_ptr().add(16 * k)),
+            core::cmp::Ordering::Equal => partial,
+            core::cmp::Ordering::Greater => vdupq_n_u8(0),
+        };
+        // The quarters in order, deinterleaved as `vld4q_u8` would have
+        // loaded them from memory, for `mask64`.
+        let (q0, q1, q2, q3) = (quarter(0), quarter(1), quarter(2), quarter(3));
+        let (a, b) = (vuzp1q_u8(q0, q1), vuzp2q_u8(q0, q1));
+        let (c, d) = (vuzp1q_u8(q2, q3), vuzp2q_u8(q2, q3));
+        classify_deinterleaved(uint8x16x4_t(vuzp1q_u8(a, c), vuzp1q_u8(b, d), vuzp2q_u8(a, c), vuzp2q_u8(b, d)))
+    }
+}
+
 /// `(not_tchar, ctl)` masks of 64 bytes.
 #[inline(always)]
 fn neon_classify(block: &[u8; 64]) -> (u64, u64) {
+    // SAFETY: NEON is enabled for this module; the load reads the 64 bytes
+    // of `block`.
+    #[allow(unused_unsafe)]
+    unsafe {
+        // The classes are per byte, so the deinterleaved order does not
+        // matter until `mask64`, which undoes it.
+        classify_deinterleaved(vld4q_u8(block.as_ptr()))
+    }
+}
+
+/// `(not_tchar, ctl)` masks of 64 bytes deinterleaved as by `vld4q_u8`.
+#[inline(always)]
+fn classify_deinterleaved(v: uint8x16x4_t) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the loads read the two
-    // 16-byte tables of `HEAD_LUT` and the 64 bytes of `block`.
+    // 16-byte tables of `HEAD_LUT`.
     #[allow(unused_unsafe)]
     unsafe {
         let lo = vld1q_u8(HEAD_LUT.lo.as_ptr());
         let hi = vld1q_u8(HEAD_LUT.hi.as_ptr());
-        // The classes are per byte, so the deinterleaved order does not
-        // matter until `mask64`, which undoes it.
-        let v = vld4q_u8(block.as_ptr());
         let class =
             |x: uint8x16_t| vandq_u8(vqtbl1q_u8(lo, vandq_u8(x, vdupq_n_u8(0x0f))), vqtbl1q_u8(hi, vshrq_n_u8::<4>(x)));
         let c = [class(v.0), class(v.1), class(v.2), class(v.3)];

@@ -122,8 +122,9 @@ impl Classify for NeonBlocks {
     }
 
     /// For 16 to 63 bytes, the zero-padded block is built in registers: the
-    /// whole 16-byte chunks, then the last 16 bytes moved down over the
-    /// rest of theirs by a `tbl` whose out-of-range indexes give zeros.
+    /// whole 16-byte chunks, then the rest of `buf` taken from its last 16
+    /// bytes by a `tbl` that shifts them down (its out-of-range indexes give
+    /// the zeros after them), then zero chunks.
     ///
     /// # Safety
     /// None beyond the trait's: NEON is baseline where this module compiles.
@@ -153,7 +154,7 @@ impl Classify for NeonBlocks {
 /// [`Classify::skip_plain`] with NEON: a byte is a control byte or DEL when
 /// it is at most 0x1F or is 0x7F.
 #[inline(always)]
-pub(crate) fn neon_skip_plain(buf: &[u8], from: usize) -> usize {
+fn neon_skip_plain(buf: &[u8], from: usize) -> usize {
     skip_plain_blocks(buf, from, |block| {
         // SAFETY: NEON is enabled for this module; the load reads the 64
         // bytes of `block`.

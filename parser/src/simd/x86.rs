@@ -364,7 +364,7 @@ unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
 /// The CPU must support AVX2.
 #[inline(never)]
 #[target_feature(enable = "avx2")]
-pub(crate) unsafe fn avx2_skip_plain(buf: &[u8], from: usize) -> usize {
+unsafe fn avx2_skip_plain(buf: &[u8], from: usize) -> usize {
     skip_plain_blocks(buf, from, |block| {
         // SAFETY: the two loads read the 64 bytes of `block` (`loadu`
         // needs no alignment); AVX2 is enabled in this function.
@@ -390,7 +390,7 @@ pub(crate) unsafe fn avx2_skip_plain(buf: &[u8], from: usize) -> usize {
 /// The CPU must support SSE2.
 #[inline(never)]
 #[target_feature(enable = "sse2")]
-pub(crate) unsafe fn sse2_skip_plain(buf: &[u8], from: usize) -> usize {
+unsafe fn sse2_skip_plain(buf: &[u8], from: usize) -> usize {
     skip_plain_blocks(buf, from, |block| {
         // SAFETY: the four loads read the 64 bytes of `block` (`loadu`
         // needs no alignment); SSE2 is enabled in this function.

@@ -13,7 +13,7 @@
 //!   `include/springbok/picohttpparser.h` maps the `phr_*` names onto them.
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
 //! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
-//!   [`framing`], [`env`], [`response_head`]): rustls-ffi
+//!   [`framing`], [`env`](mod@env), [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].

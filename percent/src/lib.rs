@@ -31,8 +31,8 @@
 //! ```
 //!
 //! # Features
-//! - `alloc`: `Cow`/`Vec`/`String` helpers ([`decode`], [`decode_strict`], [`decode_append`],
-//!   [`encode`], [`encode_append`]).
+//! - `alloc`: `Cow`/`Vec`/`String` helpers (`decode`, `decode_strict`, `decode_append`, `encode`,
+//!   `encode_append`).
 //! - `std`: implies `alloc`, and lets `memchr` pick AVX2 at run time.
 #![no_std]
 #![forbid(unsafe_code)]

@@ -163,15 +163,18 @@ impl<'b, C: Classify> BlockStops<'b, C> {
             if m != 0 {
                 return from + m.trailing_zeros() as usize;
             }
-            return self.next_in_blocks(self.base + 64, pick);
+            return self.next_in_blocks(self.base + 64, pick, false);
         }
-        self.next_in_blocks(from, pick)
+        self.next_in_blocks(from, pick, false)
     }
 
     /// [`BlockStops::next`] for a `from` past the current block: classifies
-    /// the block at `from`, and the ones after it until a bit is set.
+    /// the block at `from`, and the ones after it until a bit is set. With
+    /// `skip` (a value's end, not a name's), a block with no bit set shows
+    /// a long value, whose next blocks with no control byte are passed over
+    /// by [`Classify::skip_plain`], without their masks.
     #[inline(always)]
-    fn next_in_blocks(&mut self, mut from: usize, pick: fn(&Self) -> u64) -> usize {
+    fn next_in_blocks(&mut self, mut from: usize, pick: fn(&Self) -> u64, skip: bool) -> usize {
         loop {
             if from >= self.buf.len() {
                 return self.buf.len();
@@ -185,29 +188,11 @@ impl<'b, C: Classify> BlockStops<'b, C> {
                 return from + m.trailing_zeros() as usize;
             }
             from = self.base + 64;
-        }
-    }
-}
-
-impl<C: Classify> BlockStops<'_, C> {
-    /// [`Stops::value_end`] from `from`, the start of the block after the
-    /// current one: [`BlockStops::next_in_blocks`], but a block with no end
-    /// in it shows a long value, whose next blocks with no control byte are
-    /// passed over by [`Classify::skip_plain`], without their masks.
-    #[inline(always)]
-    fn value_in_blocks(&mut self, mut from: usize) -> usize {
-        loop {
-            if from >= self.buf.len() {
-                return self.buf.len();
+            if skip {
+                // SAFETY: `new`'s caller guaranteed that the CPU supports
+                // `C`.
+                from = unsafe { C::skip_plain(self.buf, from) };
             }
-            self.load(from);
-            // `load` puts `from` in the block.
-            let m = self.ctl.wrapping_shr((from - self.base) as u32);
-            if m != 0 {
-                return from + m.trailing_zeros() as usize;
-            }
-            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
-            from = unsafe { C::skip_plain(self.buf, self.base + 64) };
         }
     }
 }
@@ -247,7 +232,7 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
         if m != 0 {
             return colon + m.trailing_zeros() as usize;
         }
-        self.value_in_blocks(self.base + 64)
+        self.next_in_blocks(self.base + 64, |s| s.ctl, true)
     }
 }
 

@@ -54,11 +54,14 @@ pub(crate) trait Stops {
     /// buffer's length and never decreases.
     fn value_end(&mut self, from: usize) -> usize;
 
-    /// [`Stops::value_end`] from just after `colon`, a colon at the
-    /// position the last [`Stops::name_end`] returned.
+    /// Both ends of a header line that starts at `from`: its name's end
+    /// ([`Stops::name_end`]), and [`Stops::value_end`] from there (where
+    /// the value ends when the name ends with a colon, which is a value
+    /// byte). `from` is at most the buffer's length and never decreases.
     #[inline(always)]
-    fn value_end_after(&mut self, colon: usize) -> usize {
-        self.value_end(colon + 1)
+    fn line_ends(&mut self, from: usize) -> (usize, usize) {
+        let name_end = self.name_end(from);
+        (name_end, self.value_end(name_end))
     }
 }
 
@@ -154,18 +157,21 @@ impl<'b, C: Classify> BlockStops<'b, C> {
         (self.not_tchar, self.ctl) = unsafe { C::classify(block) };
     }
 
-    /// The first set bit at or after `from` in the mask `pick` selects.
+    /// The first set bit at or after `from` in the mask `pick` selects
+    /// (with `skip`, as in [`BlockStops::next_in_blocks`]).
     #[inline(always)]
-    fn next(&mut self, from: usize, pick: fn(&Self) -> u64) -> usize {
+    fn next(&mut self, from: usize, pick: fn(&Self) -> u64, skip: bool) -> usize {
         let off = from.wrapping_sub(self.base);
-        if off < 64 {
+        let start = if off < 64 {
             let m = pick(self) >> off;
             if m != 0 {
                 return from + m.trailing_zeros() as usize;
             }
-            return self.next_in_blocks(self.base + 64, pick, false);
-        }
-        self.next_in_blocks(from, pick, false)
+            self.base + 64
+        } else {
+            from
+        };
+        self.next_in_blocks(start, pick, skip)
     }
 
     /// [`BlockStops::next`] for a `from` past the current block: classifies
@@ -212,27 +218,46 @@ unsafe fn short_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
 impl<C: Classify> Stops for BlockStops<'_, C> {
     #[inline(always)]
     fn name_end(&mut self, from: usize) -> usize {
-        self.next(from, |s| s.not_tchar)
+        self.next(from, |s| s.not_tchar, false)
     }
 
     #[inline(always)]
     fn value_end(&mut self, from: usize) -> usize {
-        self.next(from, |s| s.ctl)
+        self.next(from, |s| s.ctl, true)
     }
 
-    /// The colon came from this block's masks (the buffer's length, the
-    /// only other answer of `name_end`, holds no colon), so it lies in the
-    /// block: the search starts with no range check, at the colon itself,
-    /// which is not a stop.
+    /// A line that ends in the current block takes both ends from the same
+    /// shift of the two masks, so the value's end does not wait for the
+    /// name's: a short line is otherwise two dependent searches in a row,
+    /// and a run of them (`a: b` lines) is bound by their latency, not by
+    /// the number of instructions.
     #[inline(always)]
-    fn value_end_after(&mut self, colon: usize) -> usize {
-        let off = colon.wrapping_sub(self.base);
-        debug_assert!(off < 64, "colon at {colon} outside the block at {}", self.base);
-        let m = self.ctl.wrapping_shr(off as u32);
-        if m != 0 {
-            return colon + m.trailing_zeros() as usize;
+    fn line_ends(&mut self, from: usize) -> (usize, usize) {
+        if from.wrapping_sub(self.base) >= 64 {
+            if from >= self.buf.len() {
+                return (from, from);
+            }
+            self.load(from);
         }
-        self.next_in_blocks(self.base + 64, |s| s.ctl, true)
+        // `load` puts `from` in the block.
+        let off = from - self.base;
+        debug_assert!(off < 64);
+        let names = self.not_tchar.wrapping_shr(off as u32);
+        let ctl = self.ctl.wrapping_shr(off as u32);
+        if ctl != 0 {
+            // A control byte is not a `tchar` (and a position past the end
+            // is set in both masks), so `names` has a bit set.
+            debug_assert!(names != 0);
+            return (from + names.trailing_zeros() as usize, from + ctl.trailing_zeros() as usize);
+        }
+        if names != 0 {
+            // The name ends in this block, and the value after it does not:
+            // the value's end from the next block on.
+            let name_end = from + names.trailing_zeros() as usize;
+            return (name_end, self.next_in_blocks(self.base + 64, |s| s.ctl, true));
+        }
+        let name_end = self.next_in_blocks(self.base + 64, |s| s.not_tchar, false);
+        (name_end, self.value_end(name_end))
     }
 }
 
@@ -873,7 +898,7 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     // header slots could alias `config` for all the compiler knows.)
     let line_limit = config.max_name_len.min(config.max_value_len);
     let stop = loop {
-        let name_end = stops.name_end(pos);
+        let (name_end, value_end) = stops.line_ends(pos);
         // An empty name or no colon after the name: the empty line that
         // ends the head, or a line for the grammar. (`name_end` is never
         // below `pos`; `<=` tells the compiler so, which spares a bounds
@@ -884,13 +909,16 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
             }
             break Stop::Other(pos);
         }
-        let value_end = stops.value_end_after(name_end);
-        if buf.get(value_end..value_end + 2) != Some(b"\r\n") {
-            break Stop::Other(pos);
-        }
-        let (Some(name), Some(raw)) = (buf.get(pos..name_end), buf.get(name_end + 1..value_end)) else {
+        // `pos < name_end < buf.len()` from the checks above. The value and
+        // the line end as parts of what follows the colon: no position past
+        // the buffer's end to rule out on its own.
+        let (name, after_colon) = (&buf[pos..name_end], &buf[name_end + 1..]);
+        let Some((raw, line_end)) = after_colon.split_at_checked(value_end.wrapping_sub(name_end + 1)) else {
             break Stop::Other(pos);
         };
+        if line_end.first_chunk::<2>() != Some(b"\r\n") {
+            break Stop::Other(pos);
+        }
         // One SP after the colon and no OWS at the value's ends is the norm.
         // The value holds no control byte but HTAB, so its ends are OWS
         // exactly when they are at most SP.

@@ -236,8 +236,8 @@ fn skips_agree_with_table_for_every_byte_in_every_lane() {
 
 /// A header line's value of every length up to a few blocks, at every
 /// alignment, ended by each kind of stop or by the buffer's end (right
-/// before a guard page): the colon from `name_end`, then `value_end_after`
-/// (which passes over whole plain blocks), like the reference.
+/// before a guard page): both ends from `line_ends` (which passes over
+/// whole plain blocks of a long value), like the reference.
 #[cfg(target_os = "linux")]
 #[test]
 fn value_ends_after_long_values_agree_with_table() {
@@ -245,11 +245,11 @@ fn value_ends_after_long_values_agree_with_table() {
     fn check<C: Classify>(buf: &[u8], start: usize, what: &str) {
         // SAFETY: the caller checked that the CPU supports `C`.
         let mut stops = unsafe { BlockStops::<C>::new(buf) };
-        let colon = stops.name_end(start);
+        let (colon, value_end) = stops.line_ends(start);
         assert_eq!(buf[colon], b':', "{what}");
         let expect =
             colon + 1 + buf[colon + 1..].iter().position(|&b| b < 0x20 || b == 0x7f).unwrap_or(buf.len() - colon - 1);
-        assert_eq!(stops.value_end_after(colon), expect, "{what}: {} bytes from {start}", buf.len());
+        assert_eq!(value_end, expect, "{what}: {} bytes from {start}", buf.len());
     }
     let mut guard = GuardPage::new();
     for start in 0..64 {
@@ -274,24 +274,39 @@ fn value_ends_after_long_values_agree_with_table() {
     }
 }
 
+/// What [`check_stops`] asks a finder.
+#[derive(Clone, Copy, Debug)]
+enum Query {
+    /// `name_end`.
+    Name,
+    /// `value_end`.
+    Value,
+    /// `line_ends`: both.
+    Line,
+}
+
 /// The finders of every backend against a byte-by-byte reference, for a
 /// rising sequence of queries over `buf` (as the header loop makes them).
-fn check_stops(buf: &[u8], queries: &[(usize, bool)]) {
+fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
     use crate::fast::{BlockStops, Stops};
     fn reference(buf: &[u8], from: usize, name: bool, tab_stops: bool) -> usize {
         let stop =
             |&b: &u8| if name { !class::is(b, TCHAR) } else { b < 0x20 && (tab_stops || b != b'\t') || b == 0x7f };
         buf.get(from..).map_or(from, |s| from + s.iter().position(stop).unwrap_or(s.len()))
     }
-    fn run(stops: &mut impl Stops, buf: &[u8], queries: &[(usize, bool)], tab_stops: bool, what: &str) {
-        for &(from, name) in queries {
-            let got = if name { stops.name_end(from) } else { stops.value_end(from) };
-            assert_eq!(
-                got,
-                reference(buf, from, name, tab_stops),
-                "{what}: query {from} (name: {name}) of {} bytes",
-                buf.len()
-            );
+    fn run(stops: &mut impl Stops, buf: &[u8], queries: &[(usize, Query)], tab_stops: bool, what: &str) {
+        for &(from, query) in queries {
+            let (got, expect) = match query {
+                Query::Name => (stops.name_end(from), reference(buf, from, true, tab_stops)),
+                Query::Value => (stops.value_end(from), reference(buf, from, false, tab_stops)),
+                Query::Line => {
+                    let name_end = reference(buf, from, true, tab_stops);
+                    let (n, v) = stops.line_ends(from);
+                    assert_eq!(n, name_end, "{what}: line query {from} (name) of {} bytes", buf.len());
+                    (v, reference(buf, name_end, false, tab_stops))
+                }
+            };
+            assert_eq!(got, expect, "{what}: query {from} ({query:?}) of {} bytes", buf.len());
         }
     }
     run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
@@ -435,11 +450,11 @@ proptest! {
     fn block_finders_agree_with_table(
         buf in proptest::collection::vec(prop_oneof![Just(b'a'), Just(b':'), Just(b' '), Just(b'\r'),
                                                      Just(b'\n'), Just(b'\t'), Just(0x7f), Just(0xe9), any::<u8>()], 0..300),
-        steps in proptest::collection::vec((0usize..80, any::<bool>()), 1..20),
+        steps in proptest::collection::vec((0usize..80, prop_oneof![Just(Query::Name), Just(Query::Value), Just(Query::Line)]), 1..20),
     ) {
         let mut at = 0;
-        let queries: Vec<(usize, bool)> =
-            steps.iter().map(|&(step, name)| { at = (at + step).min(buf.len()); (at, name) }).collect();
+        let queries: Vec<(usize, Query)> =
+            steps.iter().map(|&(step, query)| { at = (at + step).min(buf.len()); (at, query) }).collect();
         check_stops(&buf, &queries);
     }
 
@@ -564,7 +579,8 @@ fn block_finders_never_read_past_the_end() {
                 }
                 let s = guard.place(&data);
                 for from in 0..=len {
-                    check_stops(s, &[(from, true), (from, false), (len, true)]);
+                    check_stops(s, &[(from, Query::Name), (from, Query::Value), (len, Query::Name)]);
+                    check_stops(s, &[(from, Query::Line), (len, Query::Line)]);
                 }
             }
         }

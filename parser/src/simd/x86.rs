@@ -362,7 +362,7 @@ unsafe fn avx2_classify(block: &[u8; 64]) -> (u64, u64) {
 ///
 /// # Safety
 /// The CPU must support AVX2.
-#[inline(never)]
+#[inline]
 #[target_feature(enable = "avx2")]
 unsafe fn avx2_skip_plain(buf: &[u8], from: usize) -> usize {
     skip_plain_blocks(buf, from, |block| {

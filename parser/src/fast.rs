@@ -139,18 +139,17 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// end a stop for names and values alike).
     #[inline(always)]
     fn load(&mut self, at: usize) {
-        let (base, block) = match self.buf.get(at..).and_then(|s| s.first_chunk::<64>()) {
-            Some(block) => (at, block),
-            None => match self.buf.last_chunk::<64>() {
-                Some(block) => (self.buf.len() - 64, block),
-                None => {
-                    self.base = 0;
-                    // SAFETY: `new`'s caller guaranteed that the CPU
-                    // supports `C`.
-                    (self.not_tchar, self.ctl) = unsafe { short_masks::<C>(self.buf) };
-                    return;
-                }
-            },
+        // The block at `at`, or the last one: one compare of `at` with the
+        // last block's start, which a buffer of a block or more has.
+        let block = self.buf.len().checked_sub(64).and_then(|last| {
+            let base = at.min(last);
+            Some((base, self.buf[base..].first_chunk::<64>()?))
+        });
+        let Some((base, block)) = block else {
+            self.base = 0;
+            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
+            (self.not_tchar, self.ctl) = unsafe { short_masks::<C>(self.buf) };
+            return;
         };
         self.base = base;
         // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.

@@ -373,11 +373,15 @@ pub(crate) trait Classify {
 /// each backend's implementation inlines into its own function.
 #[inline(always)]
 pub(crate) fn skip_plain_blocks(buf: &[u8], mut from: usize, has_ctl: impl Fn(&[u8; 64]) -> bool) -> usize {
-    while let Some(block) = buf.get(from..).and_then(|s| s.first_chunk::<64>()) {
-        if has_ctl(block) {
-            break;
+    // One compare a block, with the start of the buffer's last block.
+    let Some(last) = buf.len().checked_sub(64) else {
+        return from;
+    };
+    while from <= last {
+        match buf[from..].first_chunk::<64>() {
+            Some(block) if !has_ctl(block) => from += 64,
+            _ => break,
         }
-        from += 64;
     }
     from
 }

@@ -15,9 +15,11 @@
 //! that is [`BlockStops`]: each 64-byte block of the head is classified once
 //! into two bit masks (bytes that end a name, bytes that end a value), so a
 //! field costs a shift and a trailing-zero count however short it is, and no
-//! vector set-up per field. A value that fills a whole block is a long one:
-//! the blocks after that with no control byte are passed over on a cheaper
-//! test ([`Classify::skip_plain`]), without their masks.
+//! vector set-up per field. Both ends of a line that ends in its block come
+//! from one shift of each mask ([`Stops::line_ends`]), so the value's end
+//! does not wait for the name's. A value that fills a whole block is a
+//! long one: the blocks after that with no control byte are passed over on
+//! a cheaper test ([`Classify::skip_plain`]), without their masks.
 //!
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
@@ -26,7 +28,7 @@
 //! limit, start line ([`StartLine`]; [`NoLine`] for a header block), header
 //! lines, result — checks the backend once and runs in one function (the
 //! header loop aside, which has one of its own for its registers, but for
-//! short header blocks). The general grammar's fallbacks are out of line,
+//! a few short header lines). The general grammar's fallbacks are out of line,
 //! and return the caller's result type: the fast path's values go straight
 //! into the result, not through a temporary that either path could have
 //! filled.
@@ -286,9 +288,9 @@ pub(crate) trait Kernels {
     ) -> (Stop, Free<'s, T>);
 
     /// [`Kernels::header_loop`] inline in the caller, which must be compiled
-    /// with the backend's target features (a [`Job`]'s `run`): for a short
-    /// header block, where no start line competes for the registers, this
-    /// saves the loop function's entry and exit. A vector backend's loop
+    /// with the backend's target features (a [`Job`]'s `run`): for a few
+    /// short header lines (see [`INLINE_BLOCK_MAX`]), this saves the loop
+    /// function's entry and exit. A vector backend's loop
     /// function is this, out of line. By default, and for the scalar
     /// backend (slower inline), the loop's own function.
     ///
@@ -787,9 +789,10 @@ impl<'b, S: Sink<'b>> Job for HeaderLines<'b, '_, '_, S> {
 const INLINE_BLOCK_MAX: usize = 128;
 
 /// [`INLINE_BLOCK_MAX`] for the header lines after a request or status
-/// line, whose values compete with the loop's for registers: a request with
-/// one `Host` line took 6% less time inline (AVX2), one with no header line
-/// 4% more with this limit at 128, as much as before with 64.
+/// line, whose values compete with the loop's for registers. Inline, a
+/// request with one `Host` line took 6% less time (AVX2), and one with no
+/// header line 4% more, though it returns before the loop (its job saves
+/// more registers). A limit of 128 measured no better than 64.
 const INLINE_AFTER_LINE_MAX: usize = 64;
 
 /// The fast path's part of the header lines from `pos`: where they stopped.

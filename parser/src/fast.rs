@@ -830,7 +830,11 @@ unsafe fn fast_lines<'b, K: Kernels, S: Sink<'b>, const INLINE_MAX: usize>(
 }
 
 /// [`header_loop`] with AVX2 blocks. A function of its own, called once per
-/// head: the loop's values then have the registers to themselves.
+/// head: the loop's values then have the registers to themselves. (rustc
+/// 1.95 does not pass `#[inline(never)]` on to LLVM for a
+/// `#[target_feature]` function; LLVM keeps this one, and [`lines_ssse3`],
+/// out of line for their size, which the profiles of the `count` example
+/// show. A compiler that inlined them would change the loop's registers.)
 ///
 /// # Safety
 /// The CPU must support AVX2, BMI1 and BMI2.

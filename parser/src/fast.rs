@@ -771,6 +771,8 @@ impl<'b, S: Sink<'b>> Job for HeaderLines<'b, '_, '_, S> {
     unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
         let HeaderLines { buf, pos, config, ref mut sink } = *self;
         let sink: &mut S = sink;
+        // A limit of 0: never inline (at least one byte follows `pos` when
+        // the loop runs), as the general grammar's start line came first.
         // SAFETY: the caller guarantees that the CPU supports `K`.
         match unsafe { fast_lines::<K, S, 0>(buf, pos, config, sink) } {
             Stop::End(end) => Ok(Some(end)),

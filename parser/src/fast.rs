@@ -21,6 +21,11 @@
 //! long one: the blocks after that with no control byte are passed over on
 //! a cheaper test ([`Classify::skip_plain`]), without their masks.
 //!
+//! Inline after a start line, the first block is classified before the
+//! first line, at an address that does not wait for the start line's end
+//! ([`BlockStops::new_at`]): the CPU classifies it while it parses the start
+//! line, rather than after.
+//!
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
 //! compiled with the active backend's target features, so a whole
@@ -110,7 +115,8 @@ pub(crate) struct BlockStops<'b, C> {
 impl<'b, C: Classify> BlockStops<'b, C> {
     /// A finder over `buf`. A buffer shorter than a block is classified
     /// here, whole; in a longer one no block is classified until the first
-    /// query, which then classifies the block at the query's position.
+    /// query, which then classifies the block at the query's position
+    /// ([`BlockStops::new_at`] classifies one at once).
     ///
     /// # Safety
     /// The CPU must support `C`'s instructions ([`Classify::classify`]).
@@ -126,10 +132,29 @@ impl<'b, C: Classify> BlockStops<'b, C> {
             return BlockStops { buf, base: 0, not_tchar, ctl, classifier: PhantomData };
         }
         // A base past the buffer by a block puts every position outside the
-        // current (empty) block. Classifying in the first query rather than
-        // here keeps one copy of the classifier, and of its constants, in the
-        // header loop.
+        // current (empty) block.
         BlockStops { buf, base: buf.len() + 64, not_tchar: 0, ctl: 0, classifier: PhantomData }
+    }
+
+    /// A finder over `buf` with the block that holds `at` classified
+    /// already, as the first query at `at` would: for the header loop
+    /// inline in a job, where at most [`INLINE_AFTER_LINE_MAX`] bytes
+    /// follow a start line, or [`INLINE_BLOCK_MAX`] hold a header block.
+    /// After a start line the block is then the buffer's last 64 bytes, an
+    /// address the compiler derives from the buffer's length alone, so the
+    /// CPU classifies it while it is still parsing the start line.
+    ///
+    /// # Safety
+    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
+    #[inline(always)]
+    pub(crate) unsafe fn new_at(buf: &'b [u8], at: usize) -> Self {
+        if buf.len() < 64 {
+            // SAFETY: passed on from the caller.
+            return unsafe { Self::new(buf) };
+        }
+        let mut stops = BlockStops { buf, base: 0, not_tchar: 0, ctl: 0, classifier: PhantomData };
+        stops.load(at);
+        stops
     }
 
     /// Classifies the block that starts at `at`, or, near the end of the
@@ -290,8 +315,9 @@ pub(crate) trait Kernels {
     /// [`Kernels::header_loop`] inline in the caller, which must be compiled
     /// with the backend's target features (a [`Job`]'s `run`): for a few
     /// short header lines (see [`INLINE_BLOCK_MAX`]), this saves the loop
-    /// function's entry and exit. A vector backend's loop
-    /// function is this, out of line. By default, and for the scalar
+    /// function's entry and exit. A vector backend's version classifies the
+    /// block that holds `pos` first ([`BlockStops::new_at`]); its loop function
+    /// runs the same loop, out of line. By default, and for the scalar
     /// backend (slower inline), the loop's own function.
     ///
     /// # Safety
@@ -352,7 +378,7 @@ macro_rules! impl_kernels {
                 free: Free<'s, T>,
             ) -> (Stop, Free<'s, T>) {
                 // SAFETY: the caller guarantees the backend's CPU features.
-                let mut stops = unsafe { $new(buf) };
+                let mut stops = unsafe { $new(buf, pos) };
                 header_loop(buf, pos, config, free, &mut stops)
             }
             )?
@@ -363,17 +389,17 @@ macro_rules! impl_kernels {
 impl_kernels!(
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     simd::x86::Avx2Blocks: simd::x86::avx2_target_run, simd::x86::avx2_target_loose_run, lines_avx2,
-    inline: BlockStops::<simd::x86::Avx2Blocks>::new
+    inline: BlockStops::<simd::x86::Avx2Blocks>::new_at
 );
 impl_kernels!(
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     simd::x86::SsseBlocks: simd::x86::sse_target_run, simd::x86::sse_target_loose_run, lines_ssse3,
-    inline: BlockStops::<simd::x86::SsseBlocks>::new
+    inline: BlockStops::<simd::x86::SsseBlocks>::new_at
 );
 impl_kernels!(
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     simd::neon::NeonBlocks: simd::neon::target_run, simd::neon::target_loose_run, lines_neon,
-    inline: BlockStops::<simd::neon::NeonBlocks>::new
+    inline: BlockStops::<simd::neon::NeonBlocks>::new_at
 );
 
 /// The scalar [`Kernels`], for [`Backend::Scalar`].
@@ -850,7 +876,8 @@ unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees AVX2.
-    unsafe { <simd::x86::Avx2Blocks as Kernels>::header_loop_inline(buf, pos, config, free) }
+    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new(buf) };
+    header_loop(buf, pos, config, free, &mut stops)
 }
 
 /// [`header_loop`] with SSSE3 blocks.
@@ -867,7 +894,8 @@ unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: the caller guarantees SSSE3.
-    unsafe { <simd::x86::SsseBlocks as Kernels>::header_loop_inline(buf, pos, config, free) }
+    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new(buf) };
+    header_loop(buf, pos, config, free, &mut stops)
 }
 
 /// [`header_loop`] with NEON blocks.
@@ -880,7 +908,8 @@ fn lines_neon<'b, 's, T: Slot<'b>>(
     free: Free<'s, T>,
 ) -> (Stop, Free<'s, T>) {
     // SAFETY: NEON is baseline where this compiles.
-    unsafe { <simd::neon::NeonBlocks as Kernels>::header_loop_inline(buf, pos, config, free) }
+    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf) };
+    header_loop(buf, pos, config, free, &mut stops)
 }
 
 /// [`header_loop`] with the scalar field scanners.

@@ -309,25 +309,35 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
             assert_eq!(got, expect, "{what}: query {from} ({query:?}) of {} bytes", buf.len());
         }
     }
+    /// `run` from each way a header loop starts: no block classified
+    /// (`new`), the block at the first query's position (`new_at`).
+    ///
+    /// # Safety
+    /// The CPU must support `C`.
+    unsafe fn run_blocks<C: Classify>(buf: &[u8], queries: &[(usize, Query)], what: &str) {
+        let at = queries.first().map_or(0, |&(from, _)| from);
+        // SAFETY: passed on from the caller.
+        let starts = unsafe { [("new", BlockStops::<C>::new(buf)), ("new_at", BlockStops::new_at(buf, at))] };
+        for (how, mut stops) in starts {
+            run(&mut stops, buf, queries, true, &std::format!("{what} ({how} at {at})"));
+        }
+    }
     run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     {
         if Backend::Avx2.is_available() {
             // SAFETY: AVX2 availability checked above.
-            let mut stops = unsafe { BlockStops::<x86::Avx2Blocks>::new(buf) };
-            run(&mut stops, buf, queries, true, "avx2");
+            unsafe { run_blocks::<x86::Avx2Blocks>(buf, queries, "avx2") };
         }
         if Backend::Sse42.is_available() {
             // SAFETY: SSSE3 availability checked above.
-            let mut stops = unsafe { BlockStops::<x86::SsseBlocks>::new(buf) };
-            run(&mut stops, buf, queries, true, "ssse3");
+            unsafe { run_blocks::<x86::SsseBlocks>(buf, queries, "ssse3") };
         }
     }
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     {
         // SAFETY: NEON is baseline where this compiles.
-        let mut stops = unsafe { BlockStops::<neon::NeonBlocks>::new(buf) };
-        run(&mut stops, buf, queries, true, "neon");
+        unsafe { run_blocks::<neon::NeonBlocks>(buf, queries, "neon") };
     }
 }
 

@@ -310,14 +310,21 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
         }
     }
     /// `run` from each way a header loop starts: no block classified
-    /// (`new`), the block at the first query's position (`new_at`).
+    /// (`new`), the block at the first query's position (`new_at`), the
+    /// block at 0 or 64 when it holds that position (`new_near`).
     ///
     /// # Safety
     /// The CPU must support `C`.
     unsafe fn run_blocks<C: Classify>(buf: &[u8], queries: &[(usize, Query)], what: &str) {
         let at = queries.first().map_or(0, |&(from, _)| from);
         // SAFETY: passed on from the caller.
-        let starts = unsafe { [("new", BlockStops::<C>::new(buf)), ("new_at", BlockStops::new_at(buf, at))] };
+        let starts = unsafe {
+            [
+                ("new", BlockStops::<C>::new(buf)),
+                ("new_at", BlockStops::new_at(buf, at)),
+                ("new_near", BlockStops::new_near(buf, at)),
+            ]
+        };
         for (how, mut stops) in starts {
             run(&mut stops, buf, queries, true, &std::format!("{what} ({how} at {at})"));
         }

@@ -141,9 +141,9 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// already, as the first query at `at` would: for the header loop
     /// inline in a job, where at most [`INLINE_AFTER_LINE_MAX`] bytes
     /// follow a start line, or [`INLINE_BLOCK_MAX`] hold a header block.
-    /// After a start line the block is then the buffer's last 64 bytes, an
-    /// address the compiler derives from the buffer's length alone, so the
-    /// CPU classifies it while it is still parsing the start line.
+    /// After a start line the block is then the buffer's last 64 bytes,
+    /// whose address depends on the buffer's length alone, so the CPU
+    /// classifies it while it is still parsing the start line.
     ///
     /// # Safety
     /// The CPU must support `C`'s instructions ([`Classify::classify`]).
@@ -154,7 +154,13 @@ impl<'b, C: Classify> BlockStops<'b, C> {
             return unsafe { Self::new(buf) };
         }
         let mut stops = BlockStops { buf, base: 0, not_tchar: 0, ctl: 0, classifier: PhantomData };
-        stops.load(at);
+        if buf.len().wrapping_sub(at) <= 64 {
+            // Its caller's own test after a start line: the address comes
+            // from the length alone, whatever the compiler knows of `at`.
+            stops.load(buf.len() - 64);
+        } else {
+            stops.load(at);
+        }
         stops
     }
 

@@ -735,27 +735,26 @@ unsafe fn common_request_line<'b, K: Kernels>(
     buf: &'b [u8],
     config: &ParserConfig,
 ) -> Option<(RequestLine<'b>, usize)> {
-    let method_len = match buf {
-        [b'G', b'E', b'T', b' ', ..] => 3,
-        _ => scan::token_run(buf),
+    // `GET ` as one 4-byte compare; other methods by their scan.
+    let (method, after) = match buf.split_first_chunk::<4>() {
+        Some((b"GET ", after)) => (&buf[..3], after),
+        _ => match buf.split_at_checked(scan::token_run(buf))? {
+            (method @ [_, ..], [b' ', after @ ..]) => (method, after),
+            _ => return None,
+        },
     };
-    let (method, [b' ', after @ ..]) = buf.split_at_checked(method_len)? else {
-        return None;
-    };
-    if method.is_empty() {
-        return None;
-    }
-    let target_start = method_len + 1;
-    let target_len = match after {
+    let target_start = method.len() + 1;
+    // The target and what follows its SP.
+    let (target_len, tail) = match after {
         // `/` alone settles it without a scan.
-        [b'/', b' ', ..] => 1,
+        [b'/', b' ', tail @ ..] => (1, tail),
         _ => {
             let mut n = 0;
             loop {
                 // SAFETY: the caller guarantees that the CPU supports `K`.
                 n += unsafe { K::target_run(&after[n..], config.allow_loose_target) };
                 match after.get(n..)? {
-                    [b' ', ..] => break n,
+                    [b' ', tail @ ..] => break (n, tail),
                     // Strict targets stop at `%` (outside the strict class)
                     // for the escape to be checked.
                     [b'%', h1, h2, ..]
@@ -771,13 +770,12 @@ unsafe fn common_request_line<'b, K: Kernels>(
     if target_len == 0 || target_len > config.max_target_len {
         return None;
     }
-    let (target, [b' ', tail @ ..]) = after.split_at(target_len) else {
-        return None;
-    };
-    // The version as one 8-byte word compare, the line end as one 2-byte.
-    let (version, eol) = tail.split_first_chunk::<8>()?;
-    let minor_version = version_1x(version)?;
-    if eol.first_chunk::<2>()? != b"\r\n" {
+    let target = after.get(..target_len)?;
+    // The version as one 8-byte word compare, the line end as one 2-byte,
+    // after one length check.
+    let version_eol = tail.first_chunk::<10>()?;
+    let minor_version = version_1x(version_eol.first_chunk::<8>()?)?;
+    if version_eol[8..] != *b"\r\n" {
         return None;
     }
     Some((RequestLine { method, target, minor_version }, target_start + target_len + 11))
@@ -879,7 +877,7 @@ unsafe fn fast_lines<'b, K: Kernels, S: Sink<'b>, const INLINE_MAX: usize>(
     config: &ParserConfig,
     sink: &mut S,
 ) -> Stop {
-    if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
+    if buf.get(pos..).and_then(|s| s.first_chunk::<2>()) == Some(b"\r\n") {
         return Stop::End(pos + 2);
     }
     if config.obs_fold == ObsFold::Span || pos >= buf.len() {
@@ -993,7 +991,7 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
         // below `pos`; `<=` tells the compiler so, which spares a bounds
         // check on the name below.)
         if name_end <= pos || buf.get(name_end) != Some(&b':') {
-            if let Some(b"\r\n") = buf.get(pos..).and_then(|s| s.first_chunk::<2>()) {
+            if buf.get(pos..).and_then(|s| s.first_chunk::<2>()) == Some(b"\r\n") {
                 break Stop::End(pos + 2);
             }
             break Stop::Other(pos);

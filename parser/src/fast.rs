@@ -174,8 +174,8 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// after its scans; the CPU predicts the branch and classifies the
     /// block meanwhile, where a block at `at` would wait for them. (The
     /// block starts up to 63 bytes before `at`, so a head takes a block
-    /// more at times: the 10-header realistic request runs 42 instructions
-    /// more, and 5% less time, with AVX2.)
+    /// more at times: the 10-header realistic request runs about 40
+    /// instructions more, in about 5% less time, with AVX2.)
     ///
     /// # Safety
     /// The CPU must support `C`'s instructions ([`Classify::classify`]).
@@ -949,7 +949,7 @@ fn lines_neon<'b, 's, T: Slot<'b>>(
 ) -> (Stop, Free<'s, T>) {
     // From the block at `pos`, classified in the first query: no
     // `new_near` here. It trades instructions for a shorter wait, measured
-    // only on x86; on aarch64 it counted 5% more instructions for the
+    // only on x86; on aarch64 it counted 6% more instructions for the
     // 10-header realistic request (`benches/aarch64-count`), and there is
     // no aarch64 machine here to time it on.
     // SAFETY: NEON is baseline where this compiles.

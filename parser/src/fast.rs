@@ -986,37 +986,30 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     let line_limit = config.max_name_len.min(config.max_value_len);
     let stop = loop {
         let (name_end, value_end) = stops.line_ends(pos);
-        // An empty name or no colon after the name: the empty line that
-        // ends the head, or a line for the grammar. (`name_end` is never
-        // below `pos`; `<=` tells the compiler so, which spares a bounds
-        // check on the name below.)
-        if name_end <= pos || buf.get(name_end) != Some(&b':') {
+        // An empty name: the empty line that ends the head, or a line for
+        // the grammar.
+        if name_end <= pos {
             if buf.get(pos..).and_then(|s| s.first_chunk::<2>()) == Some(b"\r\n") {
                 break Stop::End(pos + 2);
             }
             break Stop::Other(pos);
         }
-        // `pos < name_end < buf.len()` from the checks above. The value and
-        // the line end as parts of what follows the colon: no position past
-        // the buffer's end to rule out on its own.
-        let (name, after_colon) = (&buf[pos..name_end], &buf[name_end + 1..]);
-        let Some((raw, line_end)) = after_colon.split_at_checked(value_end.wrapping_sub(name_end + 1)) else {
-            break Stop::Other(pos);
-        };
-        if line_end.first_chunk::<2>() != Some(b"\r\n") {
-            break Stop::Other(pos);
+        if let Some(header) = plain_line(buf, pos, name_end, value_end) {
+            // (A plain value has no leading OWS to leave out of its length.)
+            if value_end - pos > line_limit && !within_limits(header.name, header.value, config) {
+                break Stop::Other(pos);
+            }
+            if !slots.push(header) {
+                break Stop::Full(pos);
+            }
+            pos = value_end + 2;
+            continue;
         }
-        // One SP after the colon and no OWS at the value's ends is the norm.
-        // The value holds no control byte but HTAB, so its ends are OWS
-        // exactly when they are at most SP.
-        let value = match raw {
-            [b' ', first, ..] if (*first).min(raw[raw.len() - 1]) > b' ' => &raw[1..],
-            _ => grammar::trim_ows(raw),
+        let header = match other_line(buf, pos, name_end, value_end, config) {
+            Ok(header) => header,
+            Err(stop) => break stop,
         };
-        if value_end - pos > line_limit && !within_limits(name, raw, config) {
-            break Stop::Other(pos);
-        }
-        if !slots.push(Header { name, value }) {
+        if !slots.push(header) {
             break Stop::Full(pos);
         }
         pos = value_end + 2;
@@ -1024,7 +1017,68 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     (stop, slots)
 }
 
-/// Whether a long header line's name and value are within their limits.
+/// The header on the line from `pos` when it has the usual shape: a
+/// non-empty name, `": "`, a value that neither starts nor ends with OWS,
+/// and CRLF. `name_end` and `value_end` are the line's stops
+/// ([`Stops::line_ends`]). Any other line is `None`, for [`other_line`].
+/// The caller checks the limits.
+///
+/// Everything is taken from one slice, `pos..value_end + 2`, split at the
+/// name's end and then by fixed lengths at both ends, so that its length
+/// bounds every index: written with positions in `buf` instead
+/// (`buf[name_end]`, `buf[value_end..]`), the compiler kept a bounds
+/// check for each, as it cannot tell that the positions are in order.
+#[inline(always)]
+fn plain_line(buf: &[u8], pos: usize, name_end: usize, value_end: usize) -> Option<Header<'_>> {
+    let line = buf.get(pos..value_end.wrapping_add(2))?;
+    let (name, rest) = line.split_at_checked(name_end.wrapping_sub(pos))?;
+    let (colon_sp, rest) = rest.split_first_chunk::<2>()?;
+    let (value, crlf) = rest.split_last_chunk::<2>()?;
+    let (&first, &last) = (value.first()?, value.last()?);
+    let plain = !name.is_empty()
+        && *colon_sp == *b": "
+        && *crlf == *b"\r\n"
+        // A value holds no control byte but HTAB, so its ends are OWS
+        // exactly when they are at most SP.
+        && (first > b' ') & (last > b' ');
+    plain.then_some(Header { name, value })
+}
+
+/// [`header_loop`]'s line when [`plain_line`] does not take it: the header
+/// on a line with other OWS, or the reason the loop stops there. Out of
+/// line, so that the loop's registers serve the usual shape.
+#[cold]
+#[inline(never)]
+fn other_line<'b>(
+    buf: &'b [u8],
+    pos: usize,
+    name_end: usize,
+    value_end: usize,
+    config: &ParserConfig,
+) -> Result<Header<'b>, Stop> {
+    // No colon after the name: a line for the grammar. (`name_end` is
+    // never below `pos`; `<=` tells the compiler so, which spares a bounds
+    // check on the name below.)
+    if name_end <= pos || buf.get(name_end) != Some(&b':') {
+        return Err(Stop::Other(pos));
+    }
+    // `pos < name_end < buf.len()` from the checks above. The value and
+    // the line end as parts of what follows the colon: no position past
+    // the buffer's end to rule out on its own.
+    let (name, after_colon) = (&buf[pos..name_end], &buf[name_end + 1..]);
+    let Some((raw, line_end)) = after_colon.split_at_checked(value_end.wrapping_sub(name_end + 1)) else {
+        return Err(Stop::Other(pos));
+    };
+    if line_end.first_chunk::<2>() != Some(b"\r\n") {
+        return Err(Stop::Other(pos));
+    }
+    if !within_limits(name, raw, config) {
+        return Err(Stop::Other(pos));
+    }
+    Ok(Header { name, value: grammar::trim_ows(raw) })
+}
+
+/// Whether a header line's name and value are within their limits.
 /// `raw` is everything between the colon and the line end; its length is
 /// measured as the grammar measures it, from the first byte that is not
 /// OWS, trailing OWS included.

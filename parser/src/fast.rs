@@ -735,9 +735,10 @@ unsafe fn common_request_line<'b, K: Kernels>(
     buf: &'b [u8],
     config: &ParserConfig,
 ) -> Option<(RequestLine<'b>, usize)> {
-    // `GET ` as one 4-byte compare; other methods by their scan.
+    // `GET ` as one 4-byte compare (a `b"GET "` pattern compiles to four
+    // byte compares); other methods by their scan.
     let (method, after) = match buf.split_first_chunk::<4>() {
-        Some((b"GET ", after)) => (&buf[..3], after),
+        Some((get, after)) if *get == *b"GET " => (&buf[..3], after),
         _ => match buf.split_at_checked(scan::token_run(buf))? {
             (method @ [_, ..], [b' ', after @ ..]) => (method, after),
             _ => return None,
@@ -745,9 +746,9 @@ unsafe fn common_request_line<'b, K: Kernels>(
     };
     let target_start = method.len() + 1;
     // The target and what follows its SP.
-    let (target_len, tail) = match after {
-        // `/` alone settles it without a scan.
-        [b'/', b' ', tail @ ..] => (1, tail),
+    let (target_len, tail) = match after.split_first_chunk::<2>() {
+        // `/` alone settles it without a scan (one 2-byte compare).
+        Some((slash_sp, tail)) if *slash_sp == *b"/ " => (1, tail),
         _ => {
             let mut n = 0;
             loop {

@@ -299,14 +299,15 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
     /// the number of instructions.
     #[inline(always)]
     fn line_ends(&mut self, from: usize) -> (usize, usize) {
-        if from.wrapping_sub(self.base) >= 64 {
+        let mut off = from.wrapping_sub(self.base);
+        if off >= 64 {
             if from >= self.buf.len() {
                 return (from, from);
             }
             self.load(from);
+            // `load` puts `from` in the block.
+            off = from - self.base;
         }
-        // `load` puts `from` in the block.
-        let off = from - self.base;
         debug_assert!(off < 64);
         let names = self.not_tchar.wrapping_shr(off as u32);
         let ctl = self.ctl.wrapping_shr(off as u32);

@@ -465,6 +465,14 @@ pub(crate) trait Job {
 /// with that backend's target features.
 #[inline(always)]
 pub(crate) fn with_active<J: Job>(mut job: J) -> J::Output {
+    // The usual backend by one compare and a predicted branch; a `match`
+    // alone compiles to a jump table, an indirect jump for every head.
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+    if simd::chosen() == Some(Backend::Avx2) {
+        // SAFETY: `active` chooses `Avx2` only when the CPU has AVX2, BMI1
+        // and BMI2.
+        return unsafe { run_avx2(&mut job) };
+    }
     match simd::chosen() {
         #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
         // SAFETY: `active` chooses `Avx2` only when the CPU has AVX2, BMI1

@@ -11,15 +11,18 @@
 //! So the fast path never changes a result, only how soon it is reached (the
 //! tests run every input through both paths and under every backend).
 //!
-//! Header lines are walked with a [`Stops`] finder. With a vector backend
-//! that is [`BlockStops`]: each 64-byte block of the head is classified once
-//! into two bit masks (bytes that end a name, bytes that end a value), so a
-//! field costs a shift and a trailing-zero count however short it is, and no
-//! vector set-up per field. Both ends of a line that ends in its block come
-//! from one shift of each mask ([`Stops::line_ends`]), so the value's end
-//! does not wait for the name's. A value that fills a whole block is a
-//! long one: the blocks after that with no control byte are passed over on
-//! a cheaper test ([`Classify::skip_plain`]), without their masks.
+//! Header lines are walked with a [`Stops`] finder. With a vector backend that
+//! is [`BlockStops`]: each 64-byte block of the head is classified once into
+//! two bit masks (bytes that end a name, bytes that end a value), so a field
+//! costs a shift and a trailing-zero count however short it is, and no vector
+//! set-up per field. Both ends of a line that ends in its block come from one
+//! shift of each mask ([`Stops::line_ends`]), so the value's end does not wait
+//! for the name's. A line of the usual shape (`": "`, no OWS at the value's
+//! ends) is taken apart by fixed offsets from one slice ([`plain_line`]); any
+//! other goes to an out-of-line function ([`other_line`]), which leaves the
+//! loop's registers to the usual one. A value that fills a whole block is a
+//! long one: the blocks after that with no control byte are passed over on a
+//! cheaper test ([`Classify::skip_plain`]), without their masks.
 //!
 //! The first block is classified before the first line, at an address that
 //! does not wait for the start line's end ([`BlockStops::new_at`], and on
@@ -29,14 +32,15 @@
 //! A backend's part is its [`Kernels`] (the target scanner and the header
 //! loop). [`with_active`] runs a [`Job`] generic over them in a function
 //! compiled with the active backend's target features, so a whole
-//! `parse_request`, `parse_response` or `parse_headers` call — head-size
-//! limit, start line ([`StartLine`]; [`NoLine`] for a header block), header
-//! lines, result — checks the backend once and runs in one function (the
-//! header loop aside, which has one of its own for its registers, but for
-//! a few short header lines). The general grammar's fallbacks are out of line,
-//! and return the caller's result type: the fast path's values go straight
-//! into the result, not through a temporary that either path could have
-//! filled.
+//! `parse_request`, `parse_response` or `parse_headers` call — head-size limit,
+//! start line ([`StartLine`]; [`NoLine`] for a header block), header lines,
+//! result — checks the backend once and runs in one function (the header loop
+//! aside, which has one of its own for its registers, but for a few short
+//! header lines). The entry points skip the `Job` struct for the x86 backends,
+//! whose functions they call with the head's parts as arguments (`parse_head`
+//! in the crate's root). The general grammar's fallbacks are out of line, and
+//! return the caller's result type: the fast path's values go straight into the
+//! result, not through a temporary that either path could have filled.
 
 use core::marker::PhantomData;
 

@@ -477,11 +477,8 @@ pub(crate) fn with_active<J: Job>(mut job: J) -> J::Output {
         // and BMI2.
         return unsafe { run_avx2(&mut job) };
     }
+    // The other backends (AVX2 returned above).
     match simd::chosen() {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: `active` chooses `Avx2` only when the CPU has AVX2, BMI1
-        // and BMI2.
-        Some(Backend::Avx2) => unsafe { run_avx2(&mut job) },
         #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
         // SAFETY: `active` chooses `Sse42` only when the CPU has SSE4.2 and
         // SSSE3.

@@ -24,6 +24,10 @@
 //! long one: the blocks after that with no control byte are passed over on a
 //! cheaper test ([`Classify::skip_plain`]), without their masks.
 //!
+//! A head shorter than a block has its own finder inline, [`ShortStops`]:
+//! its masks cover the whole buffer, so a query is two shifts, with no
+//! block to test for and none to load.
+//!
 //! The first block is classified before the first line, at an address that
 //! does not wait for the start line's end ([`BlockStops::new_at`], and on
 //! x86 [`BlockStops::new_near`]): the CPU classifies it while it parses the
@@ -97,6 +101,63 @@ impl Stops for ScalarStops<'_> {
     #[inline(always)]
     fn value_end(&mut self, from: usize) -> usize {
         self.buf.get(from..).map_or(from, |s| from + scan::scalar::value_run(s))
+    }
+}
+
+/// [`Stops`] over a buffer shorter than a block, classified whole when it
+/// is made: every query is a shift and a trailing-zero count of a mask,
+/// with no block to test for or load. A position past the buffer's end is
+/// set in both masks, so a query from at most the buffer's length always
+/// finds a bit. The inline header loop takes it for heads under 64 bytes
+/// (small requests and responses, which have no use for the loading code
+/// of [`BlockStops`] and the vector constants it keeps in registers).
+pub(crate) struct ShortStops {
+    /// As [`BlockStops::not_tchar`], for the whole buffer.
+    not_tchar: u64,
+    /// As [`BlockStops::ctl`], for the whole buffer.
+    ctl: u64,
+}
+
+impl ShortStops {
+    /// A finder over `buf`, which must be shorter than a block (or the
+    /// masks cover only its first 64 bytes: the queries' results are
+    /// then wrong, though still within `from..=from + 64`).
+    ///
+    /// # Safety
+    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
+    #[inline(always)]
+    pub(crate) unsafe fn new<C: Classify>(buf: &[u8]) -> Self {
+        debug_assert!(buf.len() < 64);
+        // SAFETY: the caller guarantees that the CPU supports `C`.
+        let (not_tchar, ctl) = unsafe { C::classify_short(buf) };
+        ShortStops { not_tchar, ctl }
+    }
+
+    /// The first set bit of `mask` at or after `from`, which is at most
+    /// the buffer's length, below 64.
+    #[inline(always)]
+    fn next(from: usize, mask: u64) -> usize {
+        debug_assert!(from < 64);
+        from + mask.wrapping_shr(from as u32).trailing_zeros() as usize
+    }
+}
+
+impl Stops for ShortStops {
+    #[inline(always)]
+    fn name_end(&mut self, from: usize) -> usize {
+        Self::next(from, self.not_tchar)
+    }
+
+    #[inline(always)]
+    fn value_end(&mut self, from: usize) -> usize {
+        Self::next(from, self.ctl)
+    }
+
+    /// Both from `from`: a control byte is not a `tchar`, so the name ends
+    /// at or before the value.
+    #[inline(always)]
+    fn line_ends(&mut self, from: usize) -> (usize, usize) {
+        (Self::next(from, self.not_tchar), Self::next(from, self.ctl))
     }
 }
 
@@ -360,8 +421,9 @@ pub(crate) trait Kernels {
     /// [`Kernels::header_loop`] inline in the caller, which must be compiled
     /// with the backend's target features (a [`Job`]'s `run`): for a few
     /// short header lines (see [`INLINE_BLOCK_MAX`]), this saves the loop
-    /// function's entry and exit. A vector backend's version classifies the
-    /// block that holds `pos` first ([`BlockStops::new_at`]); its loop function
+    /// function's entry and exit. A vector backend's version classifies a
+    /// buffer under a block whole ([`ShortStops`]), or else the block that
+    /// holds `pos` first ([`BlockStops::new_at`]); its loop function
     /// runs the same loop, out of line (on x86 from the block at 0 or 64,
     /// [`BlockStops::new_near`]). By default, and for the scalar backend
     /// (slower inline), the loop's own function.
@@ -385,7 +447,7 @@ pub(crate) trait Kernels {
 /// [`Stops`] constructor. Each needs the backend's CPU features, which the
 /// callers of [`Kernels`] guarantee.
 macro_rules! impl_kernels {
-    ($(#[$attr:meta])* $backend:ty: $strict:path, $loose:path, $lines:path $(, inline: $new:path)?) => {
+    ($(#[$attr:meta])* $backend:ty: $strict:path, $loose:path, $lines:path $(, inline: $blocks:ty)?) => {
         $(#[$attr])*
         impl Kernels for $backend {
             #[inline(always)]
@@ -423,9 +485,15 @@ macro_rules! impl_kernels {
                 config: &ParserConfig,
                 free: Free<'s, T>,
             ) -> (Stop, Free<'s, T>) {
-                // SAFETY: the caller guarantees the backend's CPU features.
-                let mut stops = unsafe { $new(buf, pos) };
-                header_loop(buf, pos, config, free, &mut stops)
+                // SAFETY (both): the caller guarantees the backend's CPU
+                // features.
+                if buf.len() < 64 {
+                    let mut stops = unsafe { ShortStops::new::<$blocks>(buf) };
+                    header_loop(buf, pos, config, free, &mut stops)
+                } else {
+                    let mut stops = unsafe { BlockStops::<$blocks>::new_at(buf, pos) };
+                    header_loop(buf, pos, config, free, &mut stops)
+                }
             }
             )?
         }
@@ -435,17 +503,17 @@ macro_rules! impl_kernels {
 impl_kernels!(
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     simd::x86::Avx2Blocks: simd::x86::avx2_target_run, simd::x86::avx2_target_loose_run, lines_avx2,
-    inline: BlockStops::<simd::x86::Avx2Blocks>::new_at
+    inline: simd::x86::Avx2Blocks
 );
 impl_kernels!(
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     simd::x86::SsseBlocks: simd::x86::sse_target_run, simd::x86::sse_target_loose_run, lines_ssse3,
-    inline: BlockStops::<simd::x86::SsseBlocks>::new_at
+    inline: simd::x86::SsseBlocks
 );
 impl_kernels!(
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
     simd::neon::NeonBlocks: simd::neon::target_run, simd::neon::target_loose_run, lines_neon,
-    inline: BlockStops::<simd::neon::NeonBlocks>::new_at
+    inline: simd::neon::NeonBlocks
 );
 
 /// The scalar [`Kernels`], for [`Backend::Scalar`].

@@ -288,7 +288,7 @@ enum Query {
 /// The finders of every backend against a byte-by-byte reference, for a
 /// rising sequence of queries over `buf` (as the header loop makes them).
 fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
-    use crate::fast::{BlockStops, Stops};
+    use crate::fast::{BlockStops, ShortStops, Stops};
     fn reference(buf: &[u8], from: usize, name: bool, tab_stops: bool) -> usize {
         let stop =
             |&b: &u8| if name { !class::is(b, TCHAR) } else { b < 0x20 && (tab_stops || b != b'\t') || b == 0x7f };
@@ -311,7 +311,8 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
     }
     /// `run` from each way a header loop starts: no block classified
     /// (`new`), the block at the first query's position (`new_at`), the
-    /// block at 0 or 64 when it holds that position (`new_near`).
+    /// block at 0 or 64 when it holds that position (`new_near`), and for a
+    /// buffer under a block the whole buffer (`ShortStops`).
     ///
     /// # Safety
     /// The CPU must support `C`.
@@ -327,6 +328,11 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
         };
         for (how, mut stops) in starts {
             run(&mut stops, buf, queries, true, &std::format!("{what} ({how} at {at})"));
+        }
+        if buf.len() < 64 {
+            // SAFETY: passed on from the caller.
+            let mut stops = unsafe { ShortStops::new::<C>(buf) };
+            run(&mut stops, buf, queries, true, &std::format!("{what} (short)"));
         }
     }
     run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");

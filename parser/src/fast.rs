@@ -444,7 +444,8 @@ pub(crate) trait Kernels {
 
 /// Implements [`Kernels`] for a backend from its strict and loose target
 /// kernels, its header-loop function and, for the inline header loop, its
-/// [`Stops`] constructor. Each needs the backend's CPU features, which the
+/// block classifier (for [`ShortStops`] under a block, [`BlockStops`]
+/// from a block on). Each needs the backend's CPU features, which the
 /// callers of [`Kernels`] guarantee.
 macro_rules! impl_kernels {
     ($(#[$attr:meta])* $backend:ty: $strict:path, $loose:path, $lines:path $(, inline: $blocks:ty)?) => {

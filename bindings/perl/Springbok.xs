@@ -164,6 +164,18 @@ PPCODE:
     mPUSHu(e->kind);
 }
 
+void
+_precomputed_keys()
+PPCODE:
+{
+    /* The env keys stored through a precomputed shared key (tests). */
+    int i;
+    for (i = 0; i < SBP_KEY_COUNT; i++) {
+        if (sbp_key_is_recognised(i))
+            mXPUSHp(sbp_key_names[i], strlen(sbp_key_names[i]));
+    }
+}
+
 MODULE = Springbok  PACKAGE = Springbok::Form
 
 void
@@ -195,7 +207,8 @@ build_urlencoded(...)
 ALIAS:
     build_urlencoded_utf8 = 1
 CODE:
-    RETVAL = SvREFCNT_inc_simple_NN(sbp_build_urlencoded(aTHX_ &ST(0), items, ix));
+    RETVAL = sbp_build_urlencoded(aTHX_ &ST(0), items, ix); /* mortal */
+    SvREFCNT_inc_simple_void_NN(RETVAL);
 OUTPUT:
     RETVAL
 

@@ -58,8 +58,12 @@ static SV *method_value(pTHX_ sbp_cxt *cxt, const char *p, size_t n) {
 
 static void store(pTHX_ HV *hv, SV *keysv, const char *key, size_t key_len, SV *value) {
     HE *he = keysv ? hv_store_ent(hv, keysv, value, 0) : (HE *)hv_store(hv, key, (I32)key_len, value, 0);
-    if (!he)
-        SvREFCNT_dec(value); /* a tied or restricted hash did not take it */
+    if (!he) {
+        /* A tied hash: the value got the element's magic, and setting it
+         * calls STORE. The hash keeps no reference to it. */
+        SvSETMAGIC(value);
+        SvREFCNT_dec(value);
+    }
 }
 
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env) {

@@ -66,6 +66,15 @@ int sbp_key_index(const char *key) {
     return -1;
 }
 
+bool sbp_key_is_recognised(int index) {
+    size_t i;
+    for (i = 0; i < TABLE_SIZE; i++) {
+        if (table[i].key && table[i].index == index)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* "HTTP_X_REAL_IP" -> "X-REAL-IP" (header names are case-insensitive). */
 static size_t header_name(const char *key, char *out) {
     size_t n = 0;

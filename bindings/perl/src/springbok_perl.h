@@ -76,6 +76,8 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt);
 /* The index of a key span sb_env_flatten returned (a pointer into
  * libspringbok's static memory), or -1 when it is not one of ours. */
 int sbp_key_index(const char *key);
+/* Whether sbp_key_names[index]'s static address was learnt at load time. */
+bool sbp_key_is_recognised(int index);
 
 /* http.c */
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env);

@@ -105,7 +105,8 @@ sub _explain_rejection {
         my $version = $what eq 'request' ? $fields[2] // '' : $fields[0];
         return accept_id('version') if $version !~ /\AHTTP\/1\.[01]\z/;
     } elsif ($code == 106) {
-        return accept_id('status_code') if $what eq 'response' && ($fields[1] // '') !~ /\A[0-9]{3}\z/;
+        my $code = $fields[1] // '';
+        return accept_id('status_code') if $what eq 'response' && ($code !~ /\A[0-9]{3}\z/ || $code < 100);
     }
     return;
 }

@@ -26,6 +26,9 @@ struct sbp_multipart {
     bool has_limit[SBP_MULTIPART_LIMITS];
     SV *on_header, *on_body, *on_error;
     SV *pending; /* the newest data piece of the current part, not yet delivered */
+    SV *backlog; /* input not parsed yet because a callback died */
+    const char *rest; /* while parsing: the input not consumed yet */
+    STRLEN rest_len;
     bool unparsed; /* on_header_as => 'unparsed' */
     bool aborted;
     bool busy; /* inside parse/finish: callbacks may not re-enter */
@@ -89,6 +92,7 @@ void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
     SvREFCNT_dec(mp->on_body);
     SvREFCNT_dec(mp->on_error);
     SvREFCNT_dec(mp->pending);
+    SvREFCNT_dec(mp->backlog);
     Safefree(mp);
 }
 
@@ -109,11 +113,19 @@ static void call(pTHX_ SV *cb, SV *a, SV *b) {
 
 /* Marks the parser aborted and calls on_error (by default Carp::croak). */
 static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
+    /* The parameter that sets the limit a code is about. */
+    static const char *const limit_names[] = {
+        "max_preamble_size", "max_epilogue_size", "max_parts", "max_header_size",
+        "max_headers", "max_field_size", "max_total_size",
+    };
     SV *msg;
     mp->aborted = TRUE;
     SvREFCNT_dec(mp->pending);
     mp->pending = NULL;
-    if (rc >= 400 && rc < 500)
+    if (rc >= SB_RESULT_PREAMBLE_TOO_LARGE && rc <= SB_RESULT_MULTIPART_BODY_TOO_LARGE)
+        msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
+                       (UV)error->offset, limit_names[rc - SB_RESULT_PREAMBLE_TOO_LARGE]);
+    else if (rc >= 400 && rc < 500)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body)", sb_result_message(rc), (UV)error->offset);
     else
         msg = newSVpv(sb_result_message(rc), 0);
@@ -172,6 +184,17 @@ static void data(pTHX_ sbp_multipart *mp, const char *p, size_t n) {
     mp->pending = newSVpvn(p, n);
 }
 
+/* Runs when parse's scope is left, normally or by a callback's exception:
+ * input not consumed yet is kept for the next call, as HTTP::MultiPartParser
+ * keeps its buffer. */
+static void keep_rest(pTHX_ void *arg) {
+    sbp_multipart *mp = (sbp_multipart *)arg;
+    if (mp->rest_len) {
+        mp->backlog = newSVpvn(mp->rest, mp->rest_len);
+        mp->rest_len = 0;
+    }
+}
+
 static void enter(pTHX_ SV *self, sbp_multipart *mp, const char *method) {
     if (mp->busy)
         croak("Springbok::MultiPartParser: %s called from one of the parser's own callbacks", method);
@@ -190,28 +213,40 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
     ENTER;
     enter(aTHX_ self, mp, "parse");
     SvGETMAGIC(chunk);
-    if (mp->aborted || !SvOK(chunk)) {
+    if (mp->aborted || (!SvOK(chunk) && !mp->backlog)) {
         ok = !mp->aborted;
         LEAVE;
         return ok;
     }
-    /* A callback may change the caller's string: parse a copy, which
-     * shares the buffer (copy-on-write) and costs no copy unless it does. */
-    if (!SvTEMP(chunk) || SvMAGICAL(chunk))
-        chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV); /* magic already called */
+    if (mp->backlog) {
+        SV *all = sv_2mortal(mp->backlog);
+        mp->backlog = NULL;
+        if (SvOK(chunk))
+            sv_catsv_nomg(all, chunk);
+        chunk = all;
+    } else if (!SvTEMP(chunk) || SvMAGICAL(chunk)) {
+        /* A callback may change the caller's string: parse a copy, which
+         * shares the buffer (copy-on-write) and costs no copy unless it
+         * does. Magic was called above. */
+        chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV);
+    }
     p = SvPV_nomg_const(chunk, len);
+    SAVEDESTRUCTOR_X(keep_rest, mp);
     for (;;) {
         size_t consumed = 0;
         sb_multipart_event ev;
         sb_error error;
         sb_result rc = sb_multipart_parser_feed(mp->parser, p, len, &consumed, &ev, &error);
         if (rc != SB_RESULT_OK) {
+            mp->rest_len = 0;
             fail(aTHX_ mp, rc, &error);
             ok = FALSE;
             break;
         }
         p += consumed;
         len -= consumed;
+        mp->rest = p;
+        mp->rest_len = len;
         if (ev.kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
             break;
         switch (ev.kind) {
@@ -232,6 +267,7 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
             break;
         }
     }
+    mp->rest_len = 0;
     LEAVE;
     return ok;
 }
@@ -240,6 +276,8 @@ bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp) {
     sb_error error;
     sb_result rc;
     bool ok;
+    if (mp->backlog && !mp->busy && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
+        return FALSE;
     ENTER;
     enter(aTHX_ self, mp, "finish");
     if (!mp->aborted) {
@@ -265,6 +303,8 @@ void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp) {
     mp->parser = parser;
     SvREFCNT_dec(mp->pending);
     mp->pending = NULL;
+    SvREFCNT_dec(mp->backlog);
+    mp->backlog = NULL;
     mp->aborted = FALSE;
 }
 

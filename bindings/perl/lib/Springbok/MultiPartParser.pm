@@ -164,10 +164,11 @@ the first boundary. Positive integers.
 =item max_parts, max_headers, max_epilogue_size, max_field_size, max_total_size
 
 Springbok's other limits: parts in the body (default 4096), header lines in
-one part (16), bytes after the close delimiter (32 KiB), data bytes of one
-non-file part (one without C<filename>; 1 MiB) and bytes in the whole body
-(64 MiB). Non-negative integers. Breaking any limit is an error, never a
-silent truncation.
+one part (16), bytes after the close delimiter (32 KiB; the CRLF that usually
+follows it counts, so 2 allows exactly what HTTP::MultiPartParser allows),
+data bytes of one non-file part (one without C<filename>; 1 MiB) and bytes
+in the whole body (64 MiB). Non-negative integers. Breaking any limit is an
+error whose message names the limit, never a silent truncation.
 
 =back
 

@@ -12,7 +12,7 @@ use Exporter 'import';
 use File::Basename qw(dirname);
 use File::Spec;
 our @EXPORT_OK = qw(documented_ids accept_id used_ids check_used explain_request explain_response
-    explain_multipart norm_ws);
+    explain_multipart multipart_parts norm_ws);
 
 my $POD = File::Spec->catfile(dirname(__FILE__), qw(.. .. .. .. lib Springbok Differences.pod));
 my %DOCUMENTED;
@@ -233,6 +233,128 @@ sub explain_response {
         push @ids, accept_id('error_timing'), @$ids;
     }
     return (\@ids);
+}
+
+# Multipart: a run is { events => [[h => \@lines] | [b => $chunk, $final]...],
+# err => $message or undef }. parts() folds the events into
+# [{ headers => [...], data => ..., final => n }], checking HTTP::MultiPartParser's
+# callback contract (headers, then pieces of data of which exactly the last
+# is final).
+sub multipart_parts {
+    my ($run) = @_;
+    my (@parts, $open);
+    for my $ev (@{ $run->{events} }) {
+        if ($ev->[0] eq 'h') {
+            return (undef, 'on_header before the previous part ended') if $open;
+            push @parts, { headers => $ev->[1], data => '' };
+            $open = 1;
+        } else {
+            return (undef, 'on_body outside a part') unless $open;
+            $parts[-1]{data} .= $ev->[1];
+            $open = 0 if $ev->[2];
+        }
+    }
+    return (undef, 'the last part has no final on_body') if $open && !defined $run->{err};
+    return (\@parts);
+}
+
+sub _norm_line {
+    my ($line) = @_;
+    my ($name, $value) = $line =~ /\A([^:]*):[ \t]*(.*?)[ \t]*\z/s or return $line;
+    return "$name: $value";
+}
+
+# Whether HTTP::MultiPartParser sees delimiters where RFC 2046 (and
+# Springbok) does not, or the other way round: its first "--boundary" is
+# searched anywhere (not only at a line start), and a "--boundary" at a line
+# start followed by transport padding or other bytes is a delimiter to it
+# (then an error) but data or preamble to Springbok.
+sub _peer_delimiters_differ {
+    my ($body, $b) = @_;
+    my $first = index($body, "--$b");
+    return 0 if $first < 0;
+    return 1 if $first > 0 && ($first < 2 || substr($body, $first - 2, 2) ne "\r\n");
+    while ($body =~ /(?:\A|\r\n)--\Q$b\E/g) {
+        my $after = substr($body, $+[0], 2);
+        return 1 if length $after == 2 && $after ne "\r\n" && $after ne '--';
+    }
+    return 0;
+}
+
+# The header blocks of the parts delimited at line starts.
+sub _header_blocks {
+    my ($body, $b) = @_;
+    my @blocks;
+    while ($body =~ /(?:\A|\r\n)--\Q$b\E[ \t]*\r\n(.*?)\r\n\r\n/gs) {
+        push @blocks, $1;
+        pos($body) = $+[1];
+    }
+    return @blocks;
+}
+
+my $DISPOSITION = qr/\A$TCHAR+(?:[ \t]*;[ \t]*$TCHAR+[ \t]*=[ \t]*(?:$TCHAR+|"(?:[^"\\\r\n]|\\.)*"))*[ \t]*;?[ \t]*\z/;
+
+sub _invalid_part_headers {
+    my ($body, $b) = @_;
+    for my $block (_header_blocks($body, $b)) {
+        for my $line (split /\r\n/, $block, -1) {
+            return 1 unless $line =~ /\A$TCHAR+:[ \t]*[^\x00-\x08\x0a-\x1f\x7f]*\z/;
+            return 1 if $line =~ /\AContent-Disposition:[ \t]*(.*?)[ \t]*\z/i && $1 !~ $DISPOSITION;
+        }
+    }
+    return 0;
+}
+
+sub _compare_parts {
+    my ($pp, $sp) = @_;
+    my @ids;
+    return (undef, scalar(@$pp) . ' parts in the peer, ' . scalar(@$sp) . ' in ours') unless @$pp == @$sp;
+    for my $i (0 .. $#$pp) {
+        my ($p, $s) = ($pp->[$i], $sp->[$i]);
+        return (undef, "part $i: data differs: peer " . _q($p->{data}) . ', ours ' . _q($s->{data}))
+            unless $p->{data} eq $s->{data};
+        my ($ph, $sh) = (join("\n", @{ $p->{headers} }), join("\n", @{ $s->{headers} }));
+        next if $ph eq $sh;
+        return (undef, "part $i: headers differ: peer " . _q($ph) . ', ours ' . _q($sh))
+            unless join("\n", map { _norm_line($_) } @{ $p->{headers} }) eq $sh;
+        push @ids, accept_id('multipart_header_lines');
+    }
+    return (\@ids);
+}
+
+sub explain_multipart {
+    my ($body, $b, $peer, $ours) = @_;
+    my ($sp, $why) = multipart_parts($ours);
+    return (undef, "ours breaks the callback contract: $why") unless $sp;
+    my ($pp, $pwhy) = multipart_parts($peer);
+    return (undef, "the peer breaks the callback contract: $pwhy") unless $pp;
+    my ($pe, $se) = ($peer->{err}, $ours->{err});
+    if (!defined $pe && !defined $se) {
+        my ($ids, $diff) = _compare_parts($pp, $sp);
+        return ($ids) if $ids;
+        return ([accept_id('multipart_delimiter_line')]) if _peer_delimiters_differ($body, $b);
+        return (undef, $diff);
+    }
+    if (defined $pe && !defined $se) {
+        if ($pe =~ /\A(?:Nonempty epilogue|End of stream encountered while parsing closing boundary|Closing boundary does not terminate with CRLF)/
+            && $body =~ /(?:\A|\r\n)--\Q$b\E--/) {
+            my ($ids, $diff) = _compare_parts($pp, $sp);
+            $ids = [accept_id('multipart_delimiter_line')] if !$ids && _peer_delimiters_differ($body, $b);
+            return (undef, "after the close delimiter: $diff") unless $ids;
+            return ([accept_id('multipart_epilogue'), @$ids]);
+        }
+        return ([accept_id('multipart_no_headers')])
+            if $pe =~ /\AEnd of stream encountered while parsing part (?:header|body)/ && $body =~ /(?:\A|\r\n)--\Q$b\E\r\n\r\n/;
+        return ([accept_id('multipart_delimiter_line')]) if _peer_delimiters_differ($body, $b);
+        return (undef, "the peer fails ($pe), ours does not");
+    }
+    if (!defined $pe && defined $se) {
+        return ([accept_id('multipart_part_headers')])
+            if $se =~ /\A(?:invalid part header block|malformed Content-Disposition)/ && _invalid_part_headers($body, $b);
+        return ([accept_id('multipart_delimiter_line')]) if _peer_delimiters_differ($body, $b);
+        return (undef, "ours fails ($se), the peer does not");
+    }
+    return ([accept_id('multipart_error_messages')]);    # both fail, each with its own words
 }
 
 1;

@@ -46,6 +46,15 @@ static size_t size_arg(pTHX_ SV *sv, const char *what) {
     return v >= (NV)SIZE_MAX ? SIZE_MAX : (size_t)v;
 }
 
+/* An integer argument: undef, strings that are not numbers and
+ * references croak instead of being read as 0. */
+static IV int_arg(pTHX_ SV *sv, const char *func, const char *what) {
+    SvGETMAGIC(sv);
+    if (!SvOK(sv) || SvROK(sv) || !looks_like_number(sv))
+        croak("%s: %s must be an integer", func, what);
+    return SvIV_nomg(sv);
+}
+
 MODULE = Springbok  PACKAGE = Springbok
 
 PROTOTYPES: DISABLE
@@ -298,20 +307,24 @@ OUTPUT:
 MODULE = Springbok  PACKAGE = Springbok::Response
 
 SV *
-head(IV minor, IV status, SV *headers, SV *reason = NULL)
+head(SV *minor, SV *status, SV *headers, SV *reason = NULL)
 CODE:
+{
+    static const char func[] = "Springbok::Response::head";
+    IV m = int_arg(aTHX_ minor, func, "the protocol minor version"), st = int_arg(aTHX_ status, func, "the status");
     if (!SvROK(headers) || SvTYPE(SvRV(headers)) != SVt_PVAV)
-        croak("Springbok::Response::head: the headers must be an array reference [name, value, ...]");
-    RETVAL = sbp_response_head(aTHX_ minor, status, reason, (AV *)SvRV(headers));
+        croak("%s: the headers must be an array reference [name, value, ...]", func);
+    RETVAL = sbp_response_head(aTHX_ m, st, reason, (AV *)SvRV(headers));
+}
 OUTPUT:
     RETVAL
 
 SV *
-write_response(SV *fh_or_fd, IV status, SV *headers, SV *body, SV *opts = NULL)
+write_response(SV *fh_or_fd, SV *status_sv, SV *headers, SV *body, SV *opts = NULL)
 CODE:
 {
     static const char func[] = "Springbok::Response::write_response";
-    IV minor = 1, ret;
+    IV minor = 1, ret, status = int_arg(aTHX_ status_sv, func, "the status");
     NV timeout = -1;
     SV *reason = NULL;
     if (!SvROK(headers) || SvTYPE(SvRV(headers)) != SVt_PVAV)
@@ -330,7 +343,7 @@ CODE:
             const char *k = HePV(he, klen);
             SV *v = HeVAL(he);
             if (strEQ(k, "protocol_minor"))
-                minor = SvIV(v);
+                minor = int_arg(aTHX_ v, func, "protocol_minor");
             else if (strEQ(k, "reason"))
                 reason = v;
             else if (strEQ(k, "timeout"))

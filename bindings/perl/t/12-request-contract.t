@@ -77,7 +77,7 @@ subtest 'arguments' => sub {
     is(parse_http_request(12345, {}), -2, 'a number is its string');
     my $s = "GET /\x{263a} HTTP/1.1\r\n\r\n";
     is(parse_http_request($s, {}), -1, 'a character string is parsed as its UTF-8 bytes (raw UTF-8 target: strict -1)');
-    tie my %tied, 'Tie::StdHash';
+    tie my %tied, 'Test::TiedEnv';
     is(parse_http_request($get, \%tied), length $get, 'a tied hash');
     is($tied{HTTP_HOST}, 'h', '... is filled through its methods');
 };
@@ -202,7 +202,7 @@ SKIP: {
 check_used(qw(env_on_error env_existing_keys env_argument strict_default underscore_headers));
 done_testing;
 
-package Tie::StdHash;
+package Test::TiedEnv;
 sub TIEHASH { bless {}, shift }
 sub STORE { $_[0]{$_[1]} = $_[2] }
 sub FETCH { $_[0]{$_[1]} }

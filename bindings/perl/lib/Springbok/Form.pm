@@ -60,7 +60,7 @@ XS backend uses them); results are byte strings.
 
 Unlike WWW::Form::UrlEncoded, parsing is bounded: an input with more pairs or
 bytes than the limits croaks with a message naming the limit, rather than
-using unbounded memory or dropping pairs. See L</set_limits>.
+using unbounded memory or dropping pairs; see C<set_limits> below.
 
 =head1 FUNCTIONS
 

@@ -216,8 +216,10 @@ build_urlencoded(...)
 ALIAS:
     build_urlencoded_utf8 = 1
 CODE:
+    ENTER; /* frees the conversions sbp_build_urlencoded makes */
     RETVAL = sbp_build_urlencoded(aTHX_ &ST(0), items, ix); /* mortal */
     SvREFCNT_inc_simple_void_NN(RETVAL);
+    LEAVE;
 OUTPUT:
     RETVAL
 

@@ -56,63 +56,87 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
     return pushed;
 }
 
-/* Appends the encoding of sv to out; with utf8, characters are encoded as
- * UTF-8 first (utf8::encode), otherwise Perl's internal bytes are used, as
- * WWW::Form::UrlEncoded::XS does. undef is the empty string. */
-static void append_encoded(pTHX_ SV *out, SV *sv, int utf8) {
-    STRLEN len, cur;
+/* The bytes to encode for sv: undef is empty; with utf8, characters are
+ * encoded as UTF-8 first (utf8::encode), otherwise Perl's internal bytes
+ * are used, as WWW::Form::UrlEncoded::XS does. A conversion is freed with
+ * the enclosing scope. */
+static const char *form_bytes(pTHX_ SV *sv, STRLEN *len, int utf8) {
     const char *p;
-    U8 *converted = NULL;
-    size_t written = 0;
-    sb_result rc;
-
     SvGETMAGIC(sv);
-    if (!SvOK(sv))
-        return;
-    p = SvPV_nomg_const(sv, len);
-    if (utf8 && !SvUTF8(sv) && !is_utf8_invariant_string((const U8 *)p, len)) {
-        converted = bytes_to_utf8((const U8 *)p, &len);
+    if (!SvOK(sv)) {
+        *len = 0;
+        return "";
+    }
+    p = SvPV_nomg_const(sv, *len);
+    if (utf8 && !SvUTF8(sv) && !is_utf8_invariant_string((const U8 *)p, *len)) {
+        U8 *converted = bytes_to_utf8((const U8 *)p, len);
+        SAVEFREEPV(converted);
         p = (const char *)converted;
     }
-    cur = SvCUR(out);
-    SvGROW(out, cur + 3 * len + 1);
-    rc = sb_urlencoded_encode(p, len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out) + cur, SvLEN(out) - cur - 1, &written);
-    if (converted)
-        Safefree(converted);
-    if (rc != SB_RESULT_OK)
-        sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
-    SvCUR_set(out, cur + written);
+    return p;
 }
 
-static void append_pair(pTHX_ SV *out, SV *k, SV *v, const char *delim, STRLEN delim_len, int utf8) {
+typedef struct {
+    sb_urlencoded_pair *pairs;
+    size_t len, cap;
+    size_t bytes; /* sum of key and value lengths */
+} pair_list;
+
+static void push_pair(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
+    sb_urlencoded_pair *pair;
+    if (list->len == list->cap) {
+        sb_urlencoded_pair *bigger;
+        list->cap *= 2;
+        Newx(bigger, list->cap, sb_urlencoded_pair);
+        Copy(list->pairs, bigger, list->len, sb_urlencoded_pair);
+        SAVEFREEPV(bigger);
+        list->pairs = bigger;
+    }
+    pair = &list->pairs[list->len++];
+    pair->key = form_bytes(aTHX_ k, &pair->key_len, utf8);
+    pair->value = v ? form_bytes(aTHX_ v, &pair->value_len, utf8) : "";
+    if (!v)
+        pair->value_len = 0;
+    list->bytes += pair->key_len + pair->value_len;
+}
+
+/* One name => value of the argument list: a value that is an array
+ * reference gives one pair per element. */
+static void push_arg(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
     if (v && SvROK(v) && SvTYPE(SvRV(v)) == SVt_PVAV) {
         AV *values = (AV *)SvRV(v);
         SSize_t i, top = av_top_index(values);
         for (i = 0; i <= top; i++) {
             SV **e = av_fetch(values, i, 0);
-            append_encoded(aTHX_ out, k, utf8);
-            sv_catpvs(out, "=");
-            if (e)
-                append_encoded(aTHX_ out, *e, utf8);
-            sv_catpvn(out, delim, delim_len);
+            push_pair(aTHX_ list, k, e ? *e : &PL_sv_undef, utf8);
         }
         return;
     }
-    append_encoded(aTHX_ out, k, utf8);
-    sv_catpvs(out, "=");
-    if (v)
-        append_encoded(aTHX_ out, v, utf8);
-    sv_catpvn(out, delim, delim_len);
+    push_pair(aTHX_ list, k, v, utf8);
+}
+
+/* Encodes one key or value onto the end of out. */
+static void append_encoded(pTHX_ SV *out, const char *p, STRLEN len) {
+    STRLEN cur = SvCUR(out);
+    size_t written = 0;
+    sb_result rc;
+    if (SvLEN(out) < cur + 3 * len + 1)
+        SvGROW(out, (cur + 3 * len + 1) > 2 * SvLEN(out) ? cur + 3 * len + 1 : 2 * SvLEN(out));
+    rc = sb_urlencoded_encode(p, len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out) + cur, SvLEN(out) - cur - 1, &written);
+    if (rc != SB_RESULT_OK)
+        sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
+    SvCUR_set(out, cur + written);
 }
 
 SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
-    SV *out = newSVpvs("");
+    sb_urlencoded_pair stack[64];
+    pair_list list = {stack, 0, sizeof stack / sizeof stack[0], 0};
+    SV *out = sv_2mortal(newSVpvs(""));
     SV *delim_sv = NULL;
     const char *delim = "&";
     STRLEN delim_len = 1;
-    U8 *delim_utf8 = NULL;
+    size_t i;
 
-    sv_2mortal(out);
     if (items == 0)
         return out;
     if (SvROK(args[0]) && (SvTYPE(SvRV(args[0])) == SVt_PVAV || SvTYPE(SvRV(args[0])) == SVt_PVHV)) {
@@ -130,38 +154,55 @@ SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
             delim_sv = NULL;
         }
     }
-    if (delim_sv) {
-        delim = SvPV_nomg_const(delim_sv, delim_len);
-        if (utf8 && !SvUTF8(delim_sv) && !is_utf8_invariant_string((const U8 *)delim, delim_len)) {
-            delim_utf8 = bytes_to_utf8((const U8 *)delim, &delim_len);
-            SAVEFREEPV(delim_utf8);
-            delim = (const char *)delim_utf8;
-        }
-    }
+    if (delim_sv)
+        delim = form_bytes(aTHX_ delim_sv, &delim_len, utf8);
 
     if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVAV) {
         AV *av = (AV *)SvRV(args[0]);
-        SSize_t i, top = av_top_index(av);
-        for (i = 0; i <= top; i += 2) {
-            SV **k = av_fetch(av, i, 0);
-            SV **v = i + 1 <= top ? av_fetch(av, i + 1, 0) : NULL;
-            append_pair(aTHX_ out, k ? *k : &PL_sv_undef, v ? *v : NULL, delim, delim_len, utf8);
+        SSize_t j, top = av_top_index(av);
+        for (j = 0; j <= top; j += 2) {
+            SV **k = av_fetch(av, j, 0);
+            SV **v = j + 1 <= top ? av_fetch(av, j + 1, 0) : NULL;
+            push_arg(aTHX_ &list, k ? *k : &PL_sv_undef, v ? *v : NULL, utf8);
         }
     } else if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVHV) {
         HV *hv = (HV *)SvRV(args[0]);
         HE *he;
         hv_iterinit(hv);
-        while ((he = hv_iternext(hv))) {
-            SV *k = hv_iterkeysv(he);
-            append_pair(aTHX_ out, k, hv_iterval(hv, he), delim, delim_len, utf8);
-        }
+        while ((he = hv_iternext(hv)))
+            push_arg(aTHX_ &list, hv_iterkeysv(he), hv_iterval(hv, he), utf8);
     } else {
-        I32 i;
-        for (i = 0; i < items; i += 2)
-            append_pair(aTHX_ out, args[i], i + 1 < items ? args[i + 1] : NULL, delim, delim_len, utf8);
+        I32 j;
+        for (j = 0; j < items; j += 2)
+            push_arg(aTHX_ &list, args[j], j + 1 < items ? args[j + 1] : NULL, utf8);
     }
-    if (SvCUR(out) >= delim_len)
-        SvCUR_set(out, SvCUR(out) - delim_len);
+    if (list.len == 0)
+        return out;
+
+    if (delim_len == 1 && delim[0] == '&') {
+        /* libspringbok joins with '&' itself: one call for the whole form. */
+        size_t needed = 0;
+        sb_result rc;
+        SvGROW(out, 3 * list.bytes + 2 * list.len + 1);
+        rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
+                                 &needed);
+        if (rc == SB_RESULT_BUFFER_TOO_SMALL) {
+            SvGROW(out, needed + 1);
+            rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
+                                     &needed);
+        }
+        if (rc != SB_RESULT_OK)
+            sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
+        SvCUR_set(out, needed);
+    } else {
+        for (i = 0; i < list.len; i++) {
+            if (i)
+                sv_catpvn(out, delim, delim_len);
+            append_encoded(aTHX_ out, list.pairs[i].key, list.pairs[i].key_len);
+            sv_catpvs(out, "=");
+            append_encoded(aTHX_ out, list.pairs[i].value, list.pairs[i].value_len);
+        }
+    }
     *SvEND(out) = '\0';
     return out;
 }

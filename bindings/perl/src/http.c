@@ -9,8 +9,9 @@
 
 #include <string.h>
 
-/* Stack storage that covers the default header count; more is allocated. */
-#define STACK_ARENA 4096
+/* Stack arena: heads up to about 14 KiB need no allocation (see the arena
+ * size in sbp_parse_request). */
+#define STACK_ARENA 16384
 
 static void remember(sbp_cxt *cxt, sb_result rc, const sb_error *error) {
     cxt->last_result = rc;
@@ -22,38 +23,6 @@ static void remember(sbp_cxt *cxt, sb_result rc, const sb_error *error) {
         cxt->last_error.status = sb_result_http_status(rc);
         cxt->last_error.header = SIZE_MAX;
     }
-}
-
-/* A value for REQUEST_METHOD: a shared string for the usual methods. */
-static SV *method_value(pTHX_ sbp_cxt *cxt, const char *p, size_t n) {
-    int v = -1;
-    switch (n) {
-    case 3:
-        if (memcmp(p, "GET", 3) == 0)
-            v = SBP_VAL_GET;
-        else if (memcmp(p, "PUT", 3) == 0)
-            v = SBP_VAL_PUT;
-        break;
-    case 4:
-        if (memcmp(p, "POST", 4) == 0)
-            v = SBP_VAL_POST;
-        else if (memcmp(p, "HEAD", 4) == 0)
-            v = SBP_VAL_HEAD;
-        break;
-    case 5:
-        if (memcmp(p, "PATCH", 5) == 0)
-            v = SBP_VAL_PATCH;
-        break;
-    case 6:
-        if (memcmp(p, "DELETE", 6) == 0)
-            v = SBP_VAL_DELETE;
-        break;
-    case 7:
-        if (memcmp(p, "OPTIONS", 7) == 0)
-            v = SBP_VAL_OPTIONS;
-        break;
-    }
-    return v >= 0 ? newSVsv(cxt->values[v]) : newSVpvn(p, n);
 }
 
 static void store(pTHX_ HV *hv, SV *keysv, const char *key, size_t key_len, SV *value) {
@@ -97,6 +66,14 @@ IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env) {
         LEAVE;
         return rc == SB_RESULT_PARTIAL ? -2 : -1;
     }
+    /* Room for the env of a request without joined values (generated names
+     * and the decoded path: less than the head plus 5 bytes a header), so
+     * that libspringbok flattens it in one walk. */
+    if (req.head_len + 8 * req.num_headers > arena_len) {
+        arena_len = req.head_len + 8 * req.num_headers;
+        Newx(arena, arena_len, char);
+        SAVEFREEPV(arena);
+    }
     rc = sb_env_flatten(cxt->env_flags, &req, headers, pairs, SB_ENV_MAX_FIXED_PAIRS + max_headers, arena,
                         arena_len, &sizes, &error);
     if (rc == SB_RESULT_BUFFER_TOO_SMALL && sizes.arena > arena_len) {
@@ -112,23 +89,14 @@ IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env) {
         return -1;
     }
 
+    /* Grow the hash once to what it will hold, instead of splitting it
+     * while storing (Perl doubles it past two thirds full). */
+    if (!SvRMAGICAL((SV *)env) && HvMAX(env) < HvUSEDKEYS(env) + sizes.pairs)
+        hv_ksplit(env, HvUSEDKEYS(env) + sizes.pairs);
     for (i = 0; i < sizes.pairs; i++) {
         const sb_env_pair *pair = &pairs[i];
         int k = sbp_key_index(pair->key);
-        SV *value;
-        switch (k) {
-        case SBP_KEY_REQUEST_METHOD:
-            value = method_value(aTHX_ cxt, pair->value, pair->value_len);
-            break;
-        case SBP_KEY_SCRIPT_NAME:
-            value = pair->value_len ? newSVpvn(pair->value, pair->value_len) : newSVsv(cxt->values[SBP_VAL_EMPTY]);
-            break;
-        case SBP_KEY_SERVER_PROTOCOL:
-            value = newSVsv(cxt->values[req.minor_version == 0 ? SBP_VAL_HTTP_1_0 : SBP_VAL_HTTP_1_1]);
-            break;
-        default:
-            value = newSVpvn(pair->value, pair->value_len);
-        }
+        SV *value = newSVpvn(pair->value, pair->value_len);
         store(aTHX_ env, k >= 0 ? cxt->keys[k] : NULL, pair->key, pair->key_len, value);
     }
     cxt->last_result = SB_RESULT_OK;

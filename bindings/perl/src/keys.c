@@ -38,10 +38,6 @@ const char *const sbp_key_names[SBP_KEY_COUNT] = {
     "HTTP_UPGRADE_INSECURE_REQUESTS", "HTTP_SEC_WEBSOCKET_EXTENSIONS", "HTTP_X_FORWARDED_SSL",
 };
 
-static const char *const value_strings[SBP_VAL_COUNT] = {
-    "", "HTTP/1.0", "HTTP/1.1", "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
-};
-
 /* Open addressing, keyed by address; filled once per process, read-only
  * afterwards (addresses of static memory are the same in every thread). */
 #define TABLE_SIZE 256 /* a power of two, > 2 * SBP_KEY_COUNT */
@@ -140,8 +136,6 @@ void sbp_keys_init(pTHX_ sbp_cxt *cxt) {
     pthread_once(&table_once, fill_table);
     for (i = 0; i < SBP_KEY_COUNT; i++)
         cxt->keys[i] = newSVpvn_share(sbp_key_names[i], (I32)strlen(sbp_key_names[i]), 0);
-    for (i = 0; i < SBP_VAL_COUNT; i++)
-        cxt->values[i] = newSVpvn_share(value_strings[i], (I32)strlen(value_strings[i]), 0);
 }
 
 void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
@@ -149,9 +143,5 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
     for (i = 0; i < SBP_KEY_COUNT; i++) {
         SvREFCNT_dec(cxt->keys[i]);
         cxt->keys[i] = NULL;
-    }
-    for (i = 0; i < SBP_VAL_COUNT; i++) {
-        SvREFCNT_dec(cxt->values[i]);
-        cxt->values[i] = NULL;
     }
 }

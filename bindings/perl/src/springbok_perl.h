@@ -35,28 +35,12 @@ enum {
     SBP_KEY_COUNT = SBP_KEY_FIRST_HTTP + 57
 };
 
-/* Values shared (copy-on-write) instead of copied. */
-enum {
-    SBP_VAL_EMPTY,
-    SBP_VAL_HTTP_1_0,
-    SBP_VAL_HTTP_1_1,
-    SBP_VAL_GET,
-    SBP_VAL_POST,
-    SBP_VAL_HEAD,
-    SBP_VAL_PUT,
-    SBP_VAL_DELETE,
-    SBP_VAL_OPTIONS,
-    SBP_VAL_PATCH,
-    SBP_VAL_COUNT
-};
-
 /* Multipart limit ids known to this glue (SB_MULTIPART_MAX_*), plus one. */
 #define SBP_MULTIPART_LIMITS 7
 
 typedef struct {
     /* HTTP parsing */
     SV *keys[SBP_KEY_COUNT];   /* shared hash key SVs (newSVpvn_share) */
-    SV *values[SBP_VAL_COUNT]; /* shared-string values */
     sb_parser_config *config;  /* requests and responses */
     uint32_t parser_flags;     /* mirror of config's flags, for config() */
     uint32_t env_flags;        /* SB_ENV_PSGI | an underscore policy */

@@ -1,0 +1,50 @@
+"""uvicorn's HTTP/1.1 protocol with Springbok parsing every request.
+
+Run ``uvicorn app:app --http springbok.uvicorn:HttpProtocol`` (or pass
+``http=springbok.uvicorn.HttpProtocol`` to ``uvicorn.Config``). httptools
+need not be installed.
+
+The protocol is uvicorn's own ``HttpToolsProtocol``, loaded from uvicorn's
+``httptools_impl`` module with :mod:`springbok.httptools` bound to the name
+``httptools`` in that module, so connection handling, flow control,
+keep-alive, pipelining, ``Expect: 100-continue`` and WebSocket upgrades are
+exactly uvicorn's: only the parser changes.
+"""
+
+import importlib.util
+import sys
+
+from . import httptools as _httptools
+
+_IMPL = "uvicorn.protocols.http.httptools_impl"
+
+
+def _load():
+    spec = importlib.util.find_spec(_IMPL)
+    if spec is None or spec.origin is None:
+        raise ImportError("springbok.uvicorn needs uvicorn (uvicorn.protocols.http.httptools_impl)")
+    name = __name__ + "._httptools_impl"
+    module_spec = importlib.util.spec_from_file_location(name, spec.origin)
+    module = importlib.util.module_from_spec(module_spec)
+    # The module's `import httptools` must find Springbok's, whether or not
+    # httptools is installed; the real entry (if any) is put back after.
+    saved = sys.modules.get("httptools")
+    sys.modules["httptools"] = _httptools
+    try:
+        module_spec.loader.exec_module(module)
+    finally:
+        if saved is None:
+            del sys.modules["httptools"]
+        else:
+            sys.modules["httptools"] = saved
+    return module
+
+
+_impl = _load()
+
+
+class HttpProtocol(_impl.HttpToolsProtocol):
+    """uvicorn's ``HttpToolsProtocol`` on :mod:`springbok.httptools`."""
+
+
+__all__ = ["HttpProtocol"]

@@ -1,0 +1,23 @@
+//! The `springbok._native` extension module: Springbok's parser, multipart
+//! and form crates for Python. The `springbok` package re-exports it under
+//! the peers' names (`springbok.httptools`, `springbok.multipart`, …).
+
+mod forms;
+mod http;
+mod input;
+mod intern;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    http::errors::register(m)?;
+    m.add_class::<http::HttpParser>()?;
+    m.add_class::<http::HttpRequestParser>()?;
+    m.add_class::<http::HttpResponseParser>()?;
+    m.add_class::<http::url::Url>()?;
+    m.add_function(wrap_pyfunction!(http::url::parse_url, m)?)?;
+    m.add_function(wrap_pyfunction!(forms::qsl_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(forms::qsl_str, m)?)?;
+    Ok(())
+}

@@ -39,3 +39,20 @@ pub(crate) fn qsl_str<'py>(py: Python<'py>, qs: &[u8], keep_blank_values: bool) 
     }
     Ok(list)
 }
+
+/// The raw (undecoded) pairs of `data` as offsets
+/// `(name_start, name_end, value_start, value_end)`, for python-multipart's
+/// `QuerystringParser` callbacks, which pass `(data, start, end)`.
+#[pyfunction]
+pub(crate) fn raw_pair_spans(data: &[u8]) -> PyResult<Vec<(usize, usize, usize, usize)>> {
+    let base = data.as_ptr() as usize;
+    let at = |s: &[u8]| (s.as_ptr() as usize).wrapping_sub(base).min(data.len());
+    let raw = springbok_form_urlencoded::parse_raw(data, &Options::unlimited())
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+    Ok(raw
+        .map(|(k, v)| {
+            let (ks, vs) = (at(k), at(v));
+            (ks, ks + k.len(), vs, vs + v.len())
+        })
+        .collect())
+}

@@ -6,6 +6,9 @@ mod forms;
 mod http;
 mod input;
 mod intern;
+mod multipart;
+mod options;
+mod wsgi;
 
 use pyo3::prelude::*;
 
@@ -19,5 +22,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(http::url::parse_url, m)?)?;
     m.add_function(wrap_pyfunction!(forms::qsl_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(forms::qsl_str, m)?)?;
+    m.add_function(wrap_pyfunction!(forms::raw_pair_spans, m)?)?;
+    multipart::register(m)?;
+    m.add_function(wrap_pyfunction!(options::parse_options_header, m)?)?;
+    m.add_function(wrap_pyfunction!(wsgi::environ, m)?)?;
+    m.add("BadRequest", m.py().get_type::<wsgi::BadRequest>())?;
     Ok(())
 }

@@ -16,6 +16,11 @@ use pyo3::PyTraverseError;
 use crate::input::bytes_like;
 use machine::{Callbacks, Info, Kind, Machine, Stop};
 
+/// The header storage of every head parse in this module.
+pub(crate) const fn machine_max_headers() -> usize {
+    machine::MAX_HEADERS
+}
+
 /// The base of both parser classes (httptools' internal `HttpParser`).
 #[pyclass(subclass, frozen, module = "springbok.httptools")]
 pub(crate) struct HttpParser {

@@ -386,12 +386,13 @@ impl Machine {
                     info.minor.store(resp.minor_version, Relaxed);
                     info.status.store(resp.code, Relaxed);
                     info.keep_alive.store(keep_alive, Relaxed);
-                    if !resp.reason.is_empty() {
-                        if let Err(e) = call_bytes(py, &cb.status, resp.reason) {
-                            return Err(self.fail_callback(py, "on_status", e));
-                        }
+                    if let Err(e) = call_bytes(py, &cb.status, resp.reason) {
+                        return Err(self.fail_callback(py, "on_status", e));
                     }
-                    let upgrade = resp.code == 101;
+                    // llhttp's rule: a 101 that names the new protocol.
+                    let upgrade = resp.code == 101
+                        && framing::connection_tokens(resp.headers).upgrade
+                        && resp.headers.iter().any(|h| h.name.eq_ignore_ascii_case(b"upgrade"));
                     self.headers_done(py, cb, info, resp.headers, upgrade, keep_alive, body, resp.head_len)?;
                     Ok(Some(resp.head_len))
                 }

@@ -12,6 +12,12 @@ mod wsgi;
 
 use pyo3::prelude::*;
 
+// Python's allocator aligns objects to 16 bytes: a field needing more
+// (the multipart parser's AVX2 searchers need 32) must be boxed.
+const _: () = assert!(std::mem::align_of::<http::HttpParser>() <= 16);
+const _: () = assert!(std::mem::align_of::<multipart::MultipartParser>() <= 16);
+const _: () = assert!(std::mem::align_of::<multipart::EventParser>() <= 16);
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     http::errors::register(m)?;

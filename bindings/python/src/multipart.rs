@@ -220,7 +220,13 @@ fn call0(py: Python<'_>, cb: &Option<Py<PyAny>>) -> PyResult<()> {
 }
 
 /// Calls `cb(data, start, end)`.
-fn call_span(py: Python<'_>, cb: &Option<Py<PyAny>>, data: &Bound<'_, PyBytes>, start: usize, end: usize) -> PyResult<()> {
+fn call_span(
+    py: Python<'_>,
+    cb: &Option<Py<PyAny>>,
+    data: &Bound<'_, PyBytes>,
+    start: usize,
+    end: usize,
+) -> PyResult<()> {
     if let Some(cb) = cb {
         cb.call1(py, (data, start, end))?;
     }
@@ -228,7 +234,9 @@ fn call_span(py: Python<'_>, cb: &Option<Py<PyAny>>, data: &Bound<'_, PyBytes>, 
 }
 
 struct State {
-    parser: Parser,
+    /// Boxed: the parser's SIMD searchers need 32-byte alignment, more than
+    /// Python's allocator gives the object that holds them.
+    parser: Box<Parser>,
     limits: Limits,
     /// A callback raised: the parser's position in the stream is lost.
     broken: bool,
@@ -262,7 +270,7 @@ impl MultipartParser {
         let limits = args.limits(max_size)?;
         Ok(MultipartParser {
             callbacks: Callbacks::of(callbacks)?,
-            state: Mutex::new(State { parser: new_parser(py, boundary, limits)?, limits, broken: false }),
+            state: Mutex::new(State { parser: Box::new(new_parser(py, boundary, limits)?), limits, broken: false }),
         })
     }
 
@@ -406,7 +414,8 @@ fn part_headers(py: Python<'_>, part: &Part<'_>) -> PyResult<PartHeaders> {
 /// `PartHeaders` (a part starts), `bytes` (its data), `PART_END` and `END`.
 #[pyclass(frozen, module = "springbok.multipart")]
 pub(crate) struct EventParser {
-    state: Mutex<(Parser, Limits)>,
+    /// Boxed for the alignment, as in [`State`].
+    state: Mutex<(Box<Parser>, Limits)>,
 }
 
 /// Event markers: a part ended, the body ended.
@@ -420,7 +429,7 @@ impl EventParser {
     fn new(py: Python<'_>, boundary: &Bound<'_, PyAny>, limits: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let args = LimitArgs::from_kwargs(limits)?;
         let limits = args.limits(None)?;
-        Ok(EventParser { state: Mutex::new((new_parser(py, boundary, limits)?, limits)) })
+        Ok(EventParser { state: Mutex::new((Box::new(new_parser(py, boundary, limits)?), limits)) })
     }
 
     /// The events `data` completes.

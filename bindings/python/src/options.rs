@@ -5,7 +5,7 @@
 //! `boundary()` and `ContentDisposition::parse` each read their own
 //! parameters). This splits `value *( ";" param )` with the RFC 9110
 //! quoted-string rules and python-multipart's observable choices (names as
-//! sent, `*` parameters skipped); it is to be replaced by the crate's
+//! lower-cased, `*` parameters skipped); it is to be replaced by the crate's
 //! parameter parser when that lands.
 
 use pyo3::prelude::*;
@@ -92,7 +92,7 @@ pub(crate) fn parse_options_header<'py>(
         if key.contains(&b'*') {
             continue;
         }
-        options.set_item(PyBytes::new(py, key), PyBytes::new(py, &unquote(val)))?;
+        options.set_item(PyBytes::new(py, &key.to_ascii_lowercase()), PyBytes::new(py, &unquote(val)))?;
     }
     Ok((PyBytes::new(py, &ty), options))
 }

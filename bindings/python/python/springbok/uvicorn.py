@@ -28,12 +28,13 @@ def _load():
     module = importlib.util.module_from_spec(module_spec)
     # The module's `import httptools` must find Springbok's, whether or not
     # httptools is installed; the real entry (if any) is put back after.
-    saved = sys.modules.get("httptools")
+    absent = object()
+    saved = sys.modules.get("httptools", absent)
     sys.modules["httptools"] = _httptools
     try:
         module_spec.loader.exec_module(module)
     finally:
-        if saved is None:
+        if saved is absent:
             del sys.modules["httptools"]
         else:
             sys.modules["httptools"] = saved

@@ -26,7 +26,9 @@ pub(crate) const fn machine_max_headers() -> usize {
 pub(crate) struct HttpParser {
     callbacks: Callbacks,
     info: Info,
-    machine: Mutex<Machine>,
+    /// Boxed, so that nothing in it depends on the alignment Python's
+    /// allocator gives the object (16 bytes).
+    machine: Mutex<Box<Machine>>,
 }
 
 impl HttpParser {
@@ -34,7 +36,7 @@ impl HttpParser {
         Ok(HttpParser {
             callbacks: Callbacks::of(protocol, kind)?,
             info: Info::default(),
-            machine: Mutex::new(Machine::new(kind)),
+            machine: Mutex::new(Box::new(Machine::new(kind))),
         })
     }
 

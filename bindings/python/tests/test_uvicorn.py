@@ -231,3 +231,13 @@ def test_smuggling_gets_400(server, smuggle):
         status, _, body = r.response()
         assert status == 400
         assert r.closed()
+
+
+def test_config_takes_the_class():
+    uvicorn = peer("uvicorn")
+    from springbok.uvicorn import HttpProtocol
+
+    config = uvicorn.Config(app="asgi_app:app", app_dir=str(HERE), http=HttpProtocol)
+    config.load()
+    assert config.http_protocol_class is HttpProtocol
+    assert issubclass(HttpProtocol, __import__("asyncio").Protocol)

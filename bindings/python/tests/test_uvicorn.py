@@ -237,7 +237,8 @@ def test_config_takes_the_class():
     uvicorn = peer("uvicorn")
     from springbok.uvicorn import HttpProtocol
 
-    config = uvicorn.Config(app="asgi_app:app", app_dir=str(HERE), http=HttpProtocol)
+    sys.path.insert(0, str(HERE))
+    config = uvicorn.Config(app="asgi_app:app", http=HttpProtocol)
     config.load()
     assert config.http_protocol_class is HttpProtocol
     assert issubclass(HttpProtocol, __import__("asyncio").Protocol)

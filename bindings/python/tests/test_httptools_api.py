@@ -280,3 +280,28 @@ def test_parse_url_matches_httptools():
     with pytest.raises(TypeError):
         sb.parse_url("/str")
     assert repr(sb.parse_url(b"/p?q")) == repr(ht.parse_url(b"/p?q"))
+
+
+def test_on_headers_extension():
+    """Springbok's extension: with on_headers, every header of a head comes
+    in one call, names lower-cased, instead of on_header per header."""
+    class Bulk(Recorder):
+        def on_headers(self, headers):
+            self.events.append(("headers", headers))
+
+    rec = Bulk()
+    p = sb.HttpRequestParser(rec)
+    rec.parser = p
+    p.feed_data(b"POST / HTTP/1.1\r\nHost: a\r\nX-Some-Very-Long-Header-Name-That-Is-Not-Interned-At-All-Really: v \r\n"
+                b"Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nTrailer-One: t\r\n\r\n")
+    bulk = [e for e in rec.events if e[0] == "headers"]
+    assert bulk == [
+        ("headers", [(b"host", b"a"),
+                     (b"x-some-very-long-header-name-that-is-not-interned-at-all-really", b"v"),
+                     (b"expect", b"100-continue"), (b"transfer-encoding", b"chunked")]),
+        ("headers", [(b"trailer-one", b"t")]),
+    ]
+    assert not [e for e in rec.events if e[0] == "header"]
+    assert p.expect_continue()
+    p.feed_data(b"GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\nGET / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n")
+    assert not p.expect_continue()  # ignored in HTTP/1.0 (RFC 9110 §10.1.1)

@@ -8,7 +8,8 @@ The protocol is uvicorn's own ``HttpToolsProtocol``, loaded from uvicorn's
 ``httptools_impl`` module with :mod:`springbok.httptools` bound to the name
 ``httptools`` in that module, so connection handling, flow control,
 keep-alive, pipelining, ``Expect: 100-continue`` and WebSocket upgrades are
-exactly uvicorn's: only the parser changes.
+exactly uvicorn's: only the parser changes (and headers arrive in one call,
+see :class:`HttpProtocol`).
 """
 
 import importlib.util
@@ -45,7 +46,18 @@ _impl = _load()
 
 
 class HttpProtocol(_impl.HttpToolsProtocol):
-    """uvicorn's ``HttpToolsProtocol`` on :mod:`springbok.httptools`."""
+    """uvicorn's ``HttpToolsProtocol`` on :mod:`springbok.httptools`.
+
+    One callback differs: Springbok's parser hands over a head's headers in
+    one ``on_headers`` call, names already lower-cased and values already
+    trimmed (what uvicorn's ``on_header`` does to each), instead of one
+    ``on_header`` call per header.
+    """
+
+    def on_headers(self, headers):
+        self.headers.extend(headers)
+        if self.parser.expect_continue():
+            self.expect_100_continue = True
 
 
 __all__ = ["HttpProtocol"]

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicU16, AtomicU8, Ordering::Relaxed};
 use std::sync::Mutex;
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList, PyTuple};
 use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, Trailers};
 use springbok_parser::framing::{self, Body};
 use springbok_parser::{Header, ParserConfig, Status};
@@ -36,6 +36,10 @@ pub(crate) struct Callbacks {
     pub(crate) url: Option<Py<PyAny>>,
     pub(crate) status: Option<Py<PyAny>>,
     pub(crate) header: Option<Py<PyAny>>,
+    /// Springbok's extension: `on_headers(list)` takes every header of a
+    /// head (or trailer section) at once, as `(lower-cased name, value)`
+    /// pairs, instead of one `on_header` call each.
+    pub(crate) headers: Option<Py<PyAny>>,
     pub(crate) headers_complete: Option<Py<PyAny>>,
     pub(crate) body: Option<Py<PyAny>>,
     pub(crate) message_complete: Option<Py<PyAny>>,
@@ -58,6 +62,7 @@ impl Callbacks {
             url: if kind == Kind::Request { get("on_url")? } else { None },
             status: if kind == Kind::Response { get("on_status")? } else { None },
             header: get("on_header")?,
+            headers: get("on_headers")?,
             headers_complete: get("on_headers_complete")?,
             body: get("on_body")?,
             message_complete: get("on_message_complete")?,
@@ -67,8 +72,9 @@ impl Callbacks {
     }
 
     /// Every reference, for the garbage collector.
-    pub(crate) fn all(&self) -> [&Option<Py<PyAny>>; 9] {
+    pub(crate) fn all(&self) -> [&Option<Py<PyAny>>; 10] {
         [
+            &self.headers,
             &self.message_begin,
             &self.url,
             &self.status,
@@ -92,6 +98,9 @@ pub(crate) struct Info {
     pub(crate) status: AtomicU16,
     pub(crate) keep_alive: AtomicBool,
     pub(crate) upgrade: AtomicBool,
+    /// The request asks for `100 Continue` (HTTP/1.1 and `Expect:
+    /// 100-continue` only, RFC 9110 §10.1.1).
+    pub(crate) expect_continue: AtomicBool,
     pub(crate) method: Mutex<Option<Py<PyBytes>>>,
 }
 
@@ -175,10 +184,26 @@ fn call_bytes(py: Python<'_>, cb: &Option<Py<PyAny>>, data: &[u8]) -> PyResult<(
     Ok(())
 }
 
-/// Calls `on_header` for each header, names interned.
-fn call_headers(py: Python<'_>, cb: &Option<Py<PyAny>>, headers: &[Header<'_>]) -> PyResult<()> {
-    if let Some(cb) = cb {
-        let names = intern::headers(py);
+/// Calls `on_headers` with every header, or `on_header` for each; names
+/// interned.
+fn call_headers(py: Python<'_>, cb: &Callbacks, headers: &[Header<'_>]) -> PyResult<()> {
+    let names = intern::headers(py);
+    if let Some(bulk) = &cb.headers {
+        let list = PyList::empty(py);
+        let mut lower = [0u8; 64];
+        for h in headers {
+            let name = match lower.get_mut(..h.name.len()) {
+                Some(buf) => {
+                    buf.copy_from_slice(h.name);
+                    buf.make_ascii_lowercase();
+                    names.bytes(py, buf)
+                }
+                None => PyBytes::new(py, &h.name.to_ascii_lowercase()),
+            };
+            list.append(PyTuple::new(py, [name, PyBytes::new(py, h.value)])?)?;
+        }
+        bulk.call1(py, (list,))?;
+    } else if let Some(cb) = &cb.header {
         for h in headers {
             cb.call1(py, (names.bytes(py, h.name), PyBytes::new(py, h.value)))?;
         }
@@ -367,6 +392,7 @@ impl Machine {
                     *info.method.lock().unwrap_or_else(|p| p.into_inner()) =
                         Some(intern::methods(py).bytes(py, req.method).unbind());
                     info.keep_alive.store(ri.keep_alive, Relaxed);
+                    info.expect_continue.store(ri.expect == framing::Expect::Continue, Relaxed);
                     let upgrade = ri.upgrade.is_some() || ri.connect;
                     if let Err(e) = call_bytes(py, &cb.url, req.target) {
                         return Err(self.fail_callback(py, "on_url", e));
@@ -415,7 +441,7 @@ impl Machine {
         body: Body,
         head_len: usize,
     ) -> Result<(), Stop> {
-        if let Err(e) = call_headers(py, &cb.header, headers) {
+        if let Err(e) = call_headers(py, cb, headers) {
             return Err(self.fail_callback(py, "on_header", e));
         }
         info.upgrade.store(upgrade, Relaxed);
@@ -526,7 +552,7 @@ impl Machine {
         let parsed = config.parse_headers_uninit(&trailer, self.trailer_last, &mut storage);
         let consumed = match parsed {
             Ok(Status::Complete(block)) => {
-                if let Err(e) = call_headers(py, &cb.header, block.headers) {
+                if let Err(e) = call_headers(py, cb, block.headers) {
                     self.trailer = trailer;
                     return Err(self.fail_callback(py, "on_header", e));
                 }

@@ -116,6 +116,12 @@ impl HttpParser {
         self.info.upgrade.load(Relaxed)
     }
 
+    /// Springbok's extension: whether the last request head asked for
+    /// `100 Continue` (`Expect: 100-continue` in HTTP/1.1).
+    fn expect_continue(&self) -> bool {
+        self.info.expect_continue.load(Relaxed)
+    }
+
     /// Feeds bytes (any bytes-like object, any split, pipelined messages);
     /// calls the protocol's callbacks. Raises HttpParserUpgrade with the
     /// offset of the first byte after an upgrading message's head.

@@ -112,7 +112,10 @@ impl Table {
     #[inline]
     pub(crate) fn get(&self, py: Python<'_>, s: &[u8]) -> Option<Py<PyBytes>> {
         let bucket = self.by_len.get(s.len())?;
-        bucket.iter().find(|(k, _)| **k == *s).map(|(_, v)| v.clone_ref(py))
+        let (first, last) = (*s.first()?, *s.last()?);
+        // First and last bytes rule out nearly every other name of the same
+        // length before a full compare.
+        bucket.iter().find(|(k, _)| k[0] == first && k[k.len() - 1] == last && **k == *s).map(|(_, v)| v.clone_ref(py))
     }
 
     /// `s` as a `bytes` object: the interned one, or a new one.
@@ -136,4 +139,68 @@ pub(crate) fn headers(py: Python<'_>) -> &Table {
 /// The interned methods.
 pub(crate) fn methods(py: Python<'_>) -> &Table {
     METHOD_TABLE.get_or_init(py, || Table::new(py, METHODS, false))
+}
+
+/// Header names a connection has sent before: clients send the same names
+/// on every request of a keep-alive connection, so a name not in the static
+/// table is looked up here before a new `bytes` object is made. An
+/// open-addressing table that keeps the first [`CACHE_ENTRIES`] distinct
+/// names of at most [`CACHE_MAX_NAME`] bytes (a few KiB per connection at
+/// most) and never evicts, so that a connection with more names than it
+/// holds does not thrash it.
+pub(crate) struct NameCache {
+    slots: Vec<Option<Entry>>,
+    len: usize,
+}
+
+const CACHE_SLOTS: usize = 256;
+/// Most names a [`NameCache`] keeps.
+pub(crate) const CACHE_ENTRIES: usize = 128;
+/// Longest name a [`NameCache`] keeps.
+pub(crate) const CACHE_MAX_NAME: usize = 64;
+
+impl NameCache {
+    pub(crate) fn new() -> NameCache {
+        NameCache { slots: Vec::new(), len: 0 }
+    }
+
+    fn hash(name: &[u8]) -> usize {
+        // FNV-1a over the length and the last 8 bytes, where names of one
+        // family (`X-Custom-Header-1`, `-2`, …) differ.
+        let tail = &name[name.len().saturating_sub(8)..];
+        let mut h: u32 = 0x811c_9dc5 ^ name.len() as u32;
+        for &b in tail {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        h as usize
+    }
+
+    /// `name` as a `bytes` object: interned, cached, or new (and cached
+    /// while there is room).
+    #[inline]
+    pub(crate) fn bytes<'py>(&mut self, py: Python<'py>, table: &Table, name: &[u8]) -> Bound<'py, PyBytes> {
+        if let Some(b) = table.get(py, name) {
+            return b.into_bound(py);
+        }
+        if name.len() > CACHE_MAX_NAME {
+            return PyBytes::new(py, name);
+        }
+        if self.slots.is_empty() {
+            self.slots.resize_with(CACHE_SLOTS, || None);
+        }
+        let mut i = Self::hash(name) % CACHE_SLOTS;
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if **k == *name => return v.clone_ref(py).into_bound(py),
+                Some(_) => i = (i + 1) % CACHE_SLOTS,
+                None => break,
+            }
+        }
+        let b = PyBytes::new(py, name);
+        if self.len < CACHE_ENTRIES {
+            self.slots[i] = Some((name.into(), b.clone().unbind()));
+            self.len += 1;
+        }
+        b
+    }
 }

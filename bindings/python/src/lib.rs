@@ -26,6 +26,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<http::HttpResponseParser>()?;
     m.add_class::<http::url::Url>()?;
     m.add_function(wrap_pyfunction!(http::url::parse_url, m)?)?;
+    m.add_function(wrap_pyfunction!(http::url::_url_split, m)?)?;
+    m.add_function(wrap_pyfunction!(http::url::_url_split_general, m)?)?;
     m.add_function(wrap_pyfunction!(forms::qsl_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(forms::qsl_str, m)?)?;
     m.add_function(wrap_pyfunction!(forms::raw_pair_spans, m)?)?;

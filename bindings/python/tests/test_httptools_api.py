@@ -305,3 +305,40 @@ def test_on_headers_extension():
     assert p.expect_continue()
     p.feed_data(b"GET / HTTP/1.1\r\nExpect: 100-continue\r\n\r\nGET / HTTP/1.0\r\nExpect: 100-continue\r\n\r\n")
     assert not p.expect_continue()  # ignored in HTTP/1.0 (RFC 9110 §10.1.1)
+
+
+def test_parse_url_fast_path_agrees_with_the_state_machine():
+    from springbok import _native
+
+    rng = random.Random(9)
+    alphabet = b"/?#%aZ09-._~!$&'()*+,;=:@[]\x7f \x80"
+    for _ in range(20000):
+        u = b"/" + bytes(rng.choice(alphabet) for _ in range(rng.randint(0, 20)))
+        assert _native._url_split(u) == _native._url_split_general(u), u
+
+
+def test_header_names_are_shared_across_requests():
+    """Names a connection sent before come back as the same bytes object
+    (interned or cached); values are new each time. More distinct names
+    than the cache holds, and long names, still come through intact."""
+    names = [b"X-Trace-%d" % i for i in range(300)] + [b"X-" + b"L" * 100]
+    head = b"GET / HTTP/1.1\r\nHost: a\r\n" + b"".join(n + b": v\r\n" for n in names[:200]) + b"\r\n"
+    seen = []
+
+    class Keep(Recorder):
+        def on_header(self, name, value):
+            seen.append((name, value))
+
+    rec = Keep()
+    p = rec.parser = sb.HttpRequestParser(rec)
+    p.feed_data(head)
+    first = list(seen)
+    seen.clear()
+    p.feed_data(head)
+    assert [n for n, _ in seen] == [n for n, _ in first] == [b"Host"] + names[:200]
+    assert seen[0][0] is first[0][0]  # interned
+    assert seen[1][0] is first[1][0]  # cached for this connection
+    head2 = b"GET / HTTP/1.1\r\n" + b"".join(n + b": v\r\n" for n in names[200:]) + b"\r\n"
+    seen.clear()
+    p.feed_data(head2)
+    assert [n for n, _ in seen] == names[200:]

@@ -16,7 +16,7 @@ use springbok_parser::framing::{self, Body};
 use springbok_parser::{Header, ParserConfig, Status};
 
 use super::errors::{Class, Failure, HttpParserCallbackError, HttpParserUpgrade};
-use crate::intern;
+use crate::intern::{self, NameCache};
 
 /// Most header lines in one head (and in one trailer section). llhttp has
 /// no such limit; more is an error ("too many headers", HTTP 431).
@@ -155,6 +155,8 @@ pub(crate) struct Machine {
     trailer: Vec<u8>,
     trailer_last: usize,
     scratch: Vec<u8>,
+    /// Header names this connection sent before (see [`NameCache`]).
+    names: NameCache,
     failure: Option<Failure>,
 }
 
@@ -186,7 +188,7 @@ fn call_bytes(py: Python<'_>, cb: &Option<Py<PyAny>>, data: &[u8]) -> PyResult<(
 
 /// Calls `on_headers` with every header, or `on_header` for each; names
 /// interned.
-fn call_headers(py: Python<'_>, cb: &Callbacks, headers: &[Header<'_>]) -> PyResult<()> {
+fn call_headers(py: Python<'_>, cb: &Callbacks, cache: &mut NameCache, headers: &[Header<'_>]) -> PyResult<()> {
     let names = intern::headers(py);
     if let Some(bulk) = &cb.headers {
         let list = PyList::empty(py);
@@ -196,7 +198,7 @@ fn call_headers(py: Python<'_>, cb: &Callbacks, headers: &[Header<'_>]) -> PyRes
                 Some(buf) => {
                     buf.copy_from_slice(h.name);
                     buf.make_ascii_lowercase();
-                    names.bytes(py, buf)
+                    cache.bytes(py, names, buf)
                 }
                 None => PyBytes::new(py, &h.name.to_ascii_lowercase()),
             };
@@ -205,7 +207,7 @@ fn call_headers(py: Python<'_>, cb: &Callbacks, headers: &[Header<'_>]) -> PyRes
         bulk.call1(py, (list,))?;
     } else if let Some(cb) = &cb.header {
         for h in headers {
-            cb.call1(py, (names.bytes(py, h.name), PyBytes::new(py, h.value)))?;
+            cb.call1(py, (cache.bytes(py, names, h.name), PyBytes::new(py, h.value)))?;
         }
     }
     Ok(())
@@ -235,6 +237,7 @@ impl Machine {
             trailer: Vec::new(),
             trailer_last: 0,
             scratch: Vec::new(),
+            names: NameCache::new(),
             failure: None,
         }
     }
@@ -441,7 +444,7 @@ impl Machine {
         body: Body,
         head_len: usize,
     ) -> Result<(), Stop> {
-        if let Err(e) = call_headers(py, cb, headers) {
+        if let Err(e) = call_headers(py, cb, &mut self.names, headers) {
             return Err(self.fail_callback(py, "on_header", e));
         }
         info.upgrade.store(upgrade, Relaxed);
@@ -552,7 +555,7 @@ impl Machine {
         let parsed = config.parse_headers_uninit(&trailer, self.trailer_last, &mut storage);
         let consumed = match parsed {
             Ok(Status::Complete(block)) => {
-                if let Err(e) = call_headers(py, cb, block.headers) {
+                if let Err(e) = call_headers(py, cb, &mut self.names, block.headers) {
                     self.trailer = trailer;
                     return Err(self.fail_callback(py, "on_header", e));
                 }

@@ -9,8 +9,9 @@ use std::sync::{Mutex, TryLockError};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::gc::PyVisit;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 use pyo3::PyTraverseError;
 
 use crate::input::bytes_like;
@@ -101,8 +102,13 @@ impl HttpParser {
     }
 
     /// The HTTP version of the last head, e.g. `"1.1"` (`"0.0"` before one).
-    fn get_http_version(&self) -> String {
-        format!("{}.{}", self.info.major.load(Relaxed), self.info.minor.load(Relaxed))
+    fn get_http_version<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        let (major, minor) = (self.info.major.load(Relaxed), self.info.minor.load(Relaxed));
+        match (major, minor) {
+            (1, 1) => intern!(py, "1.1").clone(),
+            (1, 0) => intern!(py, "1.0").clone(),
+            _ => PyString::new(py, &format!("{major}.{minor}")),
+        }
     }
 
     /// Whether the connection may carry another message after the current one.

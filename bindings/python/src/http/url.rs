@@ -105,8 +105,38 @@ enum Field {
     Fragment,
 }
 
+/// The common case, an origin-form target of printable ASCII: http-parser
+/// accepts every such byte in a path, query or fragment, so only the first
+/// `?` and `#` matter. `None` for anything else.
+fn split_origin_form(url: &[u8]) -> Option<Parts> {
+    // No early exit, so that the check compiles to vector compares.
+    let printable = url.iter().fold(true, |ok, &b| ok & (b.wrapping_sub(0x21) < 0x5e));
+    if url.first() != Some(&b'/') || !printable {
+        return None;
+    }
+    let hash = memchr::memchr(b'#', url).unwrap_or(url.len());
+    let question = memchr::memchr(b'?', &url[..hash]).unwrap_or(hash);
+    let nonempty = |a: usize, b: usize| (a < b).then_some((a, b));
+    // http-parser skips every `#` right after the first one.
+    let mut fragment = hash + 1;
+    while url.get(fragment) == Some(&b'#') {
+        fragment += 1;
+    }
+    Some(Parts {
+        path: Some((0, question)),
+        query: nonempty(question + 1, hash),
+        fragment: nonempty(fragment, url.len()),
+        ..Parts::default()
+    })
+}
+
 /// Splits `url`; `None` when http-parser would reject it.
 pub(crate) fn split(url: &[u8]) -> Option<Parts> {
+    split_origin_form(url).or_else(|| split_general(url))
+}
+
+/// http-parser's state machine, one byte at a time.
+fn split_general(url: &[u8]) -> Option<Parts> {
     if url.is_empty() {
         return None;
     }
@@ -276,6 +306,23 @@ impl Url {
             r(&self.userinfo)?
         ))
     }
+}
+
+/// All the parts, as a tuple for the tests.
+type PartsTuple = (Span, Span, Option<u16>, Span, Span, Span, Span);
+
+/// The general state machine's parts of `url` (schema, host, port, path,
+/// query, fragment, userinfo), without the origin-form fast path: the tests
+/// check that the two agree.
+#[pyfunction]
+pub(crate) fn _url_split_general(url: &[u8]) -> Option<PartsTuple> {
+    split_general(url).map(|p| (p.schema, p.host, p.port, p.path, p.query, p.fragment, p.userinfo))
+}
+
+/// The same with the fast path, for the same tests.
+#[pyfunction]
+pub(crate) fn _url_split(url: &[u8]) -> Option<PartsTuple> {
+    split(url).map(|p| (p.schema, p.host, p.port, p.path, p.query, p.fragment, p.userinfo))
 }
 
 /// Splits a URL (bytes-like) into an [`Url`]; raises

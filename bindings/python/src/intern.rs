@@ -78,26 +78,41 @@ const HEADER_NAMES: &[&str] = &[
 /// Request methods, interned for `get_method()`.
 const METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "CONNECT", "TRACE"];
 
-/// The longest name in [`HEADER_NAMES`] plus one: the bucket count.
-const BUCKETS: usize = 32;
+/// Slots of a [`Table`]: a power of two, four times the entries or more.
+const SLOTS: usize = 512;
 
 /// One interned object and the bytes it holds.
 type Entry = (Box<[u8]>, Py<PyBytes>);
 
-/// Interned objects, grouped by length so that a lookup compares only names
-/// of the right length.
+/// Interned objects in an open-addressing table hashed on a name's length
+/// and three of its bytes: a lookup is one hash, usually one slot, and one
+/// compare.
 pub(crate) struct Table {
-    by_len: Vec<Vec<Entry>>,
+    slots: Vec<Option<Entry>>,
+}
+
+#[inline]
+fn slot_hash(s: &[u8]) -> usize {
+    let (n, first, mid, last) = (s.len(), s[0], s[s.len() / 2], s[s.len() - 1]);
+    let h = (n as u32).wrapping_mul(0x9e37_79b9)
+        ^ u32::from(first).wrapping_mul(0x85eb_ca6b)
+        ^ u32::from(mid).wrapping_mul(0xc2b2_ae35)
+        ^ u32::from(last).wrapping_mul(0x27d4_eb2f);
+    (h ^ (h >> 15)) as usize % SLOTS
 }
 
 impl Table {
     fn new(py: Python<'_>, names: &[&'static str], lower: bool) -> Table {
-        let mut by_len: Vec<Vec<Entry>> = (0..BUCKETS).map(|_| Vec::new()).collect();
+        let mut slots: Vec<Option<Entry>> = (0..SLOTS).map(|_| None).collect();
         let mut add = |s: &[u8]| {
-            let bucket = &mut by_len[s.len()];
-            if !bucket.iter().any(|(k, _)| **k == *s) {
-                bucket.push((s.into(), PyBytes::new(py, s).unbind()));
+            let mut i = slot_hash(s);
+            while let Some((k, _)) = &slots[i] {
+                if **k == *s {
+                    return;
+                }
+                i = (i + 1) % SLOTS;
             }
+            slots[i] = Some((s.into(), PyBytes::new(py, s).unbind()));
         };
         for name in names {
             add(name.as_bytes());
@@ -105,17 +120,23 @@ impl Table {
                 add(name.to_ascii_lowercase().as_bytes());
             }
         }
-        Table { by_len }
+        Table { slots }
     }
 
     /// The interned object equal to `s`, if there is one.
     #[inline]
     pub(crate) fn get(&self, py: Python<'_>, s: &[u8]) -> Option<Py<PyBytes>> {
-        let bucket = self.by_len.get(s.len())?;
-        let (first, last) = (*s.first()?, *s.last()?);
-        // First and last bytes rule out nearly every other name of the same
-        // length before a full compare.
-        bucket.iter().find(|(k, _)| k[0] == first && k[k.len() - 1] == last && **k == *s).map(|(_, v)| v.clone_ref(py))
+        if s.is_empty() {
+            return None;
+        }
+        let mut i = slot_hash(s);
+        loop {
+            match &self.slots[i] {
+                Some((k, v)) if **k == *s => return Some(v.clone_ref(py)),
+                Some(_) => i = (i + 1) % SLOTS,
+                None => return None,
+            }
+        }
     }
 
     /// `s` as a `bytes` object: the interned one, or a new one.

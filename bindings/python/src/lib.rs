@@ -2,6 +2,7 @@
 //! and form crates for Python. The `springbok` package re-exports it under
 //! the peers' names (`springbok.httptools`, `springbok.multipart`, …).
 
+mod callback;
 mod forms;
 mod http;
 mod input;

@@ -12,6 +12,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use pyo3::PyTraverseError;
 use springbok_multipart::{Error, ErrorKind, Event, Limits, Parser, Part};
 
+use crate::callback::Callback;
 use crate::input::bytes_like;
 use crate::intern;
 
@@ -163,26 +164,25 @@ fn new_parser(py: Python<'_>, boundary: &Bound<'_, PyAny>, limits: Limits) -> Py
 
 /// The callbacks of python-multipart's `MultipartCallbacks`.
 struct Callbacks {
-    part_begin: Option<Py<PyAny>>,
-    part_data: Option<Py<PyAny>>,
-    part_end: Option<Py<PyAny>>,
-    header_begin: Option<Py<PyAny>>,
-    header_field: Option<Py<PyAny>>,
-    header_value: Option<Py<PyAny>>,
-    header_end: Option<Py<PyAny>>,
-    headers_finished: Option<Py<PyAny>>,
-    end: Option<Py<PyAny>>,
+    part_begin: Option<Callback>,
+    part_data: Option<Callback>,
+    part_end: Option<Callback>,
+    header_begin: Option<Callback>,
+    header_field: Option<Callback>,
+    header_value: Option<Callback>,
+    header_end: Option<Callback>,
+    headers_finished: Option<Callback>,
+    end: Option<Callback>,
 }
 
 impl Callbacks {
     fn of(callbacks: Option<&Bound<'_, PyAny>>) -> PyResult<Callbacks> {
-        let get = |name: &str| -> PyResult<Option<Py<PyAny>>> {
+        let get = |name: &str| -> PyResult<Option<Callback>> {
             let Some(cbs) = callbacks else { return Ok(None) };
             if cbs.is_none() {
                 return Ok(None);
             }
-            let v = cbs.call_method1("get", (name,))?;
-            Ok(if v.is_none() { None } else { Some(v.unbind()) })
+            Callback::new(cbs.call_method1("get", (name,))?)
         };
         Ok(Callbacks {
             part_begin: get("on_part_begin")?,
@@ -197,7 +197,7 @@ impl Callbacks {
         })
     }
 
-    fn all(&self) -> [&Option<Py<PyAny>>; 9] {
+    fn all(&self) -> [&Option<Callback>; 9] {
         [
             &self.part_begin,
             &self.part_data,
@@ -212,25 +212,30 @@ impl Callbacks {
     }
 }
 
-fn call0(py: Python<'_>, cb: &Option<Py<PyAny>>) -> PyResult<()> {
-    if let Some(cb) = cb {
-        cb.call0(py)?;
+fn call0(py: Python<'_>, cb: &Option<Callback>) -> PyResult<()> {
+    match cb {
+        Some(cb) => cb.call0(py),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Calls `cb(data, start, end)`.
 fn call_span(
     py: Python<'_>,
-    cb: &Option<Py<PyAny>>,
+    cb: &Option<Callback>,
     data: &Bound<'_, PyBytes>,
     start: usize,
     end: usize,
 ) -> PyResult<()> {
-    if let Some(cb) = cb {
-        cb.call1(py, (data, start, end))?;
+    match cb {
+        Some(cb) => cb.call3(
+            py,
+            data.clone().into_any(),
+            start.into_pyobject(py)?.into_any(),
+            end.into_pyobject(py)?.into_any(),
+        ),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 struct State {
@@ -327,8 +332,8 @@ impl MultipartParser {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        for cb in self.callbacks.all() {
-            visit.call(cb)?;
+        for cb in self.callbacks.all().into_iter().flatten() {
+            cb.visit(&visit)?;
         }
         Ok(())
     }

@@ -16,6 +16,7 @@ use springbok_parser::framing::{self, Body};
 use springbok_parser::{Header, ParserConfig, Status};
 
 use super::errors::{Class, Failure, HttpParserCallbackError, HttpParserUpgrade};
+use crate::callback::Callback;
 use crate::intern::{self, NameCache};
 
 /// Most header lines in one head (and in one trailer section). llhttp has
@@ -32,27 +33,26 @@ pub(crate) enum Kind {
 /// The protocol object's callbacks, looked up once when the parser is made
 /// (httptools does the same: a callback added later is not seen).
 pub(crate) struct Callbacks {
-    pub(crate) message_begin: Option<Py<PyAny>>,
-    pub(crate) url: Option<Py<PyAny>>,
-    pub(crate) status: Option<Py<PyAny>>,
-    pub(crate) header: Option<Py<PyAny>>,
+    pub(crate) message_begin: Option<Callback>,
+    pub(crate) url: Option<Callback>,
+    pub(crate) status: Option<Callback>,
+    pub(crate) header: Option<Callback>,
     /// Springbok's extension: `on_headers(list)` takes every header of a
     /// head (or trailer section) at once, as `(lower-cased name, value)`
     /// pairs, instead of one `on_header` call each.
-    pub(crate) headers: Option<Py<PyAny>>,
-    pub(crate) headers_complete: Option<Py<PyAny>>,
-    pub(crate) body: Option<Py<PyAny>>,
-    pub(crate) message_complete: Option<Py<PyAny>>,
-    pub(crate) chunk_header: Option<Py<PyAny>>,
-    pub(crate) chunk_complete: Option<Py<PyAny>>,
+    pub(crate) headers: Option<Callback>,
+    pub(crate) headers_complete: Option<Callback>,
+    pub(crate) body: Option<Callback>,
+    pub(crate) message_complete: Option<Callback>,
+    pub(crate) chunk_header: Option<Callback>,
+    pub(crate) chunk_complete: Option<Callback>,
 }
 
 impl Callbacks {
     pub(crate) fn of(protocol: &Bound<'_, PyAny>, kind: Kind) -> PyResult<Callbacks> {
-        let get = |name: &str| -> PyResult<Option<Py<PyAny>>> {
+        let get = |name: &str| -> PyResult<Option<Callback>> {
             match protocol.getattr(name) {
-                Ok(v) if v.is_none() => Ok(None),
-                Ok(v) => Ok(Some(v.unbind())),
+                Ok(v) => Callback::new(v),
                 Err(e) if e.is_instance_of::<pyo3::exceptions::PyAttributeError>(protocol.py()) => Ok(None),
                 Err(e) => Err(e),
             }
@@ -71,8 +71,8 @@ impl Callbacks {
         })
     }
 
-    /// Every reference, for the garbage collector.
-    pub(crate) fn all(&self) -> [&Option<Py<PyAny>>; 10] {
+    /// Every callback, for the garbage collector.
+    pub(crate) fn all(&self) -> [&Option<Callback>; 10] {
         [
             &self.headers,
             &self.message_begin,
@@ -172,18 +172,18 @@ impl From<PyErr> for Stop {
     }
 }
 
-fn call0(py: Python<'_>, cb: &Option<Py<PyAny>>) -> PyResult<()> {
-    if let Some(cb) = cb {
-        cb.call0(py)?;
+fn call0(py: Python<'_>, cb: &Option<Callback>) -> PyResult<()> {
+    match cb {
+        Some(cb) => cb.call0(py),
+        None => Ok(()),
     }
-    Ok(())
 }
 
-fn call_bytes(py: Python<'_>, cb: &Option<Py<PyAny>>, data: &[u8]) -> PyResult<()> {
-    if let Some(cb) = cb {
-        cb.call1(py, (PyBytes::new(py, data),))?;
+fn call_bytes(py: Python<'_>, cb: &Option<Callback>, data: &[u8]) -> PyResult<()> {
+    match cb {
+        Some(cb) => cb.call1(py, PyBytes::new(py, data).into_any()),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Calls `on_headers` with every header, or `on_header` for each; names
@@ -204,10 +204,10 @@ fn call_headers(py: Python<'_>, cb: &Callbacks, cache: &mut NameCache, headers: 
             };
             list.append(PyTuple::new(py, [name, PyBytes::new(py, h.value)])?)?;
         }
-        bulk.call1(py, (list,))?;
+        bulk.call1(py, list.into_any())?;
     } else if let Some(cb) = &cb.header {
         for h in headers {
-            cb.call1(py, (cache.bytes(py, names, h.name), PyBytes::new(py, h.value)))?;
+            cb.call2(py, cache.bytes(py, names, h.name).into_any(), PyBytes::new(py, h.value).into_any())?;
         }
     }
     Ok(())

@@ -141,8 +141,8 @@ impl HttpParser {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        for cb in self.callbacks.all() {
-            visit.call(cb)?;
+        for cb in self.callbacks.all().into_iter().flatten() {
+            cb.visit(&visit)?;
         }
         if let Ok(method) = self.info.method.try_lock() {
             visit.call(&*method)?;

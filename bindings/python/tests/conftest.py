@@ -20,6 +20,12 @@ def peer(name):
         pytest.skip(f"{name} is not installed")
 
 
+def version(module):
+    """A module's version as a tuple of ints (0s for what is not a number)."""
+    v = getattr(module, "__version__", "0")
+    return tuple(int(x) if x.isdigit() else 0 for x in v.split(".")[:3])
+
+
 class Recorder:
     """A protocol with every httptools callback; records the calls and, at
     on_headers_complete, the getters (what uvicorn reads there)."""

@@ -32,7 +32,7 @@ async def form(request):
 
 
 app = Starlette(routes=[Route("/form", form, methods=["POST"])])
-client = TestClient(app)
+client = TestClient(app, raise_server_exceptions=False)
 upload = bytes(range(256)) * 4096  # 1 MiB with every byte value
 results = {
     "parser_module": starlette.formparsers.multipart.__name__,

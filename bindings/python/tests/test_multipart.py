@@ -8,7 +8,7 @@ import random
 import pytest
 
 import springbok.multipart as sm
-from conftest import peer
+from conftest import peer, version
 
 CALLBACKS = ["on_part_begin", "on_part_data", "on_part_end", "on_header_field", "on_header_value",
              "on_header_end", "on_headers_finished", "on_end"]
@@ -262,7 +262,16 @@ OPTION_HEADERS = [
 ]
 
 
+def newer_python_multipart(pm):
+    """The differential tests follow python-multipart 0.0.30 and later: older
+    ones split urlencoded bodies on `;` too (CVE-2021-23336) and keep the
+    case of a media type."""
+    if version(peer("python_multipart")) < (0, 0, 30):
+        pytest.skip("python-multipart < 0.0.30")
+
+
 def test_parse_options_header_matches(pm):
+    newer_python_multipart(pm)
     for v in OPTION_HEADERS:
         assert sm.parse_options_header(v) == pm.parse_options_header(v), v
 
@@ -290,6 +299,7 @@ def run_qs(mod, pieces, **kw):
 
 
 def test_querystring_parser_matches(pm):
+    newer_python_multipart(pm)
     qs = peer("python_multipart")
     rng = random.Random(5)
     corpus = [b"a=1&b=&c&&d=x%20y+z", b"a=1;b=2", b"=1&a==b", b"", b"&&&", b"name=value1",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import peer
+from conftest import peer, version
 
 
 def test_starlette_forms_with_springbok():
@@ -24,4 +24,7 @@ def test_starlette_forms_with_springbok():
         ["empty", ""],
         ["upload", "photo.bin", "application/octet-stream", 1 << 20, r["upload_sha256"]],
     ]
-    assert r["bad"] == 400
+    # Starlette 1.x turns a FormParserError from finalize() into 400; older
+    # versions (0.49, the last for Python 3.9) let it through as a 500.
+    starlette = peer("starlette")
+    assert r["bad"] == (400 if version(starlette) >= (1, 0, 0) else 500)

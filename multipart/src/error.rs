@@ -105,7 +105,10 @@ impl fmt::Display for ErrorKind {
 /// An error: its [`ErrorKind`] and the byte offset where it was detected.
 ///
 /// For [`Parser`](crate::Parser) errors the offset counts from the start of
-/// the body; for [`boundary`](crate::boundary()) and
+/// the body and does not depend on how the body was split into feeds: for a
+/// size limit it is the first byte past the limit, for a count limit the
+/// start of the part (or header line) that is one too many; for
+/// [`ErrorKind::Truncated`] the body's length. For [`boundary`](crate::boundary()) and
 /// [`ContentDisposition::parse`](crate::ContentDisposition::parse) it counts
 /// from the start of the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

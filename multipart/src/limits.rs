@@ -20,8 +20,8 @@ pub struct Limits {
     /// Most parts in a body. Default 4096 (Rack's).
     pub max_parts: usize,
     /// Most bytes in one part's header block, its terminating empty line
-    /// included, plus transport padding on the boundary line before it.
-    /// Default 16 KiB.
+    /// included. The transport padding on the boundary line before it is
+    /// bounded by the same number on its own. Default 16 KiB.
     pub max_header_bytes: usize,
     /// Most header lines in one part. Default 16.
     pub max_headers: usize,

@@ -170,12 +170,18 @@ impl Parser {
         if let Some(e) = self.error {
             return Err(e);
         }
-        if self.pos + input.len() as u64 > self.limits.max_total_bytes {
-            let e = Error::new(ErrorKind::BodyTooLarge, self.limits.max_total_bytes);
-            self.error = Some(e);
-            return Err(e);
-        }
-        let (n, out) = match self.advance(input) {
+        // Parse only up to the total limit, and fail when the byte at the
+        // limit is needed: whatever the split, the body's bytes before it
+        // give the same events and errors as they would without the limit.
+        let room = self.limits.max_total_bytes.saturating_sub(self.pos);
+        let allowed = &input[..input.len().min(usize::try_from(room).unwrap_or(usize::MAX))];
+        let result = match self.advance(allowed) {
+            Ok((_, Out::NeedMore)) if allowed.len() < input.len() => {
+                Err(Error::new(ErrorKind::BodyTooLarge, self.limits.max_total_bytes))
+            }
+            r => r,
+        };
+        let (n, out) = match result {
             Ok(r) => r,
             Err(e) => {
                 self.error = Some(e);
@@ -238,20 +244,36 @@ impl Parser {
         Error::new(kind, self.pos + at as u64)
     }
 
-    /// Counts `n` data bytes of the current part against the field limit.
-    fn count_data(&mut self, n: usize, at: usize) -> Result<(), Error> {
+    /// The error for a run of counted bytes that ends right before `end` (an
+    /// index into the current input) and brought a count `over` bytes past
+    /// its limit. The run's bytes are contiguous in the body and end at
+    /// `end`, so the first byte past the limit is `over` bytes before it:
+    /// the same byte however the body was split.
+    fn past_limit(&self, kind: ErrorKind, end: usize, over: u64) -> Error {
+        Error::new(kind, self.pos + end as u64 - over)
+    }
+
+    /// Counts `n` data bytes of the current part, the last of which is
+    /// right before `end`, against the field limit.
+    fn count_data(&mut self, n: usize, end: usize) -> Result<(), Error> {
         self.part_bytes += n as u64;
-        if !self.meta.is_file && self.part_bytes > self.limits.max_field_bytes {
-            return Err(self.err(ErrorKind::FieldTooLarge, at));
+        let limit = self.limits.max_field_bytes;
+        if !self.meta.is_file && self.part_bytes > limit {
+            return Err(self.past_limit(ErrorKind::FieldTooLarge, end, self.part_bytes - limit));
         }
         Ok(())
     }
 
-    /// Counts `n` discarded preamble bytes.
-    fn count_preamble(&mut self, n: usize, at: usize) -> Result<(), Error> {
+    /// Counts `n` discarded preamble bytes, the last of which is right
+    /// before `end`.
+    fn count_preamble(&mut self, n: usize, end: usize) -> Result<(), Error> {
         self.preamble += n as u64;
         if self.preamble > self.limits.max_preamble_bytes {
-            return Err(self.err(ErrorKind::PreambleTooLarge, at));
+            return Err(self.past_limit(
+                ErrorKind::PreambleTooLarge,
+                end,
+                self.preamble - self.limits.max_preamble_bytes,
+            ));
         }
         Ok(())
     }
@@ -372,7 +394,8 @@ impl Parser {
                     self.padding += n;
                     i += n;
                     if self.padding > self.limits.max_header_bytes {
-                        return Err(self.err(ErrorKind::HeaderTooLarge, i));
+                        let over = (self.padding - self.limits.max_header_bytes) as u64;
+                        return Err(self.past_limit(ErrorKind::HeaderTooLarge, i, over));
                     }
                     match input.get(i) {
                         None => return Ok((i, Out::NeedMore)),
@@ -428,7 +451,8 @@ impl Parser {
                     let n = input.len() - i;
                     self.epilogue += n as u64;
                     if self.epilogue > self.limits.max_epilogue_bytes {
-                        return Err(self.err(ErrorKind::EpilogueTooLarge, input.len()));
+                        let over = self.epilogue - self.limits.max_epilogue_bytes;
+                        return Err(self.past_limit(ErrorKind::EpilogueTooLarge, input.len(), over));
                     }
                     return Ok((input.len(), Out::NeedMore));
                 }

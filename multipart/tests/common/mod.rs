@@ -79,17 +79,28 @@ pub fn run(boundary: &[u8], body: &[u8]) -> Result<Vec<Ev>, Error> {
     run_sizes(boundary, Limits::default(), body, &[usize::MAX])
 }
 
-/// The same body must give the same result for one feed, 1-byte feeds and a
-/// few odd splits; returns that result.
+/// The same body must give the same result — the same events, or the same
+/// error with the same offset — for one feed, for every split into two
+/// pieces, for pieces of 1 to 8 bytes and for a few uneven patterns;
+/// returns that result.
 pub fn run_all_splits(boundary: &[u8], limits: Limits, body: &[u8]) -> Result<Vec<Ev>, Error> {
     let whole = run_sizes(boundary, limits, body, &[usize::MAX]);
-    for sizes in [&[1usize][..], &[2], &[3, 1, 7], &[5, 11, 2]] {
-        let r = run_sizes(boundary, limits, body, sizes);
-        match (&whole, &r) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "split {sizes:?}"),
-            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "split {sizes:?}"),
-            _ => panic!("split {sizes:?}: {whole:?} vs {r:?}"),
-        }
+    let check = |r: Result<Vec<Ev>, Error>, what: &dyn Fn() -> String| match (&whole, &r) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", what()),
+        (Err(a), Err(b)) => assert_eq!(a, b, "{} (error kind and offset)", what()),
+        _ => panic!("{}: {whole:?} vs {r:?}", what()),
+    };
+    // Every two-piece split (bodies in these tests are small; cap the
+    // quadratic sweep for the few large ones).
+    let step = body.len().div_ceil(2048).max(1);
+    for k in (1..body.len()).step_by(step) {
+        check(run_sizes(boundary, limits, body, &[k, usize::MAX]), &|| format!("split at {k}"));
+    }
+    for size in 1..=8 {
+        check(run_sizes(boundary, limits, body, &[size]), &|| format!("{size}-byte pieces"));
+    }
+    for sizes in [&[3usize, 1, 7][..], &[5, 11, 2], &[1, 64]] {
+        check(run_sizes(boundary, limits, body, sizes), &|| format!("pieces {sizes:?}"));
     }
     whole
 }

@@ -187,6 +187,25 @@
 #define SB_MULTIPART_MAX_TOTAL_BYTES 6
 
 /**
+ * Limit id: most data bytes in one file part, one with `filename` or
+ * `filename*` (default: none of its own, `UINT64_MAX`; the body limit
+ * bounds it). Exceeding it is `SB_RESULT_FILE_TOO_LARGE` (413).
+ */
+#define SB_MULTIPART_MAX_FILE_BYTES 7
+
+/**
+ * Limit id: most file parts in a body (default 128, Rack's
+ * `multipart_file_limit`). Exceeding it is `SB_RESULT_TOO_MANY_FILES`.
+ */
+#define SB_MULTIPART_MAX_FILES 8
+
+/**
+ * Limit id: most non-file parts (fields) in a body (default 4096).
+ * Exceeding it is `SB_RESULT_TOO_MANY_FIELDS`.
+ */
+#define SB_MULTIPART_MAX_FIELDS 9
+
+/**
  * PSGI env (HTTP::Parser::XS's `%env`, the default): `PATH_INFO`
  * percent-decoded, fragment stripped.
  */
@@ -521,6 +540,18 @@ enum sb_result
      * The body ended before the close delimiter.
      */
     SB_RESULT_MULTIPART_TRUNCATED = 417,
+    /**
+     * A file part's data is longer than its limit (answer 413).
+     */
+    SB_RESULT_FILE_TOO_LARGE = 418,
+    /**
+     * More file parts than the limit.
+     */
+    SB_RESULT_TOO_MANY_FILES = 419,
+    /**
+     * More non-file parts (fields) than the limit.
+     */
+    SB_RESULT_TOO_MANY_FIELDS = 420,
     /**
      * The multipart body is invalid in a way this version of the ABI has no
      * code for.
@@ -1030,7 +1061,9 @@ typedef struct sb_multipart_event {
     size_t content_type_len;
     /**
      * `PART_START`: whether the part is a file (`filename` or `filename*`
-     * present); non-file parts are bounded by `SB_MULTIPART_MAX_FIELD_BYTES`.
+     * present: bounded by `SB_MULTIPART_MAX_FILE_BYTES` and counted against
+     * `SB_MULTIPART_MAX_FILES`); other parts are fields, bounded by
+     * `SB_MULTIPART_MAX_FIELD_BYTES` and `SB_MULTIPART_MAX_FIELDS`.
      */
     bool is_file;
 } sb_multipart_event;

@@ -25,6 +25,16 @@ pub const SB_MULTIPART_MAX_EPILOGUE_BYTES: u32 = 4;
 pub const SB_MULTIPART_MAX_FIELD_BYTES: u32 = 5;
 /// Limit id: most bytes in the whole body (default 64 MiB).
 pub const SB_MULTIPART_MAX_TOTAL_BYTES: u32 = 6;
+/// Limit id: most data bytes in one file part, one with `filename` or
+/// `filename*` (default: none of its own, `UINT64_MAX`; the body limit
+/// bounds it). Exceeding it is `SB_RESULT_FILE_TOO_LARGE` (413).
+pub const SB_MULTIPART_MAX_FILE_BYTES: u32 = 7;
+/// Limit id: most file parts in a body (default 128, Rack's
+/// `multipart_file_limit`). Exceeding it is `SB_RESULT_TOO_MANY_FILES`.
+pub const SB_MULTIPART_MAX_FILES: u32 = 8;
+/// Limit id: most non-file parts (fields) in a body (default 4096).
+/// Exceeding it is `SB_RESULT_TOO_MANY_FIELDS`.
+pub const SB_MULTIPART_MAX_FIELDS: u32 = 9;
 
 /// Limits for multipart parsers. Opaque; made by `sb_multipart_config_new`
 /// with the defaults, changed with `sb_multipart_config_set_limit`, freed
@@ -92,7 +102,9 @@ pub struct sb_multipart_event {
     /// Length of `content_type`.
     pub content_type_len: usize,
     /// `PART_START`: whether the part is a file (`filename` or `filename*`
-    /// present); non-file parts are bounded by `SB_MULTIPART_MAX_FIELD_BYTES`.
+    /// present: bounded by `SB_MULTIPART_MAX_FILE_BYTES` and counted against
+    /// `SB_MULTIPART_MAX_FILES`); other parts are fields, bounded by
+    /// `SB_MULTIPART_MAX_FIELD_BYTES` and `SB_MULTIPART_MAX_FIELDS`.
     pub is_file: bool,
 }
 
@@ -147,6 +159,9 @@ fn code(kind: ErrorKind) -> sb_result {
         K::DuplicatePartHeader => sb_result::DuplicatePartHeader,
         K::MalformedContentDisposition => sb_result::MalformedContentDisposition,
         K::Truncated => sb_result::MultipartTruncated,
+        K::FileTooLarge => sb_result::FileTooLarge,
+        K::TooManyFiles => sb_result::TooManyFiles,
+        K::TooManyFields => sb_result::TooManyFields,
         #[allow(unreachable_patterns)]
         _ => sb_result::InvalidMultipart,
     }
@@ -252,6 +267,9 @@ pub unsafe extern "C" fn sb_multipart_config_set_limit(
             SB_MULTIPART_MAX_EPILOGUE_BYTES => l.max_epilogue_bytes = value,
             SB_MULTIPART_MAX_FIELD_BYTES => l.max_field_bytes = value,
             SB_MULTIPART_MAX_TOTAL_BYTES => l.max_total_bytes = value,
+            SB_MULTIPART_MAX_FILE_BYTES => l.max_file_bytes = value,
+            SB_MULTIPART_MAX_FILES => l.max_files = size,
+            SB_MULTIPART_MAX_FIELDS => l.max_fields = size,
             _ => return sb_result::InvalidArgument,
         }
         sb_result::Ok
@@ -455,6 +473,9 @@ mod tests {
             K::DuplicatePartHeader,
             K::MalformedContentDisposition,
             K::Truncated,
+            K::FileTooLarge,
+            K::TooManyFiles,
+            K::TooManyFields,
         ];
         for kind in kinds {
             let c = code(kind);

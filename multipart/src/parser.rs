@@ -100,6 +100,8 @@ pub struct Parser {
     meta: PartMeta,
     pos: u64,
     parts: usize,
+    files: usize,
+    fields: usize,
     part_bytes: u64,
     preamble: u64,
     padding: usize,
@@ -147,6 +149,8 @@ impl Parser {
             meta: PartMeta::default(),
             pos: 0,
             parts: 0,
+            files: 0,
+            fields: 0,
             part_bytes: 0,
             preamble: 0,
             padding: 0,
@@ -254,12 +258,16 @@ impl Parser {
     }
 
     /// Counts `n` data bytes of the current part, the last of which is
-    /// right before `end`, against the field limit.
+    /// right before `end`, against the field or file size limit.
     fn count_data(&mut self, n: usize, end: usize) -> Result<(), Error> {
         self.part_bytes += n as u64;
-        let limit = self.limits.max_field_bytes;
-        if !self.meta.is_file && self.part_bytes > limit {
-            return Err(self.past_limit(ErrorKind::FieldTooLarge, end, self.part_bytes - limit));
+        let (limit, kind) = if self.meta.is_file {
+            (self.limits.max_file_bytes, ErrorKind::FileTooLarge)
+        } else {
+            (self.limits.max_field_bytes, ErrorKind::FieldTooLarge)
+        };
+        if self.part_bytes > limit {
+            return Err(self.past_limit(kind, end, self.part_bytes - limit));
         }
         Ok(())
     }
@@ -435,6 +443,17 @@ impl Parser {
                         self.parts - 1,
                         &mut self.spans,
                     )?;
+                    // Whether a part is a file is known once its headers
+                    // are: a part one too many fails at its header block.
+                    let (count, limit, kind) = if self.meta.is_file {
+                        (&mut self.files, self.limits.max_files, ErrorKind::TooManyFiles)
+                    } else {
+                        (&mut self.fields, self.limits.max_fields, ErrorKind::TooManyFields)
+                    };
+                    if *count >= limit {
+                        return Err(Error::new(kind, block_offset));
+                    }
+                    *count += 1;
                     self.part_bytes = 0;
                     self.state = State::Body;
                     return Ok((i, Out::PartStart));

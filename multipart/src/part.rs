@@ -171,8 +171,12 @@ impl<'a> Part<'a> {
     }
 
     /// Whether the part is a file (its `Content-Disposition` has `filename`
-    /// or `filename*`). Non-file parts are fields, bounded by
-    /// [`Limits::max_field_bytes`](crate::Limits::max_field_bytes).
+    /// or `filename*`). Files are bounded by
+    /// [`Limits::max_file_bytes`](crate::Limits::max_file_bytes) and counted
+    /// against [`Limits::max_files`](crate::Limits::max_files); non-file
+    /// parts are fields, bounded by
+    /// [`Limits::max_field_bytes`](crate::Limits::max_field_bytes) and
+    /// counted against [`Limits::max_fields`](crate::Limits::max_fields).
     pub fn is_file(&self) -> bool {
         self.meta.is_file
     }

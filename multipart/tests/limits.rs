@@ -36,7 +36,11 @@ fn defaults_are_bounded() {
     assert_eq!(d.max_preamble_bytes, 32 * 1024);
     assert_eq!(d.max_epilogue_bytes, 32 * 1024);
     assert_eq!(d.max_field_bytes, 1024 * 1024);
+    assert_eq!(d.max_file_bytes, u64::MAX);
+    assert_eq!(d.max_files, 128);
+    assert_eq!(d.max_fields, 4096);
     assert_eq!(d.max_total_bytes, 64 * 1024 * 1024);
+    assert_eq!(d, Limits::DEFAULT);
 }
 
 #[test]
@@ -192,4 +196,83 @@ fn size_limit_offsets_are_the_first_byte_past_the_limit() {
     let body = b"--B\r\nContent-Disposition: form-data; name=f\r\n\r\nx\r\n--B--abcdefghij";
     let e = run_all_splits(b"B", l, body).unwrap_err();
     assert_eq!((e.kind(), e.offset()), (ErrorKind::EpilogueTooLarge, 60));
+}
+
+const FILE_CD: &[u8] = b"Content-Disposition: form-data; name=f; filename=a.txt\r\n";
+const STAR_CD: &[u8] = b"Content-Disposition: form-data; name=f; filename*=UTF-8''a.txt\r\n";
+const FIELD_CD: &[u8] = b"Content-Disposition: form-data; name=f\r\n";
+
+/// A body of parts, each `(disposition line, data)`, and the offset where
+/// each part's header block starts.
+fn body_of(parts: &[(&[u8], &[u8])]) -> (Vec<u8>, Vec<u64>) {
+    let mut v = Vec::new();
+    let mut starts = Vec::new();
+    for (cd, data) in parts {
+        v.extend_from_slice(b"--lim\r\n");
+        starts.push(v.len() as u64);
+        v.extend_from_slice(cd);
+        v.extend_from_slice(b"\r\n");
+        v.extend_from_slice(data);
+        v.extend_from_slice(b"\r\n");
+    }
+    v.extend_from_slice(b"--lim--");
+    (v, starts)
+}
+
+#[test]
+fn max_file_bytes() {
+    let mut l = Limits::default();
+    l.max_file_bytes = 6;
+    // Fields are not files: a longer field is fine.
+    l.max_field_bytes = 100;
+    for cd in [FILE_CD, STAR_CD] {
+        let data_at = (7 + cd.len() + 2) as u64;
+        let (at, _) = body_of(&[(FIELD_CD, b"0123456789"), (cd, b"012345")]);
+        let (past, _) = body_of(&[(cd, b"0123456")]);
+        let (far, _) = body_of(&[(cd, b"0123456789\r\n--li\r\n--lim-x")]);
+        check(l, &at, &past, &far, ErrorKind::FileTooLarge, data_at + 6);
+        // Held-back near-delimiters count as file data too.
+        let (held, _) = body_of(&[(cd, b"\r\n--li-")]);
+        let e = run_all_splits(B, l, &held).unwrap_err();
+        assert_eq!((e.kind(), e.offset(), e.status()), (ErrorKind::FileTooLarge, data_at + 6, 413));
+    }
+    // And files are not fields.
+    let mut l = Limits::default();
+    l.max_field_bytes = 2;
+    run_all_splits(B, l, &body_of(&[(FILE_CD, b"0123456789")]).0).unwrap();
+}
+
+#[test]
+fn max_files() {
+    let mut l = Limits::default();
+    l.max_files = 2;
+    // Fields in between do not count.
+    let (at, _) = body_of(&[(FILE_CD, b"a"), (FIELD_CD, b"b"), (STAR_CD, b"c"), (FIELD_CD, b"d")]);
+    let (past, starts) = body_of(&[(FILE_CD, b"a"), (FIELD_CD, b"b"), (STAR_CD, b"c"), (FILE_CD, b"d")]);
+    let (far, far_starts) =
+        body_of(&[(FILE_CD, b"a"), (STAR_CD, b"b"), (FILE_CD, b"c"), (FILE_CD, b"d"), (FILE_CD, b"")]);
+    // The error is at the third file's header block.
+    check(l, &at, &past, &past, ErrorKind::TooManyFiles, starts[3]);
+    let e = run_all_splits(B, l, &far).unwrap_err();
+    assert_eq!((e.kind(), e.offset(), e.status()), (ErrorKind::TooManyFiles, far_starts[2], 400));
+    l.max_files = 0;
+    let e = run_all_splits(B, l, &at).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::TooManyFiles, 7));
+}
+
+#[test]
+fn max_fields() {
+    let mut l = Limits::default();
+    l.max_fields = 2;
+    // Files in between do not count; a part without Content-Disposition is a field.
+    let (at, _) = body_of(&[(FIELD_CD, b"a"), (FILE_CD, b"b"), (b"", b"c"), (STAR_CD, b"d")]);
+    let (past, starts) = body_of(&[(FIELD_CD, b"a"), (FILE_CD, b"b"), (b"", b"c"), (FIELD_CD, b"d")]);
+    let (far, far_starts) = body_of(&[(FIELD_CD, b"a"), (FIELD_CD, b"b"), (FIELD_CD, b"c"), (FIELD_CD, b"d")]);
+    check(l, &at, &past, &past, ErrorKind::TooManyFields, starts[3]);
+    let e = run_all_splits(B, l, &far).unwrap_err();
+    assert_eq!((e.kind(), e.offset(), e.status()), (ErrorKind::TooManyFields, far_starts[2], 400));
+    // max_parts is checked first, at the same place.
+    l.max_parts = 3;
+    let e = run_all_splits(B, l, &past).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::TooManyParts, starts[3]));
 }

@@ -145,6 +145,7 @@ proptest! {
         pieces in prop::collection::vec(prop_oneof![
             Just(b"\r\n".to_vec()), Just(b"--".to_vec()), Just(b" ".to_vec()),
             Just(b"Content-Disposition: form-data; name=\"a\"; filename=\"b\"\r\n".to_vec()),
+            Just(b"Content-Disposition: form-data; name=\"a\"\r\n".to_vec()),
             Just(b"X: y\r\n".to_vec()), prop::collection::vec(any::<u8>(), 0..8),
         ], 0..20),
         use_boundary in prop::collection::vec(any::<bool>(), 20),
@@ -165,6 +166,9 @@ proptest! {
         l.max_preamble_bytes = 30;
         l.max_epilogue_bytes = 20;
         l.max_total_bytes = 150;
+        l.max_file_bytes = 25;
+        l.max_files = 2;
+        l.max_fields = 3;
         let whole = run_sizes(&b, l, &body, &[usize::MAX]);
         for s in [&sizes[..], &[1]] {
             let r = run_sizes(&b, l, &body, s);

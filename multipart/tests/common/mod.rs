@@ -2,7 +2,7 @@
 //! record its events, with consecutive data pieces joined.
 #![allow(dead_code)]
 
-use springbok_multipart::{Error, Event, Limits, Parser};
+use springbok_multipart::{Error, Event, Limits, Options, Parser};
 
 /// An owned, normalized event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +16,18 @@ pub enum Ev {
 /// Feeds `body` in chunks of the sizes `sizes` yields (cycled; 0 is taken
 /// as 1), records events, then calls `finish`.
 pub fn run_sizes(boundary: &[u8], limits: Limits, body: &[u8], sizes: &[usize]) -> Result<Vec<Ev>, Error> {
-    let mut p = Parser::new(boundary, limits)?;
+    run_sizes_with(boundary, limits, Options::default(), body, sizes)
+}
+
+/// [`run_sizes`] with parser options.
+pub fn run_sizes_with(
+    boundary: &[u8],
+    limits: Limits,
+    options: Options,
+    body: &[u8],
+    sizes: &[usize],
+) -> Result<Vec<Ev>, Error> {
+    let mut p = Parser::with_options(boundary, limits, options)?;
     let mut out = Vec::new();
     let mut at = 0;
     let mut k = 0;
@@ -84,6 +95,14 @@ pub fn run(boundary: &[u8], body: &[u8]) -> Result<Vec<Ev>, Error> {
 /// pieces, for pieces of 1 to 8 bytes and for a few uneven patterns;
 /// returns that result.
 pub fn run_all_splits(boundary: &[u8], limits: Limits, body: &[u8]) -> Result<Vec<Ev>, Error> {
+    run_all_splits_with(boundary, limits, Options::default(), body)
+}
+
+/// [`run_all_splits`] with parser options.
+pub fn run_all_splits_with(boundary: &[u8], limits: Limits, options: Options, body: &[u8]) -> Result<Vec<Ev>, Error> {
+    let run_sizes = |boundary: &[u8], limits: Limits, body: &[u8], sizes: &[usize]| {
+        run_sizes_with(boundary, limits, options, body, sizes)
+    };
     let whole = run_sizes(boundary, limits, body, &[usize::MAX]);
     let check = |r: Result<Vec<Ev>, Error>, what: &dyn Fn() -> String| match (&whole, &r) {
         (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", what()),

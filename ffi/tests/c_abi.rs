@@ -145,6 +145,11 @@ fn multipart_limits() {
 }
 
 #[test]
+fn multipart_params() {
+    c_test("multipart_params.c");
+}
+
+#[test]
 fn guard_page() {
     c_test("guard_page.c");
 }
@@ -163,6 +168,7 @@ fn every_c_source_is_built() {
         "extended2.c",
         "multipart.c",
         "multipart_limits.c",
+        "multipart_params.c",
         "guard_page.c",
         "parse_request.c",
     ];

@@ -1742,7 +1742,9 @@ void sb_multipart_parser_free(struct sb_multipart_parser *parser);
  * 400–499 and fills `*out_error` (status 400 or 413; offset from the start
  * of the body, the same however the body was split into feeds: for a size
  * limit the first byte past it, for a count limit the start of the part
- * one too many); every later call returns the same error.
+ * one too many); every later call returns the same error. The events
+ * before an error are the same at every split too: a part's data up to
+ * the first byte past its size limit comes as `DATA`, then the error.
  *
  * # Safety
  * `parser` NULL or a live parser; `buf` NULL (only with `len` 0) or `len`

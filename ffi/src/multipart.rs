@@ -426,7 +426,9 @@ fn keep<'a>(value: Option<Cow<'a, [u8]>>, store: &'a mut Vec<u8>) -> Option<&'a 
 /// 400–499 and fills `*out_error` (status 400 or 413; offset from the start
 /// of the body, the same however the body was split into feeds: for a size
 /// limit the first byte past it, for a count limit the start of the part
-/// one too many); every later call returns the same error.
+/// one too many); every later call returns the same error. The events
+/// before an error are the same at every split too: a part's data up to
+/// the first byte past its size limit comes as `DATA`, then the error.
 ///
 /// # Safety
 /// `parser` NULL or a live parser; `buf` NULL (only with `len` 0) or `len`

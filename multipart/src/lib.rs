@@ -93,9 +93,10 @@
 //!   bare-LF leniency, for boundary lines or part headers.
 //! * The preamble and epilogue are skipped, bounded by
 //!   [`Limits::max_preamble_bytes`] and [`Limits::max_epilogue_bytes`].
-//! * Every error's offset is the same whatever the split into feeds: for a
-//!   size limit the first byte past it, for a count limit the start of the
-//!   part one too many.
+//! * Every error, and the events before it, are the same whatever the split
+//!   into feeds. The offset of a size limit error is the first byte past
+//!   the limit (a part's data up to it is handed out first), of a count
+//!   limit error the start of the part one too many.
 //! * Part headers are an HTTP header block, parsed by `springbok-parser`'s
 //!   strict header-block parser. `Content-Disposition`, `Content-Type` and
 //!   `Content-Transfer-Encoding` may each appear at most once; the first is

@@ -183,7 +183,10 @@ impl Parser {
     /// Every call either consumes at least one byte or returns an event
     /// other than `NeedMore`, so the loop always progresses. Consumed bytes
     /// never need to be kept. After an error every call returns the same
-    /// error.
+    /// error. The events before an error do not depend on the split either:
+    /// when a part's data crosses [`Limits::max_field_bytes`] or
+    /// [`Limits::max_file_bytes`], the bytes before the first byte past the
+    /// limit come as [`Event::Data`] and the error with the next call.
     pub fn feed<'a>(&'a mut self, input: &'a [u8]) -> Result<(usize, Event<'a>), Error> {
         if let Some(e) = self.error {
             return Err(e);
@@ -283,14 +286,31 @@ impl Parser {
     }
 
     /// Counts `n` data bytes of the current part, the last of which is
-    /// right before `end`, against its size limit (file or field).
-    fn count_data(&mut self, n: usize, end: usize) -> Result<(), Error> {
+    /// right before `end`, against its size limit (file or field), and
+    /// returns how many of them to hand out: all of them, or when they cross
+    /// the limit those before the first byte past it, with the error kept
+    /// for the next call (or returned now if there are none). So the data
+    /// handed out before the error is the same at every split.
+    fn count_data(&mut self, n: usize, end: usize) -> Result<usize, Error> {
         self.part_bytes += n as u64;
         if self.part_bytes > self.part_limit {
-            let kind = if self.meta.is_file { ErrorKind::FileTooLarge } else { ErrorKind::FieldTooLarge };
-            return Err(self.past_limit(kind, end, self.part_bytes - self.part_limit));
+            return self.data_past_limit(n, end);
         }
-        Ok(())
+        Ok(n)
+    }
+
+    #[cold]
+    fn data_past_limit(&mut self, n: usize, end: usize) -> Result<usize, Error> {
+        // The count was within the limit before these `n` bytes.
+        let over = self.part_bytes - self.part_limit;
+        let kind = if self.meta.is_file { ErrorKind::FileTooLarge } else { ErrorKind::FieldTooLarge };
+        let e = self.past_limit(kind, end, over);
+        let keep = n - over as usize;
+        if keep == 0 {
+            return Err(e);
+        }
+        self.error = Some(e);
+        Ok(keep)
     }
 
     /// Counts `n` discarded preamble bytes, the last of which is right
@@ -329,9 +349,10 @@ impl Parser {
                                 let real = self.carry.len() - self.carry_virtual;
                                 self.carry_virtual = 0;
                                 if in_body {
-                                    self.count_data(real, i)?;
+                                    let len = self.count_data(real, i)?;
                                     core::mem::swap(&mut self.carry, &mut self.held);
                                     self.carry.clear();
+                                    self.held.truncate(len);
                                     return Ok((i, Out::Data(Src::Held)));
                                 }
                                 self.carry.clear();
@@ -353,8 +374,10 @@ impl Parser {
                         self.state = State::Boundary { in_body };
                         if in_body {
                             if k > 0 {
-                                self.count_data(k, start + k)?;
-                                return Ok((i, Out::Data(Src::Input(start, start + k))));
+                                let len = self.count_data(k, start + k)?;
+                                // Cut at the limit: consumed up to there.
+                                let consumed = if len < k { start + len } else { i };
+                                return Ok((consumed, Out::Data(Src::Input(start, start + len))));
                             }
                         } else {
                             self.count_preamble(k, start + k)?;
@@ -374,8 +397,9 @@ impl Parser {
                     self.carry.extend_from_slice(&rest[data..]);
                     if in_body {
                         if data > 0 {
-                            self.count_data(data, i + data)?;
-                            return Ok((input.len(), Out::Data(Src::Input(i, i + data))));
+                            let len = self.count_data(data, i + data)?;
+                            let consumed = if len < data { i + len } else { input.len() };
+                            return Ok((consumed, Out::Data(Src::Input(i, i + len))));
                         }
                     } else {
                         self.count_preamble(data, i + data)?;
@@ -512,7 +536,7 @@ impl Parser {
     fn not_a_delimiter(&mut self, in_body: bool, len: usize, at: usize) -> Result<Option<Out>, Error> {
         if in_body {
             self.state = State::Body;
-            self.count_data(len, at)?;
+            let len = self.count_data(len, at)?;
             Ok(Some(Out::Data(Src::Delimiter(len))))
         } else {
             self.state = State::Preamble;

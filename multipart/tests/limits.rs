@@ -276,3 +276,26 @@ fn max_fields() {
     let e = run_all_splits(B, l, &past).unwrap_err();
     assert_eq!((e.kind(), e.offset()), (ErrorKind::TooManyParts, starts[3]));
 }
+
+/// A part's data crossing its size limit: every byte before the first byte
+/// past it is handed out, then the error comes — the same at every split,
+/// so a file sink holds the same bytes however the body arrived.
+#[test]
+fn data_before_a_size_error_is_the_bytes_within_the_limit() {
+    for (cd, kind) in [(FIELD_CD, ErrorKind::FieldTooLarge), (FILE_CD, ErrorKind::FileTooLarge)] {
+        let mut l = Limits::default();
+        l.max_field_bytes = 6;
+        l.max_file_bytes = 6;
+        // Plain data, and held-back near-delimiters crossing the limit.
+        for data in [&b"0123456789"[..], b"0123\r\n--li\r\n--lim-X", b"\r\n--l\r\n--lim-"] {
+            let (body, starts) = body_of(&[(cd, data)]);
+            for sizes in [&[usize::MAX][..], &[1], &[5, 3]] {
+                let (events, outcome) = common::run_events_with(B, l, Default::default(), &body, sizes);
+                let e = outcome.unwrap_err();
+                let data_at = starts[0] + cd.len() as u64 + 2;
+                assert_eq!((e.kind(), e.offset()), (kind, data_at + 6));
+                assert_eq!(events.last(), Some(&common::data(&data[..6])), "{sizes:?}");
+            }
+        }
+    }
+}

@@ -12,6 +12,9 @@
 
 #include "check.h"
 
+/* Data bytes handed out by the current parse. */
+static size_t delivered;
+
 /* Feeds (buf, len) until it is consumed or the call fails. */
 static sb_result feed(sb_multipart_parser *p, const char *buf, size_t len, sb_error *err)
 {
@@ -23,6 +26,8 @@ static sb_result feed(sb_multipart_parser *p, const char *buf, size_t len, sb_er
             return r;
         buf += consumed;
         len -= consumed;
+        if (ev.kind == SB_MULTIPART_EVENT_KIND_DATA)
+            delivered += ev.data_len;
         if (ev.kind == SB_MULTIPART_EVENT_KIND_NEED_MORE || (ev.kind == SB_MULTIPART_EVENT_KIND_END && len == 0))
             return SB_RESULT_OK;
     }
@@ -39,6 +44,7 @@ static sb_result parse_cut(const sb_multipart_config *config, const char *body, 
     sb_multipart_parser *p = NULL;
     sb_result r = SB_RESULT_OK;
     size_t start = 0, i;
+    delivered = 0;
     CHECK(sb_multipart_parser_new(config, "B", 1, &p, NULL) == SB_RESULT_OK);
     for (i = 0; i <= ncuts && r == SB_RESULT_OK; i++) {
         size_t end = i < ncuts ? cuts[i] : len;
@@ -70,12 +76,13 @@ static sb_result parse_steps(const sb_multipart_config *config, const char *body
 
 /*
  * `body` gives `code` (SB_RESULT_OK, or an error at `offset` with `status`)
- * at once, in pieces of every size and split in two at every byte.
+ * at once, in pieces of every size and split in two at every byte, with the
+ * same number of data bytes handed out before it.
  */
 static void expect(const sb_multipart_config *config, const char *body, sb_result code, size_t offset,
                    uint16_t status)
 {
-    size_t len = strlen(body), k;
+    size_t len = strlen(body), k, at_once = 0;
     for (k = 0; k <= len; k++) {
         sb_error err;
         sb_result r;
@@ -89,6 +96,9 @@ static void expect(const sb_multipart_config *config, const char *body, sb_resul
         if (code != SB_RESULT_OK)
             CHECK_CASE(err.kind == code && err.offset == offset && err.status == status && err.header == SIZE_MAX,
                        what);
+        if (k == 0)
+            at_once = delivered;
+        CHECK_CASE(delivered == at_once, what);
         if (k > 0 && k < len) {
             memset(&err, 0xab, sizeof(err));
             r = parse_cut(config, body, len, &k, 1, &err);
@@ -96,6 +106,7 @@ static void expect(const sb_multipart_config *config, const char *body, sb_resul
             CHECK_CASE(r == code, what);
             if (code != SB_RESULT_OK)
                 CHECK_CASE(err.kind == code && err.offset == offset && err.status == status, what);
+            CHECK_CASE(delivered == at_once, what);
         }
     }
 }

@@ -37,6 +37,9 @@ fn limit_name(kind: ErrorKind) -> Option<&'static str> {
         ErrorKind::EpilogueTooLarge => "max_epilogue_bytes",
         ErrorKind::FieldTooLarge => "max_field_bytes",
         ErrorKind::BodyTooLarge => "max_total_bytes",
+        ErrorKind::FileTooLarge => "max_file_bytes",
+        ErrorKind::TooManyFiles => "max_files",
+        ErrorKind::TooManyFields => "max_fields",
         _ => return None,
     })
 }
@@ -49,6 +52,9 @@ fn limit_value(limits: &Limits, name: &str) -> u64 {
         "max_preamble_bytes" => limits.max_preamble_bytes,
         "max_epilogue_bytes" => limits.max_epilogue_bytes,
         "max_field_bytes" => limits.max_field_bytes,
+        "max_file_bytes" => limits.max_file_bytes,
+        "max_files" => limits.max_files as u64,
+        "max_fields" => limits.max_fields as u64,
         _ => limits.max_total_bytes,
     }
 }
@@ -85,6 +91,9 @@ pub(crate) struct LimitArgs {
     max_preamble_bytes: Option<u64>,
     max_epilogue_bytes: Option<u64>,
     max_field_bytes: Option<u64>,
+    max_file_bytes: Option<u64>,
+    max_files: Option<usize>,
+    max_fields: Option<usize>,
     max_total_bytes: Option<u64>,
 }
 
@@ -105,6 +114,9 @@ impl LimitArgs {
                 "max_preamble_bytes" => a.max_preamble_bytes = Some(v.extract()?),
                 "max_epilogue_bytes" => a.max_epilogue_bytes = Some(v.extract()?),
                 "max_field_bytes" => a.max_field_bytes = Some(v.extract()?),
+                "max_file_bytes" => a.max_file_bytes = Some(v.extract()?),
+                "max_files" => a.max_files = Some(v.extract()?),
+                "max_fields" => a.max_fields = Some(v.extract()?),
                 "max_total_bytes" => a.max_total_bytes = Some(v.extract()?),
                 _ => return Err(pyo3::exceptions::PyTypeError::new_err(format!("unknown limit {k:?}"))),
             }
@@ -137,6 +149,15 @@ impl LimitArgs {
         }
         if let Some(v) = self.max_field_bytes {
             l.max_field_bytes = v;
+        }
+        if let Some(v) = self.max_file_bytes {
+            l.max_file_bytes = v;
+        }
+        if let Some(v) = self.max_files {
+            l.max_files = v;
+        }
+        if let Some(v) = self.max_fields {
+            l.max_fields = v;
         }
         if let Some(v) = self.max_total_bytes {
             l.max_total_bytes = v;
@@ -408,7 +429,7 @@ fn part_headers(py: Python<'_>, part: &Part<'_>) -> PyResult<PartHeaders> {
         index: part.index(),
         name: b(part.name().as_deref()),
         filename: b(part.filename().as_deref()),
-        filename_star: part.content_disposition().and_then(|cd| cd.filename_star().map(|f| f.value.clone())),
+        filename_star: part.filename_star().map(|f| f.value),
         content_type: b(part.content_type()),
         is_file: part.is_file(),
         headers: headers.unbind(),
@@ -476,6 +497,14 @@ pub(crate) fn boundary<'py>(py: Python<'py>, content_type: &Bound<'py, PyAny>) -
     }
 }
 
+/// The last path component of a client-sent file name (after the last `/`
+/// or `\\`): what RFC 7578 §4.2 leaves a recipient to use. Not a sanitizer.
+#[pyfunction]
+pub(crate) fn basename<'py>(py: Python<'py>, filename: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let f = bytes_like(filename)?;
+    Ok(PyBytes::new(py, springbok_multipart::basename(&f)))
+}
+
 /// Registers the classes, functions and exceptions in `m`.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
@@ -490,5 +519,6 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PART_END", PART_END)?;
     m.add("END", END)?;
     m.add_function(wrap_pyfunction!(boundary, m)?)?;
+    m.add_function(wrap_pyfunction!(basename, m)?)?;
     Ok(())
 }

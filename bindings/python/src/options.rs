@@ -1,15 +1,12 @@
-//! `parse_options_header`: a header value split into its lower-cased type
-//! and a dict of parameters, as python-multipart returns it.
-//!
-//! Interim: springbok-multipart has no public parameter parser yet (its
-//! `boundary()` and `ContentDisposition::parse` each read their own
-//! parameters). This splits `value *( ";" param )` with the RFC 9110
-//! quoted-string rules and python-multipart's observable choices (names as
-//! lower-cased, `*` parameters skipped); it is to be replaced by the crate's
-//! parameter parser when that lands.
+//! `parse_options_header`: a Content-Type or Content-Disposition value as
+//! python-multipart returns it, `(lower-cased type, {lower-cased name:
+//! value})`, from springbok-multipart's parameter parser.
+
+use std::borrow::Cow;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
+use springbok_multipart::{ContentDisposition, HeaderParams};
 
 use crate::input::bytes_like;
 
@@ -23,50 +20,20 @@ fn trim(mut s: &[u8]) -> &[u8] {
     s
 }
 
-/// Splits `value` at the `;`s outside quoted strings.
-fn segments(value: &[u8]) -> Vec<&[u8]> {
-    let mut out = Vec::new();
-    let (mut start, mut quoted, mut escaped) = (0, false, false);
-    for (i, &b) in value.iter().enumerate() {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' if quoted => escaped = true,
-            b'"' => quoted = !quoted,
-            b';' if !quoted => {
-                out.push(trim(&value[start..i]));
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(trim(&value[start..]));
-    out
-}
-
-/// A quoted-string's content with its quoted-pairs unescaped; other values
-/// as they are.
-fn unquote(v: &[u8]) -> Vec<u8> {
-    match v {
-        [b'"', inner @ .., b'"'] => {
-            let mut out = Vec::with_capacity(inner.len());
-            let mut it = inner.iter();
-            while let Some(&b) = it.next() {
-                match (b, it.as_slice().first()) {
-                    (b'\\', Some(&n @ (b'\\' | b'"'))) => {
-                        out.push(n);
-                        it.next();
-                    }
-                    _ => out.push(b),
-                }
-            }
-            out
-        }
-        _ => v.to_vec(),
-    }
-}
-
 /// `(type, {name: value})` for a Content-Type or Content-Disposition value
-/// (bytes, or a latin-1 str).
+/// (bytes, or a latin-1 str):
+///
+/// * a value whose type has a `/` is read as a Content-Type (RFC 9110),
+///   anything else as a Content-Disposition (RFC 6266), both with
+///   springbok-multipart's `HeaderParams` (quoted-pairs unescaped);
+/// * `name` and `filename` of a `form-data` disposition are read as
+///   browsers write them (`ContentDisposition`: backslashes kept, `%22`,
+///   `%0D`, `%0A` decoded), as the multipart parser reads them;
+/// * extended (`name*`) parameters are left out, as python-multipart leaves
+///   them out (RFC 7578 forbids them in form-data): see
+///   `PartHeaders.filename_star`;
+/// * a value the grammar refuses gives its type and no parameters (as
+///   python-multipart, this never raises).
 #[pyfunction]
 pub(crate) fn parse_options_header<'py>(
     py: Python<'py>,
@@ -81,18 +48,25 @@ pub(crate) fn parse_options_header<'py>(
             Err(_) => bytes_like(v)?.into_owned(),
         },
     };
-    let mut segs = segments(&raw).into_iter();
-    let ty = segs.next().unwrap_or_default().to_ascii_lowercase();
-    for seg in segs {
-        let (key, val) = match seg.iter().position(|&b| b == b'=') {
-            Some(i) => (&seg[..i], &seg[i + 1..]),
-            None => (seg, &b""[..]),
-        };
-        // RFC 7578 §4.2 forbids the extended (`name*`) syntax in form-data.
-        if key.contains(&b'*') {
+    let head = trim(raw.split(|&b| b == b';').next().unwrap_or_default());
+    let parsed =
+        if head.contains(&b'/') { HeaderParams::content_type(&raw) } else { HeaderParams::content_disposition(&raw) };
+    let Ok(params) = parsed else {
+        return Ok((PyBytes::new(py, &head.to_ascii_lowercase()), options));
+    };
+    let type_name = params.type_name().to_ascii_lowercase();
+    let form_data = (type_name == b"form-data").then(|| ContentDisposition::parse(&raw).ok()).flatten();
+    for p in params.params() {
+        if p.is_extended() {
             continue;
         }
-        options.set_item(PyBytes::new(py, &key.to_ascii_lowercase()), PyBytes::new(py, &unquote(val)))?;
+        let name = p.name.to_ascii_lowercase();
+        let value: Cow<'_, [u8]> = match (&form_data, name.as_slice()) {
+            (Some(cd), b"name") => cd.name().unwrap_or(p.value),
+            (Some(cd), b"filename") => cd.filename().unwrap_or(p.value),
+            _ => p.value,
+        };
+        options.set_item(PyBytes::new(py, &name), PyBytes::new(py, &value))?;
     }
-    Ok((PyBytes::new(py, &ty), options))
+    Ok((PyBytes::new(py, &type_name), options))
 }

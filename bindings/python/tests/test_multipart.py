@@ -188,6 +188,9 @@ LIMITS = [
     ("max_epilogue_bytes", 10, build(b"b", [([cd(b"x")], b"1")], epilogue=b"e" * 20)),
     ("max_field_bytes", 10, build(b"b", [([cd(b"x")], b"1" * 11)])),
     ("max_total_bytes", 50, build(b"b", [([cd(b"x")], b"1" * 60)])),
+    ("max_file_bytes", 10, build(b"b", [([cd(b"x", b"f.txt")], b"1" * 11)])),
+    ("max_files", 1, build(b"b", [([cd(b"x", b"f.txt")], b"1")] * 2)),
+    ("max_fields", 1, build(b"b", [([cd(b"x")], b"1")] * 2)),
 ]
 
 
@@ -276,12 +279,16 @@ def test_parse_options_header_matches(pm):
         assert sm.parse_options_header(v) == pm.parse_options_header(v), v
 
 
-def test_parse_options_header_keeps_windows_paths(pm):
-    """Listed difference: python-multipart keeps only the last component of
-    an IE6-style path; Springbok passes the filename on as sent."""
-    v = b'form-data; name="x"; filename="C:\\dir\\a.txt"'
-    assert pm.parse_options_header(v)[1][b"filename"] == b"a.txt"
-    assert sm.parse_options_header(v)[1][b"filename"] == b"C:\\dir\\a.txt"
+def test_parse_options_header_listed_differences(pm):
+    """python-multipart keeps only the last component of an IE6-style path
+    and leaves HTML's %22 escapes alone; Springbok reads form-data names as
+    browsers write them and passes the path on (basename() strips it)."""
+    v = b'form-data; name="up%22load"; filename="C:\\dir\\a.txt"'
+    assert pm.parse_options_header(v)[1] == {b"name": b"up%22load", b"filename": b"a.txt"}
+    assert sm.parse_options_header(v)[1] == {b"name": b'up"load', b"filename": b"C:\\dir\\a.txt"}
+    assert sm.basename(sm.parse_options_header(v)[1][b"filename"]) == b"a.txt"
+    assert sm.parse_options_header(b"text/plain;;a=1") == (b"text/plain", {b"a": b"1"})
+    assert sm.parse_options_header(b"bad value;;; x") == (b"bad value", {})
 
 
 def run_qs(mod, pieces, **kw):

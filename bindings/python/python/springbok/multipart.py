@@ -14,8 +14,9 @@
 
 Every limit of the parser is a keyword argument (``max_parts``,
 ``max_header_bytes``, ``max_headers``, ``max_preamble_bytes``,
-``max_epilogue_bytes``, ``max_field_bytes``, ``max_total_bytes``); a body
-over one raises :class:`LimitExceeded`, whose ``limit`` attribute names it.
+``max_epilogue_bytes``, ``max_field_bytes``, ``max_file_bytes``,
+``max_files``, ``max_fields``, ``max_total_bytes``); a body over one raises
+:class:`LimitExceeded`, whose ``limit`` attribute names it.
 """
 
 import sys
@@ -32,6 +33,7 @@ from ._native import (
     ParseError,
     PartHeaders,
     QuerystringParseError,
+    basename,
     boundary,
     parse_options_header,
 )
@@ -49,6 +51,7 @@ __all__ = [
     "MultipartParseError",
     "QuerystringParseError",
     "LimitExceeded",
+    "basename",
     "boundary",
     "parse_options_header",
     "iter_events",

@@ -2,6 +2,7 @@
 //! and form crates for Python. The `springbok` package re-exports it under
 //! the peers' names (`springbok.httptools`, `springbok.multipart`, …).
 
+mod byteclass;
 mod callback;
 mod forms;
 mod http;
@@ -33,6 +34,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(forms::qsl_str, m)?)?;
     m.add_function(wrap_pyfunction!(forms::raw_pair_spans, m)?)?;
     multipart::register(m)?;
+    m.add_class::<byteclass::ByteClass>()?;
     m.add_function(wrap_pyfunction!(options::parse_options_header, m)?)?;
     m.add_function(wrap_pyfunction!(wsgi::environ, m)?)?;
     m.add("BadRequest", m.py().get_type::<wsgi::BadRequest>())?;

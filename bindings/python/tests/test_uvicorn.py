@@ -242,3 +242,27 @@ def test_config_takes_the_class():
     config.load()
     assert config.http_protocol_class is HttpProtocol
     assert issubclass(HttpProtocol, __import__("asyncio").Protocol)
+
+
+def test_response_header_checks_match_uvicorns_regexes():
+    """springbok.uvicorn swaps uvicorn's two one-class regexes for byte
+    tables: they must answer alike on every byte and on random headers."""
+    import random
+    import re
+
+    peer("uvicorn")
+    import springbok.uvicorn as su
+
+    original = {"HEADER_RE": re.compile(b'[\x00-\x1f\x7f()<>@,;:\\[\\]={} \t\\\\"]'),
+                "HEADER_VALUE_RE": re.compile(b"[\x00-\x08\x0a-\x1f\x7f]")}
+    rng = random.Random(12)
+    for name, regex in original.items():
+        impl = peer("uvicorn.protocols.http.httptools_impl")
+        assert getattr(impl, name).pattern == regex.pattern  # uvicorn's own, unchanged
+        fast = getattr(su._impl, name)
+        assert type(fast).__name__ == "ByteClass"
+        samples = [bytes([b]) for b in range(256)] + [b""]
+        samples += [bytes(rng.getrandbits(8) if rng.random() < 0.1 else rng.choice(b"abcXYZ-09")
+                          for _ in range(rng.randint(1, 30))) for _ in range(5000)]
+        for s in samples:
+            assert bool(fast.search(s)) == bool(regex.search(s)), (name, s)

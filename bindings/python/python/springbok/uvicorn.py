@@ -8,13 +8,15 @@ The protocol is uvicorn's own ``HttpToolsProtocol``, loaded from uvicorn's
 ``httptools_impl`` module with :mod:`springbok.httptools` bound to the name
 ``httptools`` in that module, so connection handling, flow control,
 keep-alive, pipelining, ``Expect: 100-continue`` and WebSocket upgrades are
-exactly uvicorn's: only the parser changes (and headers arrive in one call,
-see :class:`HttpProtocol`).
+exactly uvicorn's: only the parser changes (headers arrive in one call, see
+:class:`HttpProtocol`), and the response-header checks uvicorn makes with
+two one-class regexes use the same classes as byte tables.
 """
 
 import importlib.util
 import sys
 
+from . import _native
 from . import httptools as _httptools
 
 _IMPL = "uvicorn.protocols.http.httptools_impl"
@@ -43,6 +45,30 @@ def _load():
 
 
 _impl = _load()
+
+
+def _single_class(regex):
+    """The bytes a compiled regex matches when it is one character class
+    (`[...]`), or None when it is anything else."""
+    try:
+        import re._parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python < 3.11
+        import sre_parse
+    parsed = list(sre_parse.parse(regex.pattern.decode("latin-1") if isinstance(regex.pattern, bytes)
+                                  else regex.pattern, regex.flags))
+    if len(parsed) != 1 or str(parsed[0][0]) != "IN":
+        return None
+    return bytes(b for b in range(256) if regex.search(bytes([b])))
+
+
+# uvicorn checks every response header name and value with a one-class
+# regex; the same class as a byte table answers the same question at a
+# fraction of the cost. Only done when the regex is exactly one class.
+for _name in ("HEADER_RE", "HEADER_VALUE_RE"):
+    _regex = getattr(_impl, _name, None)
+    _members = _single_class(_regex) if _regex is not None else None
+    if _members is not None:
+        setattr(_impl, _name, _native.ByteClass(_members))
 
 
 class HttpProtocol(_impl.HttpToolsProtocol):

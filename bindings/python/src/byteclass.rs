@@ -28,6 +28,6 @@ impl ByteClass {
     /// `re.compile(b"[...]").search(data)` answers, as a truth value.
     fn search(&self, data: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
         let data = bytes_like(data)?;
-        Ok(data.iter().any(|&b| self.member[usize::from(b)]).then_some(true))
+        Ok(data.as_bytes().iter().any(|&b| self.member[usize::from(b)]).then_some(true))
     }
 }

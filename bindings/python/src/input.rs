@@ -1,26 +1,25 @@
-//! Bytes-like arguments: borrowed when they are `bytes`, copied otherwise.
+//! Bytes-like arguments as a `bytes` object: the argument itself when it is
+//! `bytes`, else a copy made through a `memoryview` (any object with the
+//! buffer protocol, as httptools accepts). A copy, because Python code run
+//! from a callback could change a `bytearray` while Rust reads it; through
+//! `memoryview`, because that works under the stable ABI too.
 
-use std::borrow::Cow;
-
-use pyo3::buffer::PyBuffer;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyMemoryView, PyString};
 
-/// The bytes of a bytes-like object (`bytes`, `bytearray`, `memoryview`,
-/// `array('B')`, …). `bytes` is immutable and is borrowed; any other buffer
-/// is copied, because Python code run from a callback could change it while
-/// Rust holds a slice of it.
-pub(crate) fn bytes_like<'a>(obj: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, [u8]>> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Cow::Borrowed(b.as_bytes()));
+/// `obj` as `bytes`; `str`, `int` and other objects without the buffer
+/// protocol are a TypeError.
+pub(crate) fn bytes_like<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    if let Ok(b) = obj.cast_exact::<PyBytes>() {
+        return Ok(b.clone());
     }
     let not_bytes = || PyTypeError::new_err(format!("a bytes-like object is required, not '{}'", type_name(obj)));
-    if obj.is_instance_of::<pyo3::types::PyString>() {
+    if obj.is_instance_of::<PyString>() {
         return Err(not_bytes());
     }
-    let buffer = PyBuffer::<u8>::get(obj).map_err(|_| not_bytes())?;
-    Ok(Cow::Owned(buffer.to_vec(obj.py())?))
+    let view = PyMemoryView::from(obj).map_err(|_| not_bytes())?;
+    Ok(view.call_method0("tobytes")?.cast_into::<PyBytes>()?)
 }
 
 /// The Python type name of `obj`, for error messages.

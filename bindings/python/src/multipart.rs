@@ -175,7 +175,7 @@ fn boundary_bytes(boundary: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
             .map(|c| u8::try_from(u32::from(c)).map_err(|_| PyValueError::new_err("boundary must be latin-1")))
             .collect();
     }
-    Ok(bytes_like(boundary)?.into_owned())
+    Ok(bytes_like(boundary)?.as_bytes().to_vec())
 }
 
 fn new_parser(py: Python<'_>, boundary: &Bound<'_, PyAny>, limits: Limits) -> PyResult<Parser> {
@@ -310,12 +310,12 @@ impl MultipartParser {
         if st.broken {
             return Err(MultipartParseError::new_err("the parser cannot go on after a callback raised"));
         }
-        let input = bytes_like(data)?;
-        // The input's bytes object, when data slices of it can be passed as
-        // (data, start, end) without a copy.
-        let whole = data.cast::<PyBytes>().ok();
+        // Data that lies in the input is passed as (this object, start, end),
+        // without a copy.
+        let whole = bytes_like(data)?;
+        let input = whole.as_bytes();
         let cb = &self.callbacks;
-        let mut rest: &[u8] = &input;
+        let mut rest: &[u8] = input;
         let limits = st.limits;
         loop {
             let (n, event) = st.parser.feed(rest).map_err(|e| to_err(py, &e, &limits))?;
@@ -324,11 +324,10 @@ impl MultipartParser {
                 Event::PartStart(part) => part_start(py, cb, &part),
                 Event::Data(d) => {
                     let offset = (d.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-                    match whole {
-                        Some(obj) if offset < input.len() && d.len() <= input.len() - offset => {
-                            call_span(py, &cb.part_data, obj, offset, offset + d.len())
-                        }
-                        _ => call_span(py, &cb.part_data, &PyBytes::new(py, d), 0, d.len()),
+                    if offset < input.len() && d.len() <= input.len() - offset {
+                        call_span(py, &cb.part_data, &whole, offset, offset + d.len())
+                    } else {
+                        call_span(py, &cb.part_data, &PyBytes::new(py, d), 0, d.len())
                     }
                 }
                 Event::PartEnd => call0(py, &cb.part_end),
@@ -460,11 +459,11 @@ impl EventParser {
 
     /// The events `data` completes.
     fn feed<'py>(&self, py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyList>> {
-        let input = bytes_like(data)?;
+        let data = bytes_like(data)?;
         let mut guard = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let (parser, limits) = &mut *guard;
         let out = PyList::empty(py);
-        let mut rest: &[u8] = &input;
+        let mut rest: &[u8] = data.as_bytes();
         loop {
             let (n, event) = parser.feed(rest).map_err(|e| to_err(py, &e, limits))?;
             match event {
@@ -502,7 +501,7 @@ pub(crate) fn boundary<'py>(py: Python<'py>, content_type: &Bound<'py, PyAny>) -
 #[pyfunction]
 pub(crate) fn basename<'py>(py: Python<'py>, filename: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
     let f = bytes_like(filename)?;
-    Ok(PyBytes::new(py, springbok_multipart::basename(&f)))
+    Ok(PyBytes::new(py, springbok_multipart::basename(f.as_bytes())))
 }
 
 /// Registers the classes, functions and exceptions in `m`.

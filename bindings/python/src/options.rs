@@ -45,7 +45,7 @@ pub(crate) fn parse_options_header<'py>(
         Some(v) if v.is_none() => return Ok((PyBytes::new(py, b""), options)),
         Some(v) => match v.cast::<PyString>() {
             Ok(s) => s.to_cow()?.chars().map(|c| u32::from(c).min(0xff) as u8).collect(),
-            Err(_) => bytes_like(v)?.into_owned(),
+            Err(_) => bytes_like(v)?.as_bytes().to_vec(),
         },
     };
     let head = trim(raw.split(|&b| b == b';').next().unwrap_or_default());

@@ -54,9 +54,10 @@ pub(crate) fn environ<'py>(
         "allow" => Underscores::Allow,
         _ => return Err(PyValueError::new_err("underscores must be 'drop', 'reject' or 'allow'")),
     };
-    let buf = bytes_like(head)?;
+    let head = bytes_like(head)?;
+    let buf = head.as_bytes();
     let mut storage = [const { MaybeUninit::<Header<'_>>::uninit() }; machine_max_headers()];
-    let req = match ParserConfig::new().parse_request_uninit(&buf, 0, &mut storage) {
+    let req = match ParserConfig::new().parse_request_uninit(buf, 0, &mut storage) {
         Ok(Status::Complete(req)) => req,
         Ok(Status::Partial) => return Ok(None),
         Err(e) => return Err(bad_request(e.to_string(), e.status())),

@@ -64,10 +64,13 @@ def _single_class(regex):
 # uvicorn checks every response header name and value with a one-class
 # regex; the same class as a byte table answers the same question at a
 # fraction of the cost. Only done when the regex is exactly one class.
+#: uvicorn's regexes that were replaced, by name (for the tests).
+REPLACED_CHECKS = {}
 for _name in ("HEADER_RE", "HEADER_VALUE_RE"):
     _regex = getattr(_impl, _name, None)
     _members = _single_class(_regex) if _regex is not None else None
     if _members is not None:
+        REPLACED_CHECKS[_name] = _regex
         setattr(_impl, _name, _native.ByteClass(_members))
 
 

@@ -133,7 +133,7 @@ impl HttpParser {
     /// offset of the first byte after an upgrading message's head.
     fn feed_data(&self, py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<()> {
         let bytes = bytes_like(data)?;
-        self.with_machine(|m| match m.feed(py, &self.callbacks, &self.info, &bytes) {
+        self.with_machine(|m| match m.feed(py, &self.callbacks, &self.info, bytes.as_bytes()) {
             Ok(()) => Ok(()),
             Err(Stop::Err(e)) => Err(e),
             Err(Stop::Upgrade(offset)) => Err(machine::upgrade_err(offset)),

@@ -329,14 +329,15 @@ pub(crate) fn _url_split(url: &[u8]) -> Option<PartsTuple> {
 /// HttpParserInvalidURLError when http-parser would reject it.
 #[pyfunction]
 pub(crate) fn parse_url(py: Python<'_>, url: &Bound<'_, PyAny>) -> PyResult<Url> {
-    let buf = bytes_like(url)?;
+    let obj = bytes_like(url)?;
+    let buf = obj.as_bytes();
     if buf.len() > MAX_URL_LEN {
         return Err(HttpParserInvalidURLError::new_err(format!(
             "url is too long: url length of {} bytes exceeds the maximum of {MAX_URL_LEN} bytes",
             buf.len()
         )));
     }
-    let Some(parts) = split(&buf) else {
+    let Some(parts) = split(buf) else {
         return Err(HttpParserInvalidURLError::new_err(format!("invalid url {}", url.repr()?)));
     };
     let b = |span: Span| span.map(|(a, e)| PyBytes::new(py, &buf[a..e]).unbind());

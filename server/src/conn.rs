@@ -1,0 +1,643 @@
+//! One HTTP/1.1 connection: read a head, read its body into the app's
+//! exchange, write the response with one `writev`, and again (keep-alive
+//! and pipelining), until the connection closes.
+//!
+//! The connection is driven by readiness events and never blocks: each
+//! call to [`Conn::drive`] reads, parses and writes until the socket would
+//! block or the turn's budget is spent, so one busy client cannot starve
+//! the worker's other connections.
+
+use std::io::{self, IoSlice};
+use std::mem::MaybeUninit;
+use std::time::{Duration, Instant};
+
+use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder};
+use springbok_parser::framing::{self, Body as Framing, Expect};
+use springbok_parser::response_head::{ResponseHead, ResponseOptions};
+use springbok_parser::{Header, ParserConfig, Status};
+
+use crate::app::{has_body, App, Exchange, Response, Start};
+use crate::clock::DateCache;
+use crate::config::{Config, MAX_HEADERS_LIMIT};
+use crate::net::Stream;
+use crate::tmp::TempFile;
+
+/// Initial size of a connection's input buffer.
+const INITIAL_BUFFER: usize = 4096;
+/// Size of the worker's body read buffer.
+pub const SCRATCH: usize = 256 * 1024;
+/// Unsent output beyond which no more pipelined requests are processed
+/// until the client reads.
+const OUT_HIGH_WATER: usize = 256 * 1024;
+/// Steps (one read, or one request) per turn before other connections get
+/// theirs.
+const TURN_BUDGET: u32 = 64;
+/// How long a closing connection's input is read and discarded after the
+/// final response, so that unread input does not turn the close into a
+/// reset that destroys the response.
+const LINGER: Duration = Duration::from_secs(2);
+/// While a worker drains, a connection idle this long (or the keep-alive
+/// timeout, if shorter) is closed.
+pub const DRAIN_IDLE: Duration = Duration::from_secs(1);
+
+/// What a worker's connections share.
+pub struct Ctx {
+    pub config: Config,
+    pub parser: ParserConfig,
+    pub chunked: ChunkedConfig,
+    pub app: App,
+    pub date: DateCache,
+    /// The time of the current event-loop turn.
+    pub now: Instant,
+    /// The body read buffer.
+    pub scratch: Vec<u8>,
+    /// No more keep-alive: the worker is stopping.
+    pub draining: bool,
+    /// Responses written by this worker.
+    pub served: u64,
+}
+
+impl Ctx {
+    pub fn new(config: Config, app: App) -> Ctx {
+        let mut parser = ParserConfig::new();
+        parser.max_head_bytes = config.max_head_bytes;
+        parser.max_target_len = config.max_target_bytes;
+        parser.max_name_len = config.max_header_name_bytes;
+        parser.max_value_len = config.max_header_value_bytes;
+        let mut chunked = ChunkedConfig::new();
+        chunked.max_body_bytes = config.max_body_bytes;
+        chunked.trailers = springbok_parser::chunked::Trailers::Discard;
+        Ctx {
+            config,
+            parser,
+            chunked,
+            app,
+            date: DateCache::new(),
+            now: Instant::now(),
+            scratch: vec![0; SCRATCH],
+            draining: false,
+            served: 0,
+        }
+    }
+}
+
+/// What the worker should do with a connection after [`Conn::drive`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// Wait for the next readiness event.
+    Wait,
+    /// Work is left (the turn's budget ran out): drive again soon.
+    Again,
+    /// Close it.
+    Close,
+}
+
+/// The outcome of one step.
+enum Step {
+    /// Something was done; go on.
+    Progress,
+    /// The socket would block.
+    Blocked,
+    /// The connection is finished.
+    Done,
+}
+
+/// How a request body is delimited.
+enum BodyReader {
+    Length(u64),
+    Chunked(ChunkedDecoder),
+}
+
+/// A request whose body is being read.
+struct InBody {
+    exchange: Exchange,
+    reader: BodyReader,
+    reply: Reply,
+}
+
+/// How to write the response of the current request.
+#[derive(Clone, Debug)]
+struct Reply {
+    keep_alive: bool,
+    head_request: bool,
+    http10: bool,
+    /// `METHOD target` for the access log.
+    log: Option<String>,
+}
+
+enum Phase {
+    /// Waiting for a request head.
+    Head,
+    /// Reading a request body.
+    Body(Box<InBody>),
+    /// The last response is queued: send it, then close gracefully.
+    Closing,
+}
+
+/// A parsed head, owned.
+struct Ready {
+    head_len: usize,
+    start: Start,
+    body: Framing,
+    has_body: bool,
+    expect_continue: bool,
+    reply: Reply,
+}
+
+/// The outcome of parsing the buffered input.
+enum Parsed {
+    Partial,
+    Bad(u16, String),
+    Request(Box<Ready>),
+}
+
+/// A connection.
+pub struct Conn {
+    stream: Stream,
+    /// Input; the unprocessed bytes are `buf[start..end]`.
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    /// The parser's `last_len` hint for the head being received.
+    last_len: usize,
+    phase: Phase,
+    /// Output not yet written: `out[out_pos..]`.
+    out: Vec<u8>,
+    out_pos: usize,
+    /// Upload files to remove once `out` is written.
+    hold: Vec<TempFile>,
+    /// When the current wait began: accept, the last response, the first
+    /// byte of a head, the last body progress, or the start of closing.
+    since: Instant,
+    /// When output last stopped making progress, while some is unsent.
+    write_since: Option<Instant>,
+    /// No request completed yet (an idle fresh connection gets the head
+    /// timeout, not the keep-alive one).
+    fresh: bool,
+    /// The write side was shut down (closing).
+    shut: bool,
+    /// A write failed: close.
+    broken: bool,
+}
+
+impl Conn {
+    pub fn new(stream: Stream, now: Instant) -> Conn {
+        Conn {
+            stream,
+            buf: vec![0; INITIAL_BUFFER],
+            start: 0,
+            end: 0,
+            last_len: 0,
+            phase: Phase::Head,
+            out: Vec::new(),
+            out_pos: 0,
+            hold: Vec::new(),
+            since: now,
+            write_since: None,
+            fresh: true,
+            shut: false,
+            broken: false,
+        }
+    }
+
+    pub fn stream_mut(&mut self) -> &mut Stream {
+        &mut self.stream
+    }
+
+    /// Reads, parses, answers and writes until the socket would block or
+    /// the turn's budget is spent.
+    pub fn drive(&mut self, cx: &mut Ctx) -> Flow {
+        for _ in 0..TURN_BUDGET {
+            if self.broken {
+                return Flow::Close;
+            }
+            if self.out_pos < self.out.len() {
+                match self.flush(cx) {
+                    Err(_) => return Flow::Close,
+                    Ok(false) if matches!(self.phase, Phase::Closing) => return Flow::Wait,
+                    Ok(false) if self.out.len() - self.out_pos >= OUT_HIGH_WATER => return Flow::Wait,
+                    Ok(_) => {}
+                }
+            }
+            let step = match self.phase {
+                Phase::Head => self.head_step(cx),
+                Phase::Body(_) => self.body_step(cx),
+                Phase::Closing => self.closing_step(cx),
+            };
+            match step {
+                Step::Progress => {}
+                Step::Blocked => return Flow::Wait,
+                Step::Done => return Flow::Close,
+            }
+        }
+        Flow::Again
+    }
+
+    /// When this connection times out.
+    pub fn deadline(&self, cx: &Ctx) -> Instant {
+        let c = &cx.config;
+        let phase = match self.phase {
+            Phase::Head if self.start < self.end => self.since + c.head_timeout,
+            Phase::Head if cx.draining => self.since + c.keepalive_timeout.min(DRAIN_IDLE),
+            Phase::Head if self.fresh => self.since + c.head_timeout,
+            Phase::Head => self.since + c.keepalive_timeout,
+            Phase::Body(_) => self.since + c.body_timeout,
+            Phase::Closing => self.since + LINGER,
+        };
+        match self.write_since {
+            Some(w) => phase.min(w + c.write_timeout),
+            None => phase,
+        }
+    }
+
+    /// The deadline passed: a head or body not received in time gets 408;
+    /// an idle, stuck or closing connection is closed.
+    pub fn expire(&mut self, cx: &mut Ctx) -> Flow {
+        if self.write_since.is_some_and(|w| cx.now >= w + cx.config.write_timeout) {
+            return Flow::Close;
+        }
+        match self.phase {
+            Phase::Head if self.start < self.end => {
+                self.fail(cx, 408, "the request head did not arrive in time");
+                self.drive(cx)
+            }
+            Phase::Body(_) => {
+                self.fail(cx, 408, "the request body did not arrive in time");
+                self.drive(cx)
+            }
+            _ => Flow::Close,
+        }
+    }
+
+    /// Makes room for and reads more input into `buf[end..]`, at most
+    /// `limit` bytes of buffer in all.
+    fn read_input(&mut self, limit: usize) -> io::Result<usize> {
+        if self.start > 0 {
+            self.buf.copy_within(self.start..self.end, 0);
+            self.end -= self.start;
+            self.start = 0;
+        }
+        if self.end == self.buf.len() {
+            let grown = (self.buf.len() * 2).min(limit.max(self.end + 1));
+            self.buf.resize(grown.max(self.end + 1), 0);
+        }
+        self.stream.read(&mut self.buf[self.end..])
+    }
+
+    fn head_step(&mut self, cx: &mut Ctx) -> Step {
+        if self.start < self.end {
+            match self.parse_head(cx) {
+                Parsed::Partial => {}
+                Parsed::Bad(status, detail) => {
+                    self.fail(cx, status, &detail);
+                    return Step::Progress;
+                }
+                Parsed::Request(ready) => {
+                    self.on_head(cx, *ready);
+                    return Step::Progress;
+                }
+            }
+        }
+        // A head longer than the limit is reported by the parser once the
+        // buffer reaches it: no need to read further.
+        let limit = cx.parser.max_head_bytes + 1;
+        match self.read_input(limit) {
+            Ok(0) => Step::Done,
+            Ok(n) => {
+                if self.end == self.start && !self.fresh {
+                    // The first byte of a request on a kept-alive
+                    // connection: its head timeout starts now.
+                    self.since = cx.now;
+                }
+                self.end += n;
+                Step::Progress
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Blocked,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Step::Progress,
+            Err(_) => Step::Done,
+        }
+    }
+
+    /// Parses the buffered head and asks the app what to do with it.
+    fn parse_head(&mut self, cx: &mut Ctx) -> Parsed {
+        let input = &self.buf[self.start..self.end];
+        let mut storage = [const { MaybeUninit::<Header<'_>>::uninit() }; MAX_HEADERS_LIMIT];
+        let headers = &mut storage[..cx.config.max_headers];
+        let req = match cx.parser.parse_request_uninit(input, self.last_len, headers) {
+            Ok(Status::Complete(req)) => req,
+            Ok(Status::Partial) => {
+                self.last_len = input.len();
+                return Parsed::Partial;
+            }
+            Err(e) => return Parsed::Bad(e.status(), e.to_string()),
+        };
+        let info = match framing::request_info(&req) {
+            Ok(info) => info,
+            Err(e) => return Parsed::Bad(e.status(), e.to_string()),
+        };
+        if info.expect == Expect::Other {
+            return Parsed::Bad(417, "only 100-continue is supported in Expect".into());
+        }
+        if let Framing::ContentLength(n) = info.body {
+            if n > cx.config.max_body_bytes {
+                return Parsed::Bad(413, format!("body of {n} bytes is larger than --max-body-bytes"));
+            }
+        }
+        let reply = Reply {
+            keep_alive: info.keep_alive,
+            head_request: req.method == b"HEAD",
+            http10: req.minor_version == 0,
+            log: cx
+                .config
+                .access_log
+                .then(|| format!("{} {}", String::from_utf8_lossy(req.method), String::from_utf8_lossy(req.target))),
+        };
+        Parsed::Request(Box::new(Ready {
+            head_len: req.head_len,
+            start: cx.app.start(&req, &info),
+            body: info.body,
+            has_body: has_body(&info),
+            expect_continue: info.expect == Expect::Continue,
+            reply,
+        }))
+    }
+
+    fn on_head(&mut self, cx: &mut Ctx, ready: Ready) {
+        self.start += ready.head_len;
+        self.last_len = 0;
+        self.since = cx.now;
+        let exchange = match ready.start {
+            Start::Reject(mut response) => {
+                response.close |= ready.has_body;
+                self.respond(cx, response, ready.reply);
+                return;
+            }
+            Start::Exchange(exchange) => exchange,
+        };
+        let reader = match ready.body {
+            Framing::ContentLength(n) if n > 0 => BodyReader::Length(n),
+            Framing::Chunked => BodyReader::Chunked(ChunkedDecoder::new(cx.chunked)),
+            _ => {
+                self.respond(cx, exchange.finish(), ready.reply);
+                return;
+            }
+        };
+        if ready.expect_continue && self.start == self.end {
+            self.send_bytes(cx, b"HTTP/1.1 100 Continue\r\n\r\n");
+        }
+        self.phase = Phase::Body(Box::new(InBody { exchange, reader, reply: ready.reply }));
+    }
+
+    fn body_step(&mut self, cx: &mut Ctx) -> Step {
+        let Phase::Body(body) = &mut self.phase else { return Step::Progress };
+        let mut complete = false;
+        let error;
+        if self.start < self.end {
+            // Body bytes that came with the head (or after a chunk).
+            match &mut body.reader {
+                BodyReader::Length(remaining) => {
+                    let n = (*remaining).min((self.end - self.start) as u64) as usize;
+                    error = body.exchange.body(&self.buf[self.start..self.start + n]).err();
+                    self.start += n;
+                    *remaining -= n as u64;
+                    complete = *remaining == 0;
+                }
+                BodyReader::Chunked(decoder) => match decoder.decode(&mut self.buf[self.start..self.end]) {
+                    Ok(d) => {
+                        error = body.exchange.body(&self.buf[self.start..self.start + d.data]).err();
+                        if d.complete {
+                            complete = true;
+                            self.start += d.data + d.trailer;
+                            self.end = self.start + d.leftover;
+                        } else {
+                            self.start = self.end;
+                        }
+                    }
+                    Err(e) => error = Some(Response::error(e.status(), &format!("chunked body: {e:?}"))),
+                },
+            }
+        } else {
+            let want = match &body.reader {
+                BodyReader::Length(remaining) => (*remaining).min(SCRATCH as u64) as usize,
+                BodyReader::Chunked(_) => SCRATCH,
+            };
+            let n = match self.stream.read(&mut cx.scratch[..want]) {
+                Ok(0) => return Step::Done,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Blocked,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => return Step::Progress,
+                Err(_) => return Step::Done,
+            };
+            self.since = cx.now;
+            match &mut body.reader {
+                BodyReader::Length(remaining) => {
+                    error = body.exchange.body(&cx.scratch[..n]).err();
+                    *remaining -= n as u64;
+                    complete = *remaining == 0;
+                }
+                BodyReader::Chunked(decoder) => match decoder.decode(&mut cx.scratch[..n]) {
+                    Ok(d) => {
+                        error = body.exchange.body(&cx.scratch[..d.data]).err();
+                        if d.complete {
+                            complete = true;
+                            // What follows the body is the next request.
+                            let rest = &cx.scratch[d.data + d.trailer..d.data + d.trailer + d.leftover];
+                            self.start = 0;
+                            self.end = 0;
+                            if self.buf.len() < rest.len() {
+                                self.buf.resize(rest.len(), 0);
+                            }
+                            self.buf[..rest.len()].copy_from_slice(rest);
+                            self.end = rest.len();
+                        }
+                    }
+                    Err(e) => error = Some(Response::error(e.status(), &format!("chunked body: {e:?}"))),
+                },
+            }
+        }
+        if let Some(response) = error {
+            let Phase::Body(body) = std::mem::replace(&mut self.phase, Phase::Closing) else { unreachable!() };
+            self.respond(cx, response, body.reply);
+        } else if complete {
+            let Phase::Body(body) = std::mem::replace(&mut self.phase, Phase::Head) else { unreachable!() };
+            let InBody { exchange, reply, .. } = *body;
+            self.respond(cx, exchange.finish(), reply);
+        }
+        Step::Progress
+    }
+
+    fn closing_step(&mut self, cx: &mut Ctx) -> Step {
+        if self.out_pos < self.out.len() {
+            return Step::Blocked;
+        }
+        if !self.shut {
+            self.shut = true;
+            if self.stream.shutdown_write().is_err() {
+                return Step::Done;
+            }
+        }
+        match self.stream.read(&mut cx.scratch) {
+            Ok(0) => Step::Done,
+            Ok(_) => Step::Progress,
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Blocked,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Step::Progress,
+            Err(_) => Step::Done,
+        }
+    }
+
+    /// Answers a request that cannot be served with `status` and closes.
+    fn fail(&mut self, cx: &mut Ctx, status: u16, detail: &str) {
+        let reply = match std::mem::replace(&mut self.phase, Phase::Head) {
+            Phase::Body(body) => body.reply,
+            _ => Reply { keep_alive: false, head_request: false, http10: false, log: None },
+        };
+        self.respond(cx, Response::error(status, detail), reply);
+    }
+
+    /// Writes `response` (one `writev` of the head's pieces and the body)
+    /// and moves on to the next request, or to closing.
+    fn respond(&mut self, cx: &mut Ctx, response: Response, reply: Reply) {
+        let close = response.close || !reply.keep_alive || cx.draining;
+        let body = response.body.as_bytes();
+        let mut length = itoa_buf();
+        let length = format_u64(&mut length, body.len() as u64);
+        let mut headers = [springbok_parser::EMPTY_HEADER; 5];
+        let mut n = 0;
+        let mut add = |name: &'static [u8], value| {
+            headers[n] = Header { name, value };
+            n += 1;
+        };
+        add(b"Date", cx.date.value());
+        add(b"Content-Type", response.content_type);
+        add(b"Content-Length", length);
+        if let Some(allow) = response.allow {
+            add(b"Allow", allow);
+        }
+        if close {
+            add(b"Connection", b"close");
+        } else if reply.http10 {
+            add(b"Connection", b"keep-alive");
+        }
+        let body = if reply.head_request { &[][..] } else { body };
+        match ResponseHead::new(response.status, None, &headers[..n], &ResponseOptions::new()) {
+            Ok(head) => self.write_response(&head, body),
+            Err(e) => {
+                crate::log!("cannot write a response head ({e}); sending 500");
+                self.send_bytes(
+                    cx,
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                );
+            }
+        }
+        if self.out_pos < self.out.len() {
+            self.hold.extend(response.hold);
+            self.write_since.get_or_insert(cx.now);
+        }
+        cx.served += 1;
+        if let Some(line) = reply.log {
+            crate::log!("{line} {} {}", response.status, body.len());
+        }
+        self.since = cx.now;
+        self.fresh = false;
+        self.phase = if close { Phase::Closing } else { Phase::Head };
+    }
+
+    /// Writes the head's iovecs and the body with one `writev`; what the
+    /// socket does not take now is queued.
+    fn write_response(&mut self, head: &ResponseHead<'_>, body: &[u8]) {
+        let mut pieces: [&[u8]; 32] = [&[]; 32];
+        let Ok(count) = head.fill_iovecs(&mut pieces) else {
+            // More header pieces than the array holds: the buffer form.
+            let mut bytes = vec![0; head.encoded_len()];
+            let _ = head.write(&mut bytes);
+            bytes.extend_from_slice(body);
+            return self.write_pieces(&[&bytes]);
+        };
+        let mut all: [&[u8]; 33] = [&[]; 33];
+        all[..count].copy_from_slice(&pieces[..count]);
+        all[count] = body;
+        self.write_pieces(&all[..=count]);
+    }
+
+    fn send_bytes(&mut self, _cx: &mut Ctx, bytes: &[u8]) {
+        self.write_pieces(&[bytes]);
+    }
+
+    /// One `writev` of `pieces` if nothing is queued, else queue them.
+    fn write_pieces(&mut self, pieces: &[&[u8]]) {
+        let mut written = 0;
+        if self.out_pos == self.out.len() {
+            let mut iov = [IoSlice::new(&[]); 33];
+            for (slot, piece) in iov.iter_mut().zip(pieces) {
+                *slot = IoSlice::new(piece);
+            }
+            loop {
+                match self.stream.writev(&iov[..pieces.len()]) {
+                    Ok(n) => written = n,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+                    Err(_) => self.broken = true,
+                }
+                break;
+            }
+            self.out.clear();
+            self.out_pos = 0;
+        }
+        for piece in pieces {
+            let skip = written.min(piece.len());
+            written -= skip;
+            self.out.extend_from_slice(&piece[skip..]);
+        }
+    }
+
+    /// Writes queued output; `Ok(true)` when all of it is written.
+    fn flush(&mut self, cx: &Ctx) -> io::Result<bool> {
+        while self.out_pos < self.out.len() {
+            match self.stream.write(&self.out[self.out_pos..]) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => {
+                    self.out_pos += n;
+                    self.write_since = Some(cx.now);
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.out.clear();
+        self.out_pos = 0;
+        self.write_since = None;
+        self.hold.clear();
+        Ok(true)
+    }
+}
+
+fn itoa_buf() -> [u8; 20] {
+    [0; 20]
+}
+
+/// `n` in decimal, in `buf`.
+fn format_u64(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[i..];
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decimal() {
+        let mut b = itoa_buf();
+        assert_eq!(format_u64(&mut b, 0), b"0");
+        assert_eq!(format_u64(&mut b, 13), b"13");
+        assert_eq!(format_u64(&mut b, u64::MAX), u64::MAX.to_string().as_bytes());
+    }
+}

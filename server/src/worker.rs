@@ -269,6 +269,10 @@ impl Worker {
         }
         self.draining_since = Some(self.cx.now);
         self.cx.draining = true;
+        // Take the connections already queued before closing this copy of
+        // the socket: when it is the last copy, the kernel would reset them.
+        self.listener_ready = true;
+        self.accept();
         if let Some(mut listener) = self.listener.take() {
             let _ = self.poll.registry().deregister(&mut listener);
         }

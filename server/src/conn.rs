@@ -7,20 +7,19 @@
 //! block or the turn's budget is spent, so one busy client cannot starve
 //! the worker's other connections.
 
-use std::io::{self, IoSlice};
+use std::io;
 use std::mem::MaybeUninit;
 use std::time::{Duration, Instant};
 
 use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder};
 use springbok_parser::framing::{self, Body as Framing, Expect};
-use springbok_parser::response_head::{ResponseHead, ResponseOptions};
 use springbok_parser::{Header, ParserConfig, Status};
 
 use crate::app::{has_body, App, Exchange, Response, Start};
 use crate::clock::DateCache;
 use crate::config::{Config, MAX_HEADERS_LIMIT};
 use crate::net::Stream;
-use crate::tmp::TempFile;
+use crate::output::Output;
 
 /// Initial size of a connection's input buffer.
 const INITIAL_BUFFER: usize = 4096;
@@ -161,23 +160,18 @@ pub struct Conn {
     /// The parser's `last_len` hint for the head being received.
     last_len: usize,
     phase: Phase,
-    /// Output not yet written: `out[out_pos..]`.
-    out: Vec<u8>,
-    out_pos: usize,
-    /// Upload files to remove once `out` is written.
-    hold: Vec<TempFile>,
+    output: Output,
+    /// The last read took less than it could: the socket is empty until
+    /// the next readable event (so no read just to see `EAGAIN`).
+    drained: bool,
     /// When the current wait began: accept, the last response, the first
     /// byte of a head, the last body progress, or the start of closing.
     since: Instant,
-    /// When output last stopped making progress, while some is unsent.
-    write_since: Option<Instant>,
     /// No request completed yet (an idle fresh connection gets the head
     /// timeout, not the keep-alive one).
     fresh: bool,
     /// The write side was shut down (closing).
     shut: bool,
-    /// A write failed: close.
-    broken: bool,
 }
 
 impl Conn {
@@ -189,14 +183,11 @@ impl Conn {
             end: 0,
             last_len: 0,
             phase: Phase::Head,
-            out: Vec::new(),
-            out_pos: 0,
-            hold: Vec::new(),
+            output: Output::default(),
+            drained: false,
             since: now,
-            write_since: None,
             fresh: true,
             shut: false,
-            broken: false,
         }
     }
 
@@ -204,18 +195,34 @@ impl Conn {
         &mut self.stream
     }
 
+    /// A readable event arrived: there may be input again.
+    pub fn readable(&mut self) {
+        self.drained = false;
+    }
+
     /// Reads, parses, answers and writes until the socket would block or
     /// the turn's budget is spent.
     pub fn drive(&mut self, cx: &mut Ctx) -> Flow {
+        let flow = self.steps(cx);
+        // Responses staged for pipelined requests go out together.
+        self.output.write_staged(&mut self.stream, cx.date.value(), cx.now);
+        if self.output.broken {
+            Flow::Close
+        } else {
+            flow
+        }
+    }
+
+    fn steps(&mut self, cx: &mut Ctx) -> Flow {
         for _ in 0..TURN_BUDGET {
-            if self.broken {
+            if self.output.broken {
                 return Flow::Close;
             }
-            if self.out_pos < self.out.len() {
-                match self.flush(cx) {
+            if self.output.queued() > 0 {
+                match self.output.flush(&mut self.stream, cx.now) {
                     Err(_) => return Flow::Close,
                     Ok(false) if matches!(self.phase, Phase::Closing) => return Flow::Wait,
-                    Ok(false) if self.out.len() - self.out_pos >= OUT_HIGH_WATER => return Flow::Wait,
+                    Ok(false) if self.output.queued() >= OUT_HIGH_WATER => return Flow::Wait,
                     Ok(_) => {}
                 }
             }
@@ -233,6 +240,16 @@ impl Conn {
         Flow::Again
     }
 
+    /// One read into `buf`, unless the last read showed the socket empty.
+    fn recv(stream: &mut Stream, drained: &mut bool, buf: &mut [u8]) -> io::Result<usize> {
+        if *drained {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        let n = stream.read(buf)?;
+        *drained = n > 0 && n < buf.len();
+        Ok(n)
+    }
+
     /// When this connection times out.
     pub fn deadline(&self, cx: &Ctx) -> Instant {
         let c = &cx.config;
@@ -244,7 +261,7 @@ impl Conn {
             Phase::Body(_) => self.since + c.body_timeout,
             Phase::Closing => self.since + LINGER,
         };
-        match self.write_since {
+        match self.output.stalled_since {
             Some(w) => phase.min(w + c.write_timeout),
             None => phase,
         }
@@ -253,7 +270,7 @@ impl Conn {
     /// The deadline passed: a head or body not received in time gets 408;
     /// an idle, stuck or closing connection is closed.
     pub fn expire(&mut self, cx: &mut Ctx) -> Flow {
-        if self.write_since.is_some_and(|w| cx.now >= w + cx.config.write_timeout) {
+        if self.output.stalled_since.is_some_and(|w| cx.now >= w + cx.config.write_timeout) {
             return Flow::Close;
         }
         match self.phase {
@@ -281,7 +298,7 @@ impl Conn {
             let grown = (self.buf.len() * 2).min(limit.max(self.end + 1));
             self.buf.resize(grown.max(self.end + 1), 0);
         }
-        self.stream.read(&mut self.buf[self.end..])
+        Self::recv(&mut self.stream, &mut self.drained, &mut self.buf[self.end..])
     }
 
     fn head_step(&mut self, cx: &mut Ctx) -> Step {
@@ -383,7 +400,7 @@ impl Conn {
             }
         };
         if ready.expect_continue && self.start == self.end {
-            self.send_bytes(cx, b"HTTP/1.1 100 Continue\r\n\r\n");
+            self.output.stage_raw(b"HTTP/1.1 100 Continue\r\n\r\n");
         }
         self.phase = Phase::Body(Box::new(InBody { exchange, reader, reply: ready.reply }));
     }
@@ -421,7 +438,7 @@ impl Conn {
                 BodyReader::Length(remaining) => (*remaining).min(SCRATCH as u64) as usize,
                 BodyReader::Chunked(_) => SCRATCH,
             };
-            let n = match self.stream.read(&mut cx.scratch[..want]) {
+            let n = match Self::recv(&mut self.stream, &mut self.drained, &mut cx.scratch[..want]) {
                 Ok(0) => return Step::Done,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Step::Blocked,
@@ -467,7 +484,8 @@ impl Conn {
     }
 
     fn closing_step(&mut self, cx: &mut Ctx) -> Step {
-        if self.out_pos < self.out.len() {
+        self.output.write_staged(&mut self.stream, cx.date.value(), cx.now);
+        if self.output.queued() > 0 {
             return Step::Blocked;
         }
         if !self.shut {
@@ -476,7 +494,7 @@ impl Conn {
                 return Step::Done;
             }
         }
-        match self.stream.read(&mut cx.scratch) {
+        match Self::recv(&mut self.stream, &mut self.drained, &mut cx.scratch) {
             Ok(0) => Step::Done,
             Ok(_) => Step::Progress,
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Blocked,
@@ -494,150 +512,21 @@ impl Conn {
         self.respond(cx, Response::error(status, detail), reply);
     }
 
-    /// Writes `response` (one `writev` of the head's pieces and the body)
-    /// and moves on to the next request, or to closing.
+    /// Stages `response` (written when the buffered requests are
+    /// answered, see [`Output`]) and moves on to the next request, or to
+    /// closing.
     fn respond(&mut self, cx: &mut Ctx, response: Response, reply: Reply) {
         let close = response.close || !reply.keep_alive || cx.draining;
-        let body = response.body.as_bytes();
-        let mut length = itoa_buf();
-        let length = format_u64(&mut length, body.len() as u64);
-        let mut headers = [springbok_parser::EMPTY_HEADER; 5];
-        let mut n = 0;
-        let mut add = |name: &'static [u8], value| {
-            headers[n] = Header { name, value };
-            n += 1;
-        };
-        add(b"Date", cx.date.value());
-        add(b"Content-Type", response.content_type);
-        add(b"Content-Length", length);
-        if let Some(allow) = response.allow {
-            add(b"Allow", allow);
+        if let Some(line) = reply.log {
+            crate::log!("{line} {} {}", response.status, response.body.as_bytes().len());
         }
-        if close {
-            add(b"Connection", b"close");
-        } else if reply.http10 {
-            add(b"Connection", b"keep-alive");
-        }
-        let body = if reply.head_request { &[][..] } else { body };
-        match ResponseHead::new(response.status, None, &headers[..n], &ResponseOptions::new()) {
-            Ok(head) => self.write_response(&head, body),
-            Err(e) => {
-                crate::log!("cannot write a response head ({e}); sending 500");
-                self.send_bytes(
-                    cx,
-                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                );
-            }
-        }
-        if self.out_pos < self.out.len() {
-            self.hold.extend(response.hold);
-            self.write_since.get_or_insert(cx.now);
+        let full = self.output.stage(response, close, reply.http10 && !close, reply.head_request);
+        if full {
+            self.output.write_staged(&mut self.stream, cx.date.value(), cx.now);
         }
         cx.served += 1;
-        if let Some(line) = reply.log {
-            crate::log!("{line} {} {}", response.status, body.len());
-        }
         self.since = cx.now;
         self.fresh = false;
         self.phase = if close { Phase::Closing } else { Phase::Head };
-    }
-
-    /// Writes the head's iovecs and the body with one `writev`; what the
-    /// socket does not take now is queued.
-    fn write_response(&mut self, head: &ResponseHead<'_>, body: &[u8]) {
-        let mut pieces: [&[u8]; 32] = [&[]; 32];
-        let Ok(count) = head.fill_iovecs(&mut pieces) else {
-            // More header pieces than the array holds: the buffer form.
-            let mut bytes = vec![0; head.encoded_len()];
-            let _ = head.write(&mut bytes);
-            bytes.extend_from_slice(body);
-            return self.write_pieces(&[&bytes]);
-        };
-        let mut all: [&[u8]; 33] = [&[]; 33];
-        all[..count].copy_from_slice(&pieces[..count]);
-        all[count] = body;
-        self.write_pieces(&all[..=count]);
-    }
-
-    fn send_bytes(&mut self, _cx: &mut Ctx, bytes: &[u8]) {
-        self.write_pieces(&[bytes]);
-    }
-
-    /// One `writev` of `pieces` if nothing is queued, else queue them.
-    fn write_pieces(&mut self, pieces: &[&[u8]]) {
-        let mut written = 0;
-        if self.out_pos == self.out.len() {
-            let mut iov = [IoSlice::new(&[]); 33];
-            for (slot, piece) in iov.iter_mut().zip(pieces) {
-                *slot = IoSlice::new(piece);
-            }
-            loop {
-                match self.stream.writev(&iov[..pieces.len()]) {
-                    Ok(n) => written = n,
-                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
-                    Err(_) => self.broken = true,
-                }
-                break;
-            }
-            self.out.clear();
-            self.out_pos = 0;
-        }
-        for piece in pieces {
-            let skip = written.min(piece.len());
-            written -= skip;
-            self.out.extend_from_slice(&piece[skip..]);
-        }
-    }
-
-    /// Writes queued output; `Ok(true)` when all of it is written.
-    fn flush(&mut self, cx: &Ctx) -> io::Result<bool> {
-        while self.out_pos < self.out.len() {
-            match self.stream.write(&self.out[self.out_pos..]) {
-                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
-                Ok(n) => {
-                    self.out_pos += n;
-                    self.write_since = Some(cx.now);
-                }
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return Ok(false),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(e),
-            }
-        }
-        self.out.clear();
-        self.out_pos = 0;
-        self.write_since = None;
-        self.hold.clear();
-        Ok(true)
-    }
-}
-
-fn itoa_buf() -> [u8; 20] {
-    [0; 20]
-}
-
-/// `n` in decimal, in `buf`.
-fn format_u64(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            return &buf[i..];
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decimal() {
-        let mut b = itoa_buf();
-        assert_eq!(format_u64(&mut b, 0), b"0");
-        assert_eq!(format_u64(&mut b, 13), b"13");
-        assert_eq!(format_u64(&mut b, u64::MAX), u64::MAX.to_string().as_bytes());
     }
 }

@@ -9,6 +9,7 @@ mod json;
 mod log;
 mod master;
 mod net;
+mod output;
 mod sys;
 mod tmp;
 mod worker;

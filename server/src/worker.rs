@@ -143,7 +143,14 @@ impl Worker {
                 match event.token() {
                     LISTENER => self.listener_ready = true,
                     SIGNALS => self.read_signals(),
-                    Token(i) => self.drive(i),
+                    Token(i) => {
+                        if event.is_readable() || event.is_read_closed() || event.is_error() {
+                            if let Some(Some(conn)) = self.conns.get_mut(i) {
+                                conn.readable();
+                            }
+                        }
+                        self.drive(i);
+                    }
                 }
             }
             self.accept();

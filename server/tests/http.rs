@@ -187,7 +187,7 @@ fn multipart_parts_and_files_removed_after_the_response() {
     assert_eq!(parts[1]["stored"], "file");
     // The response is out: the upload file is gone (the run's directory
     // stays until the master exits).
-    assert_eq!(dir.files(), Vec::<std::path::PathBuf>::new());
+    assert_eq!(dir.wait_no_files(), Vec::<std::path::PathBuf>::new());
 
     // A body that ends before the close delimiter: 400, closed.
     let bad = b"--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nno end";

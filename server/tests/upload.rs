@@ -83,7 +83,7 @@ fn a_256_mib_upload_is_streamed_hashed_and_removed() {
     assert_eq!(parts[1]["sha256"], expected);
     assert_eq!(j["body"]["bytes"], length);
     assert!(streamed_seen, "no growing upload file was seen in the upload directory");
-    assert_eq!(dir.files(), Vec::<std::path::PathBuf>::new(), "the upload file is removed after the response");
+    assert_eq!(dir.wait_no_files(), Vec::<std::path::PathBuf>::new(), "the upload file is removed after the response");
 
     let hwm_after = Server::status_kb(worker, "VmHWM");
     let growth_kib = hwm_after.saturating_sub(hwm_before);

@@ -375,6 +375,21 @@ impl TestDir {
     }
 }
 
+impl TestDir {
+    /// Waits up to 2 s for the directory tree to hold no file (the server
+    /// removes upload files just after it has written the response).
+    pub fn wait_no_files(&self) -> Vec<PathBuf> {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            let files = self.files();
+            if files.is_empty() || Instant::now() >= deadline {
+                return files;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+}
+
 impl Drop for TestDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);

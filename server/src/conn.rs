@@ -24,13 +24,15 @@ use crate::output::Output;
 /// Initial size of a connection's input buffer.
 const INITIAL_BUFFER: usize = 4096;
 /// Size of the worker's body read buffer.
-pub const SCRATCH: usize = 256 * 1024;
+pub const SCRATCH: usize = 1024 * 1024;
 /// Unsent output beyond which no more pipelined requests are processed
 /// until the client reads.
 const OUT_HIGH_WATER: usize = 256 * 1024;
 /// Steps (one read, or one request) per turn before other connections get
 /// theirs.
 const TURN_BUDGET: u32 = 64;
+/// Body bytes read per turn before other connections get theirs.
+const TURN_BYTES: usize = 4 * SCRATCH;
 /// How long a closing connection's input is read and discarded after the
 /// final response, so that unread input does not turn the close into a
 /// reset that destroys the response.
@@ -172,6 +174,8 @@ pub struct Conn {
     fresh: bool,
     /// The write side was shut down (closing).
     shut: bool,
+    /// Body bytes read in this turn.
+    turn_bytes: usize,
 }
 
 impl Conn {
@@ -188,6 +192,7 @@ impl Conn {
             since: now,
             fresh: true,
             shut: false,
+            turn_bytes: 0,
         }
     }
 
@@ -214,9 +219,13 @@ impl Conn {
     }
 
     fn steps(&mut self, cx: &mut Ctx) -> Flow {
+        self.turn_bytes = 0;
         for _ in 0..TURN_BUDGET {
             if self.output.broken {
                 return Flow::Close;
+            }
+            if self.turn_bytes >= TURN_BYTES {
+                break;
             }
             if self.output.queued() > 0 {
                 match self.output.flush(&mut self.stream, cx.now) {
@@ -446,6 +455,7 @@ impl Conn {
                 Err(_) => return Step::Done,
             };
             self.since = cx.now;
+            self.turn_bytes += n;
             match &mut body.reader {
                 BodyReader::Length(remaining) => {
                     error = body.exchange.body(&cx.scratch[..n]).err();

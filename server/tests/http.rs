@@ -8,7 +8,7 @@ mod common;
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Server, TestDir};
 use sha2::{Digest, Sha256};
@@ -287,4 +287,51 @@ fn command_line() {
         Command::new(common::binary()).args(["--bind", &taken.local_addr().unwrap().to_string()]).output().unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on"));
+}
+
+#[test]
+fn idle_and_body_timeouts() {
+    let _serial = common::serial();
+    let server = Server::start(&["--workers", "1", "--keepalive-timeout", "0.5", "--body-timeout", "0.5"]);
+    // An idle kept-alive connection is closed silently.
+    let mut c = server.connect();
+    c.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    assert_eq!(c.expect_response().status, 200);
+    let t = Instant::now();
+    assert!(c.closed_within(Duration::from_secs(3)));
+    let idle = t.elapsed();
+    assert!(idle >= Duration::from_millis(400) && idle < Duration::from_millis(1500), "closed after {idle:?}");
+    // A body that stops arriving: 408.
+    let mut c = server.connect();
+    c.send(b"POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nabc");
+    let t = Instant::now();
+    let r = c.expect_response();
+    assert_eq!(r.status, 408);
+    assert!(t.elapsed() >= Duration::from_millis(400), "{:?}", t.elapsed());
+    assert!(r.closes() && c.closed_within(Duration::from_secs(5)));
+}
+
+#[test]
+fn connection_limit_per_worker() {
+    let _serial = common::serial();
+    let server = Server::start(&["--workers", "1", "--max-connections", "2"]);
+    let mut held: Vec<_> = (0..2)
+        .map(|_| {
+            let mut c = server.connect();
+            c.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+            assert_eq!(c.expect_response().status, 200);
+            c
+        })
+        .collect();
+    // The third waits in the listen queue while two are open...
+    let mut third = server.connect();
+    third.send(b"GET /hello HTTP/1.1\r\nHost: t\r\n\r\n");
+    third.stream.set_read_timeout(Some(Duration::from_millis(400))).unwrap();
+    let mut byte = [0u8; 1];
+    let early = third.stream.read(&mut byte);
+    assert!(early.is_err(), "answered beyond --max-connections: {early:?}");
+    // ...and is served once one closes.
+    held.pop();
+    third.stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    assert_eq!(third.expect_response().body, b"Hello, World!");
 }

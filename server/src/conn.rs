@@ -23,6 +23,8 @@ use crate::output::Output;
 
 /// Initial size of a connection's input buffer.
 const INITIAL_BUFFER: usize = 4096;
+/// An input buffer grown past this is given back once it is empty.
+const SHRINK_ABOVE: usize = 64 * 1024;
 /// Size of the worker's body read buffer.
 pub const SCRATCH: usize = 1024 * 1024;
 /// Unsent output beyond which no more pipelined requests are processed
@@ -538,5 +540,11 @@ impl Conn {
         self.since = cx.now;
         self.fresh = false;
         self.phase = if close { Phase::Closing } else { Phase::Head };
+        if self.start == self.end && self.buf.len() > SHRINK_ABOVE {
+            // One large head does not keep its buffer for the connection's life.
+            self.buf = vec![0; INITIAL_BUFFER];
+            self.start = 0;
+            self.end = 0;
+        }
     }
 }

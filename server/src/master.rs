@@ -229,8 +229,7 @@ impl Master {
 
     /// Advances a HUP: one replacement at a time.
     fn roll(&mut self, now: Instant) {
-        if let Some(i) = self.slots.iter().position(|s| s.next.is_some()) {
-            let (pid, started) = self.slots[i].next.unwrap_or((0, now));
+        if let Some((i, (pid, started))) = self.slots.iter().enumerate().find_map(|(i, s)| s.next.map(|n| (i, n))) {
             if now >= started + READY_TIMEOUT {
                 log!("replacement worker {i} (pid {pid}) not ready in {READY_TIMEOUT:?}; killing it");
                 let _ = sys::kill(pid, sys::SIGKILL);

@@ -167,7 +167,7 @@ impl Worker {
             }
             if let Some(since) = self.draining_since {
                 if self.live == 0 {
-                    log!("stopped: {} responses", self.cx.served);
+                    log!("stopped (responses written: {})", self.cx.served);
                     return 0;
                 }
                 if self.cx.now >= since + self.cx.config.graceful_timeout {

@@ -203,10 +203,10 @@ fn hup_under_load_replaces_every_worker_without_an_error() {
     let (stop, handles) = start_load(server.addr, 16);
     std::thread::sleep(Duration::from_millis(400));
     Server::signal(server.pid(), "HUP");
-    server.wait_log_count("(replacing pid", 2, Duration::from_secs(10));
+    server.wait_log_count("(replacing pid", 2, Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(400));
     Server::signal(server.pid(), "HUP");
-    server.wait_log_count("(replacing pid", 4, Duration::from_secs(10));
+    server.wait_log_count("(replacing pid", 4, Duration::from_secs(20));
     std::thread::sleep(Duration::from_millis(400));
     let tally = finish_load(stop, handles);
     eprintln!("HUP under load: {} ok, {} with Connection: close", tally.ok, tally.closing);

@@ -163,6 +163,9 @@ fn multipart_parts_and_files_removed_after_the_response() {
         b"--XyZ\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a b.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n",
     );
     body.extend_from_slice(&file);
+    body.extend_from_slice(
+        b"\r\n--XyZ\r\nContent-Disposition: form-data; name=\"doc\"; filename=\"a.txt\"; filename*=UTF-8''caf%C3%A9.txt\r\n\r\nx",
+    );
     body.extend_from_slice(b"\r\n--XyZ--\r\n");
     let mut c = server.connect();
     c.send(
@@ -176,7 +179,10 @@ fn multipart_parts_and_files_removed_after_the_response() {
     let j = c.expect_response().json();
     assert_eq!(j["body"]["kind"], "multipart");
     let parts = j["body"]["parts"].as_array().unwrap();
-    assert_eq!(parts.len(), 2);
+    assert_eq!(parts.len(), 3);
+    // filename* is shown beside filename, never instead of it.
+    assert_eq!((parts[2]["filename"].as_str(), parts[2]["filename_star"].as_str()), (Some("a.txt"), Some("café.txt")));
+    assert!(parts[1].get("filename_star").is_none());
     assert_eq!(parts[0]["name"], "title");
     assert_eq!(parts[0]["value"], "An upload");
     assert_eq!(parts[0]["filename"], serde_json::Value::Null);

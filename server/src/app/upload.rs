@@ -16,6 +16,9 @@ use crate::tmp::{TempFile, TmpDir};
 struct Summary {
     name: Option<Vec<u8>>,
     filename: Option<Vec<u8>>,
+    /// The decoded RFC 8187 `filename*`, shown beside `filename`, never
+    /// instead of it.
+    filename_star: Option<String>,
     content_type: Option<Vec<u8>>,
     size: u64,
     sha256: String,
@@ -68,6 +71,7 @@ impl Upload {
                     let summary = Summary {
                         name: part.name().map(|n| n.into_owned()),
                         filename: part.filename().map(|n| n.into_owned()),
+                        filename_star: part.filename_star().map(|f| f.value),
                         content_type: part.content_type().map(<[u8]>::to_vec),
                         size: 0,
                         sha256: String::new(),
@@ -116,6 +120,9 @@ impl Upload {
             };
             opt(json, "name", &p.name);
             opt(json, "filename", &p.filename);
+            if let Some(star) = &p.filename_star {
+                json.key("filename_star").str(star);
+            }
             opt(json, "content_type", &p.content_type);
             json.key("size").u64(p.size).key("sha256").str(&p.sha256);
             if let Some(value) = &p.value {

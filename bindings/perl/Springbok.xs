@@ -248,10 +248,10 @@ PPCODE:
 MODULE = Springbok  PACKAGE = Springbok::MultiPartParser
 
 SV *
-_new(const char *class, SV *boundary, SV *on_header, SV *on_body, SV *on_error, int unparsed, AV *limits)
+_new(const char *class, SV *boundary, SV *on_header, SV *on_body, SV *on_error, int unparsed, int unfold, AV *limits)
 CODE:
 {
-    sbp_multipart *mp = sbp_multipart_new(aTHX_ boundary, on_header, on_body, on_error, unparsed, limits);
+    sbp_multipart *mp = sbp_multipart_new(aTHX_ boundary, on_header, on_body, on_error, unparsed, unfold, limits);
     RETVAL = sv_setref_pv(newSV(0), class, mp);
 }
 OUTPUT:

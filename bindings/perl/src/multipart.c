@@ -30,6 +30,7 @@ struct sbp_multipart {
     const char *rest; /* while parsing: the input not consumed yet */
     STRLEN rest_len;
     bool unparsed; /* on_header_as => 'unparsed' */
+    bool unfold;   /* unfold_headers => 1: SB_MULTIPART_UNFOLD_HEADERS */
     bool aborted;
     bool busy; /* inside parse/finish: callbacks may not re-enter */
 };
@@ -43,6 +44,8 @@ static sb_multipart_parser *make_parser(pTHX_ sbp_multipart *mp, sb_error *error
         if (mp->has_limit[i])
             rc = sb_multipart_config_set_limit(config, i, mp->limits[i]);
     }
+    if (rc == SB_RESULT_OK && mp->unfold)
+        rc = sb_multipart_config_set_flags(config, SB_MULTIPART_UNFOLD_HEADERS);
     if (rc == SB_RESULT_OK)
         rc = sb_multipart_parser_new(config, mp->boundary, mp->boundary_len, &parser, error);
     sb_multipart_config_free(config);
@@ -51,7 +54,7 @@ static sb_multipart_parser *make_parser(pTHX_ sbp_multipart *mp, sb_error *error
 }
 
 sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body, SV *on_error, int unparsed,
-                                 AV *limits) {
+                                 int unfold, AV *limits) {
     sbp_multipart *mp;
     STRLEN blen;
     const char *b = SvPV_const(boundary, blen);
@@ -64,6 +67,7 @@ sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body,
     Newxz(mp, 1, sbp_multipart);
     memcpy(mp->boundary, b, blen);
     mp->boundary_len = blen;
+    mp->unfold = unfold != 0;
     for (i = 0; i < SBP_MULTIPART_LIMITS; i++) {
         SV **e = limits ? av_fetch(limits, i, 0) : NULL;
         if (e && SvOK(*e)) {
@@ -111,20 +115,33 @@ static void call(pTHX_ SV *cb, SV *a, SV *b) {
     LEAVE;
 }
 
+/* The new() parameter that sets the limit a result code is about, or NULL. */
+static const char *limit_name(sb_result rc) {
+    switch (rc) {
+    case SB_RESULT_PREAMBLE_TOO_LARGE: return "max_preamble_size";
+    case SB_RESULT_EPILOGUE_TOO_LARGE: return "max_epilogue_size";
+    case SB_RESULT_TOO_MANY_PARTS: return "max_parts";
+    case SB_RESULT_PART_HEADER_TOO_LARGE: return "max_header_size";
+    case SB_RESULT_TOO_MANY_PART_HEADERS: return "max_headers";
+    case SB_RESULT_FIELD_TOO_LARGE: return "max_field_size";
+    case SB_RESULT_MULTIPART_BODY_TOO_LARGE: return "max_total_size";
+    case SB_RESULT_FILE_TOO_LARGE: return "max_file_size";
+    case SB_RESULT_TOO_MANY_FILES: return "max_files";
+    case SB_RESULT_TOO_MANY_FIELDS: return "max_fields";
+    default: return NULL;
+    }
+}
+
 /* Marks the parser aborted and calls on_error (by default Carp::croak). */
 static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
-    /* The parameter that sets the limit a code is about. */
-    static const char *const limit_names[] = {
-        "max_preamble_size", "max_epilogue_size", "max_parts", "max_header_size",
-        "max_headers", "max_field_size", "max_total_size",
-    };
     SV *msg;
+    const char *limit = limit_name(rc);
     mp->aborted = TRUE;
     SvREFCNT_dec(mp->pending);
     mp->pending = NULL;
-    if (rc >= SB_RESULT_PREAMBLE_TOO_LARGE && rc <= SB_RESULT_MULTIPART_BODY_TOO_LARGE)
+    if (limit)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
-                       (UV)error->offset, limit_names[rc - SB_RESULT_PREAMBLE_TOO_LARGE]);
+                       (UV)error->offset, limit);
     else if (rc >= 400 && rc < 500)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body)", sb_result_message(rc), (UV)error->offset);
     else

@@ -35,8 +35,8 @@ enum {
     SBP_KEY_COUNT = SBP_KEY_FIRST_HTTP + 57
 };
 
-/* Multipart limit ids known to this glue (SB_MULTIPART_MAX_*), plus one. */
-#define SBP_MULTIPART_LIMITS 7
+/* Multipart limit ids known to this glue (SB_MULTIPART_MAX_* are 0 to 9). */
+#define SBP_MULTIPART_LIMITS 10
 
 typedef struct {
     /* HTTP parsing */
@@ -78,7 +78,7 @@ SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8);
 /* multipart.c */
 typedef struct sbp_multipart sbp_multipart;
 sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body, SV *on_error,
-                                 int unparsed, AV *limits);
+                                 int unparsed, int unfold, AV *limits);
 /* self is the object's inner (blessed) scalar, kept alive during the call. */
 bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk);
 bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp);

@@ -148,6 +148,9 @@ subtest 'limits' => sub {
         [max_epilogue_size => 3, "$body" . 'epilogue', qr/epilogue too large .*max_epilogue_size/],
         [max_field_size => 99, $body, qr/field too large .*max_field_size/],
         [max_total_size => 100, $body, qr/body too large \(at byte 100 .*max_total_size/],
+        [max_file_size => 10, $file . "--$B--\r\n", qr/file too large .*max_file_size/],
+        [max_files => 1, $file . $file . "--$B--\r\n", qr/too many files .*max_files/],
+        [max_fields => 2, $body, qr/too many fields .*max_fields/],
     );
     for my $c (@cases) {
         my ($limit, $value, $in, $re) = @$c;
@@ -167,6 +170,17 @@ subtest 'limits' => sub {
     like($err->[0] // '', qr/epilogue too large/, 'max_epilogue_size => 0: not even it');
     my ($ev, $err2) = collect('Springbok::MultiPartParser', part('a', 'z' x (2 << 20)) . "--$B--\r\n");
     like($err2->[0] // '', qr/field too large/, 'a 2 MiB field breaks the default 1 MiB field limit');
+};
+
+subtest 'folded part headers' => sub {
+    my $folded = "--$B\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\nX-Long: one\r\n\ttwo\r\n\r\nv\r\n--$B--\r\n";
+    my ($ev, $err) = collect('Springbok::MultiPartParser', $folded);
+    like($err->[0] // '', qr/invalid part header block/, 'refused by default');
+    ($ev, $err) = collect('Springbok::MultiPartParser', $folded, unfold_headers => 1);
+    is_deeply($err, [], 'unfold_headers => 1: accepted');
+    my ($pev) = collect('HTTP::MultiPartParser', $folded);
+    is_deeply($ev->[0][1], $pev->[0][1], '... with the lines HTTP::MultiPartParser gives');
+    is($ev->[1][1], 'v', '... and the data');
 };
 
 subtest 'defaults' => sub {

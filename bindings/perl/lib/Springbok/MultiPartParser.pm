@@ -17,6 +17,9 @@ my %LIMIT_ID = (
     max_epilogue_size => 4,
     max_field_size    => 5,
     max_total_size    => 6,
+    max_file_size     => 7,
+    max_files         => 8,
+    max_fields        => 9,
 );
 # HTTP::MultiPartParser's two limits must be positive, as there.
 my %POSITIVE = (max_header_size => 1, max_preamble_size => 1);
@@ -69,6 +72,8 @@ sub new {
         } elsif (exists $LIMIT_ID{$p}) {
             _check_limit('new', $p, $v);
             $self{$p} = $v;
+        } elsif ($p eq 'unfold_headers') {
+            $self{unfold_headers} = $v ? 1 : 0;
         } elsif ($p eq 'on_header_as') {
             Carp::croak(q/Parameter 'on_header_as' must be either 'unparsed' or 'lines'/)
                 unless ref \$v eq 'SCALAR' && defined $v && $v =~ /\A (?: unparsed | lines) \z/x;
@@ -83,7 +88,7 @@ sub new {
     my @limits;
     $limits[ $LIMIT_ID{$_} ] = $self{$_} for grep { exists $self{$_} } keys %LIMIT_ID;
     return _new(ref $class || $class, @self{qw(boundary on_header on_body on_error)},
-        $self{on_header_as} eq 'unparsed' ? 1 : 0, \@limits);
+        $self{on_header_as} eq 'unparsed' ? 1 : 0, $self{unfold_headers} // 0, \@limits);
 }
 
 1;
@@ -161,14 +166,23 @@ See C<on_header>.
 HTTP::MultiPartParser's limits: bytes in one part's header block, and before
 the first boundary. Positive integers.
 
-=item max_parts, max_headers, max_epilogue_size, max_field_size, max_total_size
+=item max_parts, max_headers, max_epilogue_size, max_field_size, max_total_size, max_file_size, max_files, max_fields
 
 Springbok's other limits: parts in the body (default 4096), header lines in
 one part (16), bytes after the close delimiter (32 KiB; the CRLF that usually
 follows it counts, so 2 allows exactly what HTTP::MultiPartParser allows),
-data bytes of one non-file part (one without C<filename>; 1 MiB) and bytes
-in the whole body (64 MiB). Non-negative integers. Breaking any limit is an
-error whose message names the limit, never a silent truncation.
+data bytes of one non-file part (one without C<filename> or C<filename*>;
+1 MiB), bytes in the whole body (64 MiB), data bytes of one file part (no
+limit of its own: the body's bounds it), file parts (128, Rack's) and
+non-file parts (4096). Non-negative integers. Breaking any limit is an error
+whose message names the limit, never a silent truncation.
+
+=item unfold_headers => 1
+
+Accept folded part header lines (obsolete line folding, which MIME allows and
+browsers never send), each fold replaced by one space, as
+HTTP::MultiPartParser unfolds them. Off by default: a folded line makes the
+body invalid.
 
 =back
 

@@ -93,10 +93,35 @@ static sb_header *header_spans(pTHX_ AV *list, sb_header *stack, size_t *count, 
     return h;
 }
 
-static uint32_t head_flags(pTHX_ IV minor, const char *func) {
+/* A response head's arguments as libspringbok takes them. */
+typedef struct {
+    int status;
+    const char *reason; /* NULL: the standard phrase */
+    STRLEN reason_len;
+    sb_header *headers;
+    size_t num_headers;
+    uint32_t flags;
+} head_args;
+
+/* Checks and converts head()'s and write_response()'s arguments; croaks on
+ * anything invalid. Call inside ENTER/LEAVE: spans may be allocated. */
+static void head_args_of(pTHX_ head_args *a, IV minor, IV status, SV *reason, AV *headers, sb_header *stack,
+                         const char *func) {
     if (minor != 0 && minor != 1)
         croak("%s: the protocol minor version must be 0 or 1, not %" IVdf, func, minor);
-    return minor == 0 ? SB_RESPONSE_HTTP_1_0 : 0;
+    a->flags = minor == 0 ? SB_RESPONSE_HTTP_1_0 : 0;
+    a->headers = header_spans(aTHX_ headers, stack, &a->num_headers, func);
+    a->reason = NULL;
+    a->reason_len = 0;
+    if (reason) {
+        bool wide;
+        a->reason = bytes_of(aTHX_ reason, &a->reason_len, &wide);
+        if (wide)
+            croak("%s: the reason phrase has a wide character", func);
+    }
+    if (status < 100 || status > 999)
+        croak("%s: the status must be 100 to 999, not %" IVdf, func, status);
+    a->status = (int)status;
 }
 
 static void refuse(pTHX_ const char *func, sb_result rc, const sb_error *error, const sb_header *h, size_t n) {
@@ -115,34 +140,25 @@ static void refuse(pTHX_ const char *func, sb_result rc, const sb_error *error, 
 
 SV *sbp_response_head(pTHX_ IV minor, IV status, SV *reason, AV *headers) {
     static const char func[] = "Springbok::Response::head";
-    sb_header stack[STACK_HEADERS], *h;
-    size_t n, len = 0;
-    STRLEN reason_len = 0;
-    const char *r = NULL;
-    uint32_t flags = head_flags(aTHX_ minor, func);
+    sb_header stack[STACK_HEADERS];
+    head_args a;
+    size_t len = 0;
     sb_error error;
     sb_result rc;
     SV *out;
 
     ENTER;
-    h = header_spans(aTHX_ headers, stack, &n, func);
-    if (reason) {
-        bool wide;
-        r = bytes_of(aTHX_ reason, &reason_len, &wide);
-        if (wide)
-            croak("%s: the reason phrase has a wide character", func);
-    }
-    if (status < 100 || status > 999)
-        croak("%s: the status must be 100 to 999, not %" IVdf, func, status);
+    head_args_of(aTHX_ &a, minor, status, reason, headers, stack, func);
     out = sv_2mortal(newSV(256));
-    rc = sb_response_head_write((int)status, r, reason_len, h, n, flags, SvPVX(out), SvLEN(out) - 1, &len, &error);
+    rc = sb_response_head_write(a.status, a.reason, a.reason_len, a.headers, a.num_headers, a.flags, SvPVX(out),
+                                SvLEN(out) - 1, &len, &error);
     if (rc == SB_RESULT_BUFFER_TOO_SMALL) {
         SvGROW(out, len + 1);
-        rc = sb_response_head_write((int)status, r, reason_len, h, n, flags, SvPVX(out), SvLEN(out) - 1, &len,
-                                    &error);
+        rc = sb_response_head_write(a.status, a.reason, a.reason_len, a.headers, a.num_headers, a.flags, SvPVX(out),
+                                    SvLEN(out) - 1, &len, &error);
     }
     if (rc != SB_RESULT_OK)
-        refuse(aTHX_ func, rc, &error, h, n);
+        refuse(aTHX_ func, rc, &error, a.headers, a.num_headers);
     SvCUR_set(out, len);
     *SvEND(out) = '\0';
     SvPOK_only(out);
@@ -227,43 +243,30 @@ static IV write_all(pTHX_ int fd, struct iovec *iov, size_t count, NV timeout) {
 
 IV sbp_write_response(pTHX_ SV *fh_or_fd, IV minor, IV status, SV *reason, AV *headers, AV *body, NV timeout) {
     static const char func[] = "Springbok::Response::write_response";
-    sb_header stack[STACK_HEADERS], *h;
+    sb_header stack[STACK_HEADERS];
     struct iovec iov_stack[STACK_IOVECS], *iov = iov_stack;
-    size_t n, count = 0, capacity = STACK_IOVECS;
+    size_t count = 0, capacity = STACK_IOVECS;
     SSize_t parts = av_top_index(body) + 1, i;
-    STRLEN reason_len = 0;
-    const char *r = NULL;
-    uint32_t flags = head_flags(aTHX_ minor, func);
     int fd = fd_of(aTHX_ fh_or_fd, func);
+    head_args a;
     sb_error error;
     sb_result rc;
     IV ret;
 
     ENTER;
-    h = header_spans(aTHX_ headers, stack, &n, func);
-    if (reason) {
-        bool wide;
-        r = bytes_of(aTHX_ reason, &reason_len, &wide);
-        if (wide)
-            croak("%s: the reason phrase has a wide character", func);
-    }
-    if (status < 100 || status > 999)
-        croak("%s: the status must be 100 to 999, not %" IVdf, func, status);
+    head_args_of(aTHX_ &a, minor, status, reason, headers, stack, func);
     /* struct sb_iovec is laid out as struct iovec (the C ABI asserts it). */
-    rc = sb_response_head_iovecs((int)status, r, reason_len, h, n, flags, (sb_iovec *)iov, capacity, &count,
-                                 &error);
+    rc = sb_response_head_iovecs(a.status, a.reason, a.reason_len, a.headers, a.num_headers, a.flags,
+                                 (sb_iovec *)iov, capacity, &count, &error);
     if (rc == SB_RESULT_BUFFER_TOO_SMALL || (rc == SB_RESULT_OK && count + (size_t)parts > capacity)) {
-        size_t head = count;
-        if (rc == SB_RESULT_OK) /* the head fits, the body does not: size it again */
-            rc = SB_RESULT_BUFFER_TOO_SMALL;
-        capacity = head + (size_t)parts;
+        capacity = count + (size_t)parts;
         Newx(iov, capacity, struct iovec);
         SAVEFREEPV(iov);
-        rc = sb_response_head_iovecs((int)status, r, reason_len, h, n, flags, (sb_iovec *)iov, capacity, &count,
-                                     &error);
+        rc = sb_response_head_iovecs(a.status, a.reason, a.reason_len, a.headers, a.num_headers, a.flags,
+                                     (sb_iovec *)iov, capacity, &count, &error);
     }
     if (rc != SB_RESULT_OK)
-        refuse(aTHX_ func, rc, &error, h, n);
+        refuse(aTHX_ func, rc, &error, a.headers, a.num_headers);
     for (i = 0; i < parts; i++) {
         SV **e = av_fetch(body, i, 0);
         STRLEN len = 0;

@@ -5,6 +5,8 @@ use strict;
 use warnings;
 
 use Exporter 'import';
+use File::Basename qw(dirname);
+use File::Spec;
 our @EXPORT_OK = qw(requests responses forms multipart_bodies realistic_request pico_bench_request
     realistic_query mutations);
 
@@ -65,55 +67,16 @@ sub realistic_query {
     return 'foo=bar&bar=baz&q=HTTP%3A%3ARequest%3A%3ACommon&ie=UTF-8&sourceid=chrome';
 }
 
+# The requests of the parser crate's PSGI golden test
+# (parser/tests/data/psgi_env_golden.txt, recorded from HTTP::Parser::XS), then
+# more edge cases, then the realistic requests.
 sub requests {
-    my @c = (
-        [simple => "GET / HTTP/1.1\r\nHost: example.com\r\n\r\n"],
-        [no_headers => "GET /index.html HTTP/1.1\r\n\r\n"],
-        [query => "GET /search?q=rust&lang=en HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [empty_query => "GET /search? HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [question_in_query => "GET /a?b?c=d HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [fragment => "GET /page#section HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [query_and_fragment => "GET /page?x=1#frag?y HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_space => "GET /hello%20world HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_slash => "GET /a%2Fb/c HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_lowercase_hex => "GET /%e2%82%ac HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_utf8 => "GET /caf%C3%A9/%E6%97%A5%E6%9C%AC?k=%C3%A9 HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [raw_utf8 => "GET /caf\xC3\xA9 HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_query_untouched => "GET /p%41th?a=%41%2B+b HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [plus_in_path => "GET /a+b HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_percent => "GET /100%25 HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [encoded_nul => "GET /a%00b HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [bad_escape_hex => "GET /a%zz HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [bad_escape_truncated => "GET /a%4 HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [bad_escape_before_query => "GET /a%?x=1 HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [bad_escape_in_query_only => "GET /a?x=%zz HTTP/1.1\r\nHost: a\r\n\r\n"],
+    my @c = (golden_requests(),
         [bad_escape_in_fragment_only => "GET /a#%zz HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [duplicates => "GET / HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\nX-Dup: 1\r\nAccept: */*\r\nX-Dup: 2\r\nx-dup: 3\r\n\r\n"],
-        [duplicate_empty_value => "GET / HTTP/1.1\r\nX-E:\r\nX-E: b\r\n\r\n"],
         [empty_value => "GET / HTTP/1.1\r\nX-Empty:\r\nX-Space: \r\n\r\n"],
-        [content_headers => "POST /submit HTTP/1.1\r\nHost: a\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 7\r\n\r\na=b&c=d"],
-        [content_headers_case => "POST / HTTP/1.1\r\ncontent-type: text/plain\r\nCONTENT-LENGTH: 0\r\n\r\n"],
-        [content_length_duplicate => "POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n"],
         [content_type_duplicate => "POST / HTTP/1.1\r\nContent-Type: a\r\nContent-Type: b\r\n\r\n"],
-        [underscore_alone => "GET / HTTP/1.1\r\nX_Custom: u\r\n\r\n"],
-        [underscore_collision => "GET / HTTP/1.1\r\nX-Forwarded-For: 10.0.0.1\r\nX_Forwarded_For: 6.6.6.6\r\n\r\n"],
-        [underscore_collision_first => "GET / HTTP/1.1\r\nX_Forwarded_For: 6.6.6.6\r\nX-Forwarded-For: 10.0.0.1\r\n\r\n"],
-        [underscore_content_type => "POST / HTTP/1.1\r\nContent_Type: text/evil\r\nContent-Type: text/plain\r\n\r\n"],
-        [underscore_content_length => "POST / HTTP/1.1\r\nContent_Length: 99\r\n\r\n"],
-        [case_variants => "GET / HTTP/1.1\r\nuser-agent: ua\r\nACCEPT-ENCODING: gzip\r\nX-MiXeD-CaSe: v\r\n\r\n"],
-        [odd_tchars => "GET / HTTP/1.1\r\nX.Dot: 1\r\nX~Tilde!: 2\r\nX-9: 3\r\nX#\$%&'*+^`|: 4\r\n\r\n"],
-        [http10 => "GET /old HTTP/1.0\r\nHost: a\r\n\r\n"],
-        [http10_no_headers => "GET / HTTP/1.0\r\n\r\n"],
-        [absolute_form => "GET http://example.com:8080/p/a%20th?x=1 HTTP/1.1\r\nHost: example.com:8080\r\n\r\n"],
-        [absolute_form_no_path => "GET http://example.com HTTP/1.1\r\nHost: example.com\r\n\r\n"],
-        [asterisk => "OPTIONS * HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [authority_form => "CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n"],
-        [value_whitespace => "GET / HTTP/1.1\r\nX-Pad:   padded \t \r\nX-Inner: a  b\tc\r\n\r\n"],
         [value_leading_tab => "GET / HTTP/1.1\r\nX-Tab:\tv\r\n\r\n"],
-        [obs_text_value => "GET / HTTP/1.1\r\nX-Latin: caf\xE9\r\n\r\n"],
         [utf8_value => "GET / HTTP/1.1\r\nX-Utf8: \xE2\x82\xAC\r\n\r\n"],
-        [obs_fold => "GET / HTTP/1.1\r\nX-Folded: first\r\n second\r\nHost: a\r\n\r\n"],
-        [obs_fold_duplicate => "GET / HTTP/1.1\r\nX-F: a\r\nX-F: b\r\n c\r\n\r\n"],
         [bare_lf => "GET /a HTTP/1.1\nHost: a\n\n"],
         [bare_lf_mixed => "GET /a HTTP/1.1\r\nHost: a\n\r\n"],
         [leading_crlf => "\r\nGET /a HTTP/1.1\r\nHost: a\r\n\r\n"],
@@ -129,9 +92,6 @@ sub requests {
         [http12 => "GET / HTTP/1.2\r\n\r\n"],
         [http20 => "GET / HTTP/2.0\r\n\r\n"],
         [lowercase_method => "get / HTTP/1.1\r\n\r\n"],
-        [method_post => "POST /r HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [method_delete => "DELETE /r HTTP/1.1\r\nHost: a\r\n\r\n"],
-        [method_custom => "PURGE /r HTTP/1.1\r\nHost: a\r\n\r\n"],
         [method_options => "OPTIONS /r HTTP/1.1\r\nHost: a\r\n\r\n"],
         [method_patch => "PATCH /r HTTP/1.1\r\nHost: a\r\n\r\n"],
         [method_head => "HEAD /r HTTP/1.1\r\nHost: a\r\n\r\n"],
@@ -158,22 +118,20 @@ sub requests {
         [value_8k => "GET / HTTP/1.1\r\nX-Long: " . ('v' x 8192) . "\r\n\r\n"],
         [target_8k => "GET /" . ('t' x 8191) . " HTTP/1.1\r\n\r\n"],
         [target_13k => "GET /" . ('t' x 13000) . " HTTP/1.1\r\n\r\n"],
-        [common_names => "GET / HTTP/1.1\r\nHost: h\r\nConnection: keep-alive\r\nCache-Control: max-age=0\r\n"
-            . "Upgrade-Insecure-Requests: 1\r\nUser-Agent: Mozilla/5.0\r\nAccept: text/html\r\nSec-Fetch-Site: none\r\n"
-            . "Sec-Fetch-Mode: navigate\r\nSec-Fetch-User: ?1\r\nSec-Fetch-Dest: document\r\n"
-            . "Accept-Encoding: gzip, deflate, br\r\nAccept-Language: en-US,en;q=0.9\r\nCookie: a=b; c=d\r\n"
-            . "Referer: http://h/\r\nIf-None-Match: \"x\"\r\nIf-Modified-Since: Sat, 1 Jan 2000 00:00:00 GMT\r\n"
-            . "Authorization: Basic Zm9vOmJhcg==\r\nX-Forwarded-For: 1.2.3.4\r\nX-Forwarded-Proto: https\r\n"
-            . "X-Real-IP: 1.2.3.4\r\nX-Requested-With: XMLHttpRequest\r\nOrigin: http://h\r\nDNT: 1\r\nTE: trailers\r\n"
-            . "Expect: 100-continue\r\nTransfer-Encoding: chunked\r\nVia: 1.1 p\r\nPragma: no-cache\r\n\r\n"],
     );
-    my $many = "GET /many HTTP/1.1\r\n";
-    for my $i (0 .. 39) {
-        $many .= "X-Header-$i: value $i\r\n";
-        $many .= "X-Header-" . ($i - 4) . ": again $i\r\n" if $i % 5 == 4;
-    }
-    push @c, [many_headers => "$many\r\n"];
     push @c, map { ["realistic_$_" => realistic_request($_)] } 0, 1, 2, 4, 10, 20, 50, 100;
+    return @c;
+}
+
+sub golden_requests {
+    my $file = File::Spec->catfile(dirname(__FILE__), (File::Spec->updir) x 6, qw(parser tests data psgi_env_golden.txt));
+    open my $fh, '<', $file or die "open $file: $!";
+    my (@c, $name);
+    while (<$fh>) {
+        $name = $1 if /^case (\S+)/;
+        push @c, [$name => pack 'H*', $1] if /^request ([0-9a-f]*)$/;
+    }
+    die "$file: no cases\n" unless @c >= 40;
     return @c;
 }
 

@@ -272,7 +272,7 @@ typedef struct {
     size_t remaining;
     VALUE factory, created, pairs;
     size_t max_files, files;
-    int part;
+    int part, ended;
     VALUE name, value; /* field: String; file: the Hash */
     VALUE io;
     int fd;
@@ -452,8 +452,9 @@ static VALUE next_chunk(rack_run *r) {
     return chunk;
 }
 
-/* Feeds one chunk; returns 1 once the close delimiter was seen. */
-static int feed_chunk(rack_run *r, VALUE chunk) {
+/* Feeds one chunk. After the close delimiter the parser goes on consuming
+ * (and bounding) the epilogue. */
+static void feed_chunk(rack_run *r, VALUE chunk) {
     const char *buf = RSTRING_PTR(chunk);
     size_t len = (size_t)RSTRING_LEN(chunk), pos = 0;
     for (;;) {
@@ -476,7 +477,7 @@ static int feed_chunk(rack_run *r, VALUE chunk) {
         if (rc != SB_RESULT_OK) raise_multipart(rc, &err, &r->lv);
         switch (ev.kind) {
         case SB_MULTIPART_EVENT_KIND_NEED_MORE:
-            return 0;
+            return;
         case SB_MULTIPART_EVENT_KIND_PART_START:
             start_part(r, &ev);
             break;
@@ -487,30 +488,30 @@ static int feed_chunk(rack_run *r, VALUE chunk) {
             end_part(r);
             break;
         case SB_MULTIPART_EVENT_KIND_END:
-            return 1;
+            r->ended = 1;
+            break;
         }
     }
 }
 
 static VALUE rack_run_body(VALUE arg) {
     rack_run *r = (rack_run *)arg;
-    int ended = 0;
     if (RB_TYPE_P(r->input, T_STRING)) {
         /* A frozen view: its bytes cannot change, whatever the caller does
          * with the String it passed. */
-        ended = feed_chunk(r, r->input);
+        feed_chunk(r, r->input);
     } else {
         VALUE chunk;
-        while (!ended && !NIL_P(chunk = next_chunk(r))) {
+        while (!NIL_P(chunk = next_chunk(r))) {
             /* The chunk must not change while spans into it are in use
              * (and while the GVL is released). */
             r->locked = rb_str_locktmp(chunk);
-            ended = feed_chunk(r, chunk);
+            feed_chunk(r, chunk);
             rb_str_unlocktmp(chunk);
             r->locked = Qnil;
         }
     }
-    if (!ended) {
+    if (!r->ended) {
         sb_error err;
         uint32_t rc = sb_multipart_parser_finish(r->parser, &err);
         if (rc != SB_RESULT_OK) raise_multipart(rc, &err, &r->lv);

@@ -123,13 +123,14 @@ module Differences
     ),
   ].freeze
 
-  # Checked by the split test itself (it sees the intermediate steps).
+  # Also counted by the split test, which sees the intermediate steps.
   PUMA_ERROR_TIMING = Difference.new(
     id: :puma_error_timing, peer: :puma,
     description: "On an incomplete head, Puma raises as soon as it meets a fault (a bad byte, an element over " \
-                 "its length limit); Springbok may answer \"incomplete\" until the head is complete (or passes " \
-                 "112 KiB) and raises then. The final answer is the same.",
-    applies: ->(*) { true }, reconcile: nil
+                 "its length limit); Springbok may answer \"incomplete\" until the line (or the head) is complete " \
+                 "and raises then. The final answer is the same.",
+    applies: ->(_input, theirs, ours) { theirs[0] == :error && ours[0] == :partial },
+    reconcile: ->(*) { explained }
   )
 
   RACK_MULTIPART = [

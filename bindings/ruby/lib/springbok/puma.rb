@@ -18,7 +18,11 @@ end
 
 module Puma
   HttpParserError = Springbok::Puma::HttpParserError unless const_defined?(:HttpParserError, false)
-  remove_const(:HttpParser) if const_defined?(:HttpParser, false)
-  HttpParser = Springbok::Puma::HttpParser
+  if const_defined?(:HttpParser, false) && !HttpParser.equal?(Springbok::Puma::HttpParser)
+    # Puma's own parser stays reachable (benchmarks and differential tests).
+    Springbok::Puma.const_set(:ORIGINAL_HTTP_PARSER, HttpParser)
+    remove_const(:HttpParser)
+  end
+  HttpParser = Springbok::Puma::HttpParser unless const_defined?(:HttpParser, false)
 end
 Springbok::Puma.error_class = Puma::HttpParserError

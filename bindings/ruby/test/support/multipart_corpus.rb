@@ -55,6 +55,10 @@ module MultipartCorpus
                                               "Content-Type: text/plain; charset=iso-8859-1"], "\xE9"))],
     "percent filename" => [CT, body(file("up", "a%20b.txt", "x"))],
     "filename star" => [CT, body(part(["Content-Disposition: form-data; name=\"up\"; filename*=UTF-8''%E2%82%AC.txt"], "x"))],
+    "type without space" => [CT, body(part(["Content-Disposition: form-data", "Content-Type:text/html"], "<p>"))],
+    "space after equals" => [CT, body(part(["Content-Disposition: form-data; name= field"], "v"))],
+    "parameter without equals" => [CT, body(part(["Content-Disposition: form-data; name=\"a\"",
+                                                  "Content-Type: text/plain; format"], "v"))],
     "large field" => [CT, body(field("big", "x" * 200_000))],
     "large file" => [CT, body(file("up", "big.bin", BINARY * 300))],
   }.freeze

@@ -368,6 +368,43 @@ fn same_key(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| map(x) == map(y))
 }
 
+/// Which key hashes occur more than once among the emitted headers: a
+/// 1024-bit filter of each, built in one pass over the names. A header
+/// whose hash is not in `twice` has a key no other header maps to, so the
+/// duplicate scans (O(n) each) are only run for the few that may repeat;
+/// without it a request with many distinct headers costs O(n²) name
+/// comparisons.
+struct Repeats {
+    once: [u64; 16],
+    twice: [u64; 16],
+}
+
+impl Repeats {
+    fn new(headers: &[Header<'_>], ctx: &Ctx<'_, '_>) -> Self {
+        let mut r = Repeats { once: [0; 16], twice: [0; 16] };
+        for h in headers.iter().filter(|h| ctx.emitted(h)) {
+            let (word, bit) = Self::slot(h.name);
+            r.twice[word] |= r.once[word] & bit;
+            r.once[word] |= bit;
+        }
+        r
+    }
+
+    /// FNV-1a over the mapped name bytes, folded to a bit of the filter.
+    fn slot(name: &[u8]) -> (usize, u64) {
+        let h =
+            name.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ u64::from(map(b))).wrapping_mul(0x0100_0000_01b3));
+        let bit = (h >> 54) as usize; // 10 bits
+        (bit / 64, 1 << (bit % 64))
+    }
+
+    /// Whether another emitted header may map to the same key as `name`.
+    fn maybe(&self, name: &[u8]) -> bool {
+        let (word, bit) = Self::slot(name);
+        self.twice[word] & bit != 0
+    }
+}
+
 /// The `'static` key for a common header name.
 fn common_key(name: &[u8]) -> Option<&'static [u8]> {
     let [start, end] = *BY_LEN.get(name.len())?;
@@ -581,10 +618,12 @@ impl EnvConfig {
     /// Flattens `req` into `pairs`, building what is not borrowed in
     /// `arena`; returns the filled prefix of `pairs`.
     ///
-    /// Duplicate detection compares each header name with the earlier
-    /// ones (no hash table, no allocation): O(n²) name comparisons for n
-    /// headers, each rejected on length first, so bounded by the header
-    /// storage the caller gave the parser.
+    /// Duplicate detection needs no hash table and no allocation: a
+    /// fixed 1024-bit filter of the keys' hashes says which headers may
+    /// share a key, and only those are compared with the others, so a
+    /// request of distinct headers takes one pass (the worst case, every
+    /// hash colliding, is O(n²) comparisons bounded by the header storage
+    /// the caller gave the parser).
     ///
     /// When storage runs out the error carries the full need of the kind
     /// that ran out ([`EnvError::PairsTooSmall`] is checked first); the
@@ -684,8 +723,13 @@ impl EnvConfig {
             }
         }
 
+        let repeats = Repeats::new(headers, &ctx);
         for (i, h) in headers.iter().enumerate() {
-            if !ctx.emitted(h) || headers[..i].iter().any(|e| same_key(e.name, h.name) && ctx.emitted(e)) {
+            if !ctx.emitted(h) {
+                continue;
+            }
+            let repeated = repeats.maybe(h.name);
+            if repeated && headers[..i].iter().any(|e| same_key(e.name, h.name) && ctx.emitted(e)) {
                 continue;
             }
             let key = if h.name.eq_ignore_ascii_case(b"content-type") {
@@ -699,7 +743,9 @@ impl EnvConfig {
             };
             let folded =
                 headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || memchr::memchr(b'\n', h.value).is_some();
-            let value = if folded || headers[i + 1..].iter().any(|l| same_key(l.name, h.name) && ctx.emitted(l)) {
+            let value = if folded
+                || (repeated && headers[i + 1..].iter().any(|l| same_key(l.name, h.name) && ctx.emitted(l)))
+            {
                 Spec::Joined(i)
             } else {
                 b(h.value)

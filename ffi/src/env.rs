@@ -270,12 +270,93 @@ pub unsafe extern "C" fn sb_env_flatten(
 
 /// Checks the sizes first, so that nothing is written unless the whole env
 /// fits, then flattens into scratch pairs and copies them out.
+/// The storage certainly suffices: flatten once into stack scratch, then
+/// copy the pairs and the used arena bytes out (the caller's storage is
+/// written only on success), moving the spans that point into the scratch
+/// arena to the caller's. `None` (never expected) falls back to sizing.
+/// `A` and `P` are the scratch sizes (two tiers, so that small requests
+/// do not pay for zeroing the large scratch).
+fn flatten_direct<'a, const A: usize, const P: usize>(
+    config: &EnvConfig,
+    req: &Request<'a, '_>,
+    out: &mut [MaybeUninit<sb_env_pair>],
+    arena: &'a mut [MaybeUninit<u8>],
+) -> Option<Result<sb_env_sizes, Failure>> {
+    let mut scratch = [0u8; A];
+    let mut stack = [EMPTY_PAIR; P];
+    let scratch_range = scratch.as_ptr_range();
+    let env = match config.flatten(req, &mut stack, &mut scratch) {
+        Ok(env) => env,
+        Err(EnvError::PairsTooSmall { .. } | EnvError::ArenaTooSmall { .. }) => return None,
+        Err(e) => return Some(Err(Failure::Env(e))),
+    };
+    // Offset in the scratch arena of a span built there.
+    let offset =
+        |s: &[u8]| scratch_range.contains(&s.as_ptr()).then(|| s.as_ptr() as usize - scratch_range.start as usize);
+    let used =
+        env.iter().flat_map(|p| [p.key, p.value]).filter_map(|s| offset(s).map(|o| o + s.len())).max().unwrap_or(0);
+    if used > arena.len() || env.len() > out.len() {
+        return None;
+    }
+    // The arena bytes are copied from the spans that use them.
+    for s in env.iter().flat_map(|p| [p.key, p.value]) {
+        if let Some(o) = offset(s) {
+            for (&b, slot) in s.iter().zip(arena[o..].iter_mut()) {
+                slot.write(b);
+            }
+        }
+    }
+    let to = arena.as_ptr().cast::<c_char>();
+    let place = |s: &[u8]| -> *const c_char {
+        match offset(s) {
+            // SAFETY: o <= used <= arena.len(): within (or one past) the arena.
+            Some(o) => unsafe { to.add(o) },
+            None => s.as_ptr().cast(),
+        }
+    };
+    for (p, slot) in env.iter().zip(out.iter_mut()) {
+        slot.write(sb_env_pair {
+            key: place(p.key),
+            key_len: p.key.len(),
+            value: place(p.value),
+            value_len: p.value.len(),
+        });
+    }
+    Some(Ok(sb_env_sizes { pairs: env.len(), arena: used }))
+}
+
+/// Scratch arena of the fast path: requests whose arena bound fits are
+/// flattened in one walk, without sizing them first.
+const SCRATCH_ARENA: usize = 4096;
+/// The small tier of the fast path's scratch (a request with a few headers).
+const SMALL_ARENA: usize = 512;
+const SMALL_PAIRS: usize = 24;
+/// The large tier (a hundred-odd headers).
+const LARGE_ARENA: usize = 16384;
+const LARGE_PAIRS: usize = 160;
+
 fn flatten<'a>(
     config: &EnvConfig,
     req: &Request<'a, '_>,
     out: &mut [MaybeUninit<sb_env_pair>],
     arena: &'a mut [MaybeUninit<u8>],
 ) -> Result<sb_env_sizes, Failure> {
+    let bound = EnvConfig::arena_bound(req);
+    let max_pairs = EnvConfig::max_pairs(req.headers.len());
+    if bound <= arena.len() && max_pairs <= out.len() {
+        let direct = if bound <= SMALL_ARENA && max_pairs <= SMALL_PAIRS {
+            flatten_direct::<SMALL_ARENA, SMALL_PAIRS>(config, req, out, arena)
+        } else if bound <= SCRATCH_ARENA && max_pairs <= STACK_PAIRS {
+            flatten_direct::<SCRATCH_ARENA, STACK_PAIRS>(config, req, out, arena)
+        } else if bound <= LARGE_ARENA && max_pairs <= LARGE_PAIRS {
+            flatten_direct::<LARGE_ARENA, LARGE_PAIRS>(config, req, out, arena)
+        } else {
+            None
+        };
+        if let Some(r) = direct {
+            return r;
+        }
+    }
     let sizes = config.sizes(req)?;
     if out.len() < sizes.pairs || arena.len() < sizes.arena {
         return Err(Failure::TooSmall(sizes.into()));
@@ -323,5 +404,62 @@ mod tests {
         assert_eq!(config(SB_ENV_UNDERSCORES_REJECT | SB_ENV_UNDERSCORES_ALLOW), Err(ArgError::Invalid));
         assert_eq!(config(SB_ENV_RACK_NO_HTTP_VERSION), Err(ArgError::Invalid));
         assert_eq!(config(1 << 4), Err(ArgError::Invalid));
+    }
+
+    type Owned = Vec<(Vec<u8>, Vec<u8>)>;
+
+    /// The env as owned bytes, and the arena bytes used.
+    fn run(config: &EnvConfig, req: &Request<'_, '_>, pairs: usize, arena: usize) -> (Owned, usize) {
+        let mut out = vec![MaybeUninit::<sb_env_pair>::uninit(); pairs];
+        let mut store = vec![MaybeUninit::<u8>::uninit(); arena];
+        let sizes = match flatten(config, req, &mut out, &mut store) {
+            Ok(s) => s,
+            _ => panic!("flatten failed"),
+        };
+        let range = store.as_ptr_range();
+        let env = out[..sizes.pairs]
+            .iter()
+            .map(|p| {
+                // SAFETY: written by flatten for the first sizes.pairs entries.
+                let p = unsafe { p.assume_init_ref() };
+                let bytes = |ptr: *const c_char, len: usize| {
+                    if len > 0 && range.contains(&ptr.cast()) {
+                        assert!(
+                            ptr as usize + len <= store.as_ptr() as usize + sizes.arena,
+                            "span past the used arena"
+                        );
+                    }
+                    // SAFETY: spans into the request buffer or the written arena.
+                    unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }.to_vec()
+                };
+                (bytes(p.key, p.key_len), bytes(p.value, p.value_len))
+            })
+            .collect();
+        (env, sizes.arena)
+    }
+
+    #[test]
+    fn the_one_walk_path_gives_what_sizing_first_gives() {
+        let heads: [&[u8]; 4] = [
+            b"GET /caf%C3%A9?q=1 HTTP/1.1\r\nHost: h\r\nX-Rare-Name: a\r\nx-rare-name: b\r\n\r\n",
+            b"POST /a HTTP/1.0\r\nContent-Type: t\r\nContent-Length: 3\r\nCookie: a\r\nCookie: b\r\n\r\n",
+            b"GET / HTTP/1.1\r\n\r\n",
+            b"GET /x HTTP/1.1\r\nA: 1\r\nB: 2\r\nA: 3\r\nVersion: 9\r\nX_Under: u\r\n\r\n",
+        ];
+        for head in heads {
+            let mut headers = [springbok_parser::EMPTY_HEADER; 16];
+            let req = springbok_parser::ParserConfig::default()
+                .parse_request(head, 0, &mut headers)
+                .unwrap()
+                .complete()
+                .unwrap();
+            for config in [EnvConfig::psgi(), EnvConfig::rack()] {
+                let sizes = config.sizes(&req).unwrap();
+                let exact = run(&config, &req, sizes.pairs, sizes.arena);
+                let roomy = run(&config, &req, 200, 20_000);
+                assert_eq!(exact, roomy, "{}", String::from_utf8_lossy(head));
+                assert_eq!(roomy.1, sizes.arena);
+            }
+        }
     }
 }

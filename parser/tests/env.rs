@@ -293,8 +293,8 @@ fn duplicates_joined_in_first_seen_position() {
 
 #[test]
 fn many_headers_duplicates_found_past_the_key_filter() {
-    // 3000 distinct names saturate the 1024-bit repeat filter, so every
-    // header takes the comparing path; a few names come back far apart.
+    // 3000 distinct names fill much of the 4096-bit repeat filter, so many
+    // headers take the comparing path; a few names come back far apart.
     let mut buf = b"GET / HTTP/1.1\r\n".to_vec();
     let mut expected = BTreeMap::new();
     for i in 0..3000 {

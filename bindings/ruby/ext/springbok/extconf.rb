@@ -92,3 +92,5 @@ $DLDFLAGS << " -Wl,--exclude-libs,ALL" if RbConfig::CONFIG["host_os"].include?("
 springbok_abort("springbok.h does not compile") unless have_header("springbok.h")
 springbok_abort("libspringbok.a does not link") unless have_func("sb_version", "springbok.h")
 create_makefile("springbok/springbok_ext")
+# Relink when the library changes (mkmf only tracks the objects).
+File.open("Makefile", "a") { |f| f.puts "\n$(TARGET_SO): #{library}" }

@@ -198,24 +198,38 @@ static VALUE http_parser_initialize(int argc, VALUE *argv, VALUE self) {
     return self;
 }
 
-/* Fills `env` from a flattened request. Nothing here can fail on input:
- * everything was validated before the first rb_hash_aset. */
-static void fill_env(const http_parser *hp, const sbr_env *e, const char *buf, size_t len,
-                     VALUE env) {
-    uintptr_t b = (uintptr_t)buf, a = (uintptr_t)e->arena;
+static VALUE key_path_info, key_query_string, key_request_uri;
+
+void sbr_env_fill(const sbr_env *e, VALUE str, VALUE env, int mode) {
+    const char *buf = RSTRING_PTR(str);
+    uintptr_t b = (uintptr_t)buf, len = (uintptr_t)RSTRING_LEN(str);
+    VALUE tmp = 0;
+    VALUE *kv = ALLOCV_N(VALUE, tmp, 2 * e->sizes.pairs);
+    long n = 0;
+    int has_query = 0;
     for (size_t i = 0; i < e->sizes.pairs; i++) {
         const sb_env_pair *p = &e->pairs[i];
         VALUE key = sbr_env_key(e, p);
-        VALUE value;
         uintptr_t v = (uintptr_t)p->value;
-        int borrowed = (v >= b && v < b + len) || (v >= a && v < a + e->sizes.arena);
-        if (!borrowed && hp->frozen_fixed_values &&
-            (key == key_script_name || key == key_server_protocol))
+        int in_buf = v >= b && v < b + len;
+        if (mode == SBR_FILL_PUMA) {
+            if (key == key_script_name || key == key_path_info || key == key_server_protocol) continue;
+            if (key == key_request_uri) has_query = memchr(p->value, '?', p->value_len) != NULL;
+            /* REQUEST_URI precedes QUERY_STRING among the fixed keys. */
+            if (key == key_query_string && !has_query) continue;
+        }
+        VALUE value;
+        if (mode == SBR_FILL_PICO && !in_buf && (key == key_script_name || key == key_server_protocol)) {
             value = sbr_static_string(p->value, p->value_len);
-        else
+        } else {
             value = sbr_bytes(p->value, p->value_len);
-        rb_hash_aset(env, key, value);
+        }
+        kv[n++] = key;
+        kv[n++] = value;
     }
+    rb_hash_bulk_insert(n, kv, env);
+    ALLOCV_END(tmp);
+    RB_GC_GUARD(str);
 }
 
 /* Parses `str` into `env`; returns the head length, or a negative sb_result
@@ -240,7 +254,7 @@ static long parse_into(const http_parser *hp, VALUE str, VALUE env, uint32_t *co
         sbr_env_release(&e);
         return -1;
     }
-    fill_env(hp, &e, buf, len, env);
+    sbr_env_fill(&e, str, env, hp->frozen_fixed_values ? SBR_FILL_PICO : SBR_FILL_RACK);
     sbr_env_release(&e);
     RB_GC_GUARD(str);
     return (long)e.req.head_len;
@@ -313,6 +327,9 @@ static VALUE http_define_parse_http_request(VALUE self, VALUE mod) {
 void sbr_init_http(void) {
     key_script_name = sbr_static_string("SCRIPT_NAME", 11);
     key_server_protocol = sbr_static_string("SERVER_PROTOCOL", 15);
+    key_path_info = sbr_static_string("PATH_INFO", 9);
+    key_query_string = sbr_static_string("QUERY_STRING", 12);
+    key_request_uri = sbr_static_string("REQUEST_URI", 11);
 
     VALUE mHTTP = rb_define_module_under(sbr_mSpringbok, "HTTP");
     /* Document-class: Springbok::HTTP::ParseError

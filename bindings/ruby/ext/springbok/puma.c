@@ -18,8 +18,6 @@
 
 static VALUE cHttpParser, eHttpParserError;
 static sb_parser_config *puma_config;
-static VALUE key_script_name, key_path_info, key_server_protocol, key_query_string,
-    key_request_uri;
 
 /* puma_http11's limits, and its messages (which print the C expression). */
 #define PUMA_MAX_FIELD_NAME 256
@@ -121,20 +119,6 @@ static void check_puma_limits(const sbr_env *e) {
     CHECK_LENGTH(e->req.head_len, PUMA_MAX_HEADER, "HEADER", "(1024 * (80 + 32))");
 }
 
-static void fill_puma_env(const sbr_env *e, VALUE env) {
-    int has_query = 0;
-    for (size_t i = 0; i < e->sizes.pairs; i++) {
-        const sb_env_pair *p = &e->pairs[i];
-        VALUE key = sbr_env_key(e, p);
-        if (key == key_script_name || key == key_path_info || key == key_server_protocol)
-            continue;
-        if (key == key_request_uri) has_query = memchr(p->value, '?', p->value_len) != NULL;
-        /* REQUEST_URI precedes QUERY_STRING among the fixed keys. */
-        if (key == key_query_string && !has_query) continue;
-        rb_hash_aset(env, key, sbr_bytes(p->value, p->value_len));
-    }
-}
-
 /*
  * call-seq:
  *   parser.execute(env, data, start) -> Integer
@@ -178,7 +162,7 @@ static VALUE puma_parser_execute(VALUE self, VALUE env, VALUE data, VALUE start)
         raise_invalid(pp, rc, &err);
     }
     check_puma_limits(&e);
-    fill_puma_env(&e, env);
+    sbr_env_fill(&e, data, env, SBR_FILL_PUMA);
     size_t head_len = e.req.head_len;
     sbr_env_release(&e);
     pp->state = PUMA_FINISHED;
@@ -231,11 +215,6 @@ void sbr_init_puma(void) {
     sb_parser_config_set_max_name_len(puma_config, PUMA_MAX_HEADER);
     sb_parser_config_set_max_value_len(puma_config, PUMA_MAX_HEADER);
 
-    key_script_name = sbr_static_string("SCRIPT_NAME", 11);
-    key_path_info = sbr_static_string("PATH_INFO", 9);
-    key_server_protocol = sbr_static_string("SERVER_PROTOCOL", 15);
-    key_query_string = sbr_static_string("QUERY_STRING", 12);
-    key_request_uri = sbr_static_string("REQUEST_URI", 11);
 
     VALUE mPuma = rb_define_module_under(sbr_mSpringbok, "Puma");
     /* Document-class: Springbok::Puma::HttpParserError

@@ -24,6 +24,10 @@ extern VALUE sbr_eLimitError;
  * so a repeated key costs one probe. */
 VALUE sbr_static_string(const char *ptr, size_t len);
 
+/* The frozen interned UTF-8 String for a generated key (bytes that change
+ * from call to call), through a small content-keyed cache. */
+VALUE sbr_dynamic_string(const char *ptr, size_t len);
+
 /* A new exception of `klass` (a Springbok::Error subclass) for `code`,
  * with `message` (NULL: sb_result_message(code)) and the readers set from
  * `err` (NULL: no offset, status from sb_result_http_status). */
@@ -58,7 +62,7 @@ static inline VALUE sbr_utf8(const char *ptr, size_t len) {
  * generated names; larger requests use ALLOCV buffers, which the GC
  * reclaims even when a Ruby exception unwinds past sbr_env_release. */
 #define SBR_STACK_HEADERS 128
-#define SBR_STACK_ARENA 4096
+#define SBR_STACK_ARENA 16384
 typedef struct {
     sb_request req;
     sb_header *headers;
@@ -83,10 +87,16 @@ void sbr_env_release(sbr_env *e);
 /* The env key of a pair as a frozen interned UTF-8 String. */
 static inline VALUE sbr_env_key(const sbr_env *e, const sb_env_pair *p) {
     uintptr_t k = (uintptr_t)p->key, a = (uintptr_t)e->arena;
-    if (k >= a && k < a + e->sizes.arena)
-        return rb_enc_interned_str(p->key, (long)p->key_len, rb_utf8_encoding());
+    if (k >= a && k < a + e->sizes.arena) return sbr_dynamic_string(p->key, p->key_len);
     return sbr_static_string(p->key, p->key_len);
 }
+
+/* Fills `env` from a flattened request of `str`, in one bulk insert:
+ * SBR_FILL_PICO keeps pico_http_parser's frozen shared SCRIPT_NAME and
+ * SERVER_PROTOCOL values; SBR_FILL_PUMA keeps only the keys puma_http11
+ * sets. Nothing here fails on input. */
+enum { SBR_FILL_PICO = 1, SBR_FILL_RACK = 2, SBR_FILL_PUMA = 3 };
+void sbr_env_fill(const sbr_env *e, VALUE str, VALUE env, int mode);
 
 /* SB_PARSER_* bits from an Array of Symbols (see Springbok::HTTP::Parser). */
 uint32_t sbr_parser_flags(VALUE list);

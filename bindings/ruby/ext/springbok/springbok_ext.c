@@ -47,6 +47,26 @@ VALUE sbr_static_string(const char *ptr, size_t len) {
     return str;
 }
 
+/* Generated keys (HTTP_ plus an uncommon header name) are interned too, so
+ * a name costs no String once seen; a fixed table of the last ones seen,
+ * keyed by content, skips the fstring table's lookup. It holds at most
+ * DYNAMIC_CACHE_SIZE Strings: a client sending endless new names only
+ * churns it. */
+#define DYNAMIC_CACHE_SIZE 1024
+static VALUE dynamic_cache;
+
+VALUE sbr_dynamic_string(const char *ptr, size_t len) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++) h = (h ^ (unsigned char)ptr[i]) * 0x100000001b3ull;
+    long slot = (long)((h ^ (h >> 32)) & (DYNAMIC_CACHE_SIZE - 1));
+    VALUE cur = RARRAY_AREF(dynamic_cache, slot);
+    if (!NIL_P(cur) && (size_t)RSTRING_LEN(cur) == len && memcmp(RSTRING_PTR(cur), ptr, len) == 0)
+        return cur;
+    VALUE str = rb_enc_interned_str(ptr, (long)len, rb_utf8_encoding());
+    rb_ary_store(dynamic_cache, slot, str);
+    return str;
+}
+
 VALUE sbr_error_new(VALUE klass, uint32_t code, const sb_error *err, VALUE message) {
     if (NIL_P(message) || message == Qundef) message = rb_str_new_cstr(sb_result_message(code));
     VALUE exc = rb_exc_new_str(klass, message);
@@ -113,6 +133,9 @@ void Init_springbok_ext(void) {
     id_limit = rb_intern("@limit");
     id_value = rb_intern("@value");
 
+    dynamic_cache = rb_ary_new_capa(DYNAMIC_CACHE_SIZE);
+    for (long i = 0; i < DYNAMIC_CACHE_SIZE; i++) rb_ary_push(dynamic_cache, Qnil);
+    rb_gc_register_mark_object(dynamic_cache);
     empty_string = rb_enc_interned_str("", 0, rb_utf8_encoding());
     rb_gc_register_mark_object(empty_string);
     sbr_mSpringbok = rb_define_module("Springbok");

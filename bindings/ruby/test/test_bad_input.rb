@@ -156,6 +156,17 @@ class TestBadInput < Minitest::Test
     e = limit_error(:max_files, files, max_files: 2)
     assert_equal 2, e.value
     assert_equal 3, Springbok::Multipart.parse(files, mc::CT, max_files: 3).size
+    Springbok::Multipart.parse(files, mc::CT, max_files: 3).each_value { |f| f[:tempfile].close! }
+    e = limit_error(:max_file_bytes, mc.body(mc.file("f", "f.txt", "x" * 100)), max_file_bytes: 99)
+    assert_equal 413, e.status
+    limit_error(:max_fields, mc.body(mc.field("a", "1"), mc.field("b", "2")), max_fields: 1)
+  end
+
+  def test_folded_part_headers_need_unfold_headers
+    mc = MultipartCorpus
+    folded = mc.body(mc.part(["Content-Disposition: form-data;", " name=\"a\""], "v"))
+    assert_raises(Springbok::Multipart::ParseError) { Springbok::Multipart.parse(folded, mc::CT) }
+    assert_equal({ "a" => "v" }, Springbok::Multipart.parse(folded, mc::CT, unfold_headers: true))
   end
 
   def test_multipart_defaults_are_the_documented_ones
@@ -166,6 +177,7 @@ class TestBadInput < Minitest::Test
     assert_equal 1 << 20, limit_error(:max_field_bytes, mc.body(mc.field("a", "x" * ((1 << 20) + 1)))).value
     assert_equal 16, limit_error(:max_headers, mc.body(mc.part(Array.new(17) { |i| "X-#{i}: v" }, ""))).value
     assert_equal 128, limit_error(:max_files, mc.body(*Array.new(129) { |i| mc.file("f#{i}", "f.txt", "") })).value
+    assert_equal 4096, limit_error(:max_fields, many, max_parts: 5000).value
     assert_equal Springbok::Multipart::LIMITS[:max_header_bytes],
                  limit_error(:max_header_bytes, mc.body(mc.part(["X: #{"v" * 17_000}"], ""))).value
   end

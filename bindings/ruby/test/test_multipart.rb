@@ -181,6 +181,14 @@ class TestMultipart < Minitest::Test
     end
   end
 
+  def test_event_stream_reports_filename_star
+    ct, body = MultipartCorpus::CASES.fetch("filename star")
+    part = Springbok::Multipart::Parser.new(ct).feed(body).first[1]
+    assert_nil part.filename
+    assert_equal "€.txt", part.filename_star
+    assert part.file?
+  end
+
   def test_event_stream_errors
     parser = Springbok::Multipart::Parser.new(nil, boundary: "xyz")
     parser.feed("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunfinished")

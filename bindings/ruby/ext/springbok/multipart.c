@@ -18,10 +18,9 @@
 
 #define NOGVL_MIN (64 * 1024)
 #define DEFAULT_BUFSIZE (1024 * 1024)
-#define DEFAULT_MAX_FILES 128
 
 static VALUE cParser, cPart, eParseError, eLimitError;
-static ID id_call, id_write, id_rewind, id_to_io, id_read, id_binmode, id_max_files;
+static ID id_call, id_write, id_rewind, id_to_io, id_read, id_binmode;
 static VALUE sym_part_start, sym_data, sym_part_end, sym_end;
 static VALUE sym_filename, sym_type, sym_name, sym_tempfile, sym_head;
 
@@ -42,6 +41,9 @@ static const struct {
     {"max_field_bytes", SB_MULTIPART_MAX_FIELD_BYTES, SB_RESULT_FIELD_TOO_LARGE, 1048576},
     {"max_total_bytes", SB_MULTIPART_MAX_TOTAL_BYTES, SB_RESULT_MULTIPART_BODY_TOO_LARGE,
      67108864},
+    {"max_file_bytes", SB_MULTIPART_MAX_FILE_BYTES, SB_RESULT_FILE_TOO_LARGE, UINT64_MAX},
+    {"max_files", SB_MULTIPART_MAX_FILES, SB_RESULT_TOO_MANY_FILES, 128},
+    {"max_fields", SB_MULTIPART_MAX_FIELDS, SB_RESULT_TOO_MANY_FIELDS, 4096},
 };
 #define NLIMITS (sizeof(limit_table) / sizeof(limit_table[0]))
 
@@ -82,10 +84,13 @@ static sb_multipart_parser *new_parser(VALUE content_type, VALUE boundary, VALUE
                                             (size_t)RSTRING_LEN(content_type), &b, &blen, &err);
         if (rc != SB_RESULT_OK) raise_multipart(rc, &err, lv);
     }
+    VALUE unfold = sbr_opt(opts, "unfold_headers");
     sb_multipart_config *config = sb_multipart_config_new();
     if (!config) rb_raise(rb_eNoMemError, "sb_multipart_config_new failed");
     for (size_t i = 0; i < NLIMITS; i++)
         if (set[i]) sb_multipart_config_set_limit(config, limit_table[i].id, lv->value[i]);
+    if (unfold != Qundef && RTEST(unfold))
+        sb_multipart_config_set_flags(config, SB_MULTIPART_UNFOLD_HEADERS);
     sb_multipart_parser *parser = NULL;
     uint32_t rc = sb_multipart_parser_new(config, b, blen, &parser, &err);
     sb_multipart_config_free(config);
@@ -103,6 +108,16 @@ static VALUE headers_array(const sb_multipart_event *ev) {
                                        sbr_bytes(h->value, h->value_len)));
     }
     return list;
+}
+
+/* The decoded filename* of the part whose PART_START the last feed
+ * returned (UTF-8), or nil. */
+static VALUE filename_star(const sb_multipart_parser *parser) {
+    const char *v = NULL;
+    size_t n = 0;
+    if (sb_multipart_parser_filename_star(parser, &v, &n, NULL, NULL, NULL, NULL) != SB_RESULT_OK || !v)
+        return Qnil;
+    return sbr_utf8(v, n);
 }
 
 /* --- Springbok::Multipart::Parser: the event stream --------------------- */
@@ -141,8 +156,9 @@ static stream_parser *get_stream(VALUE self) {
 }
 
 static const char *const stream_keywords[] = {
-    "boundary",           "max_parts",          "max_header_bytes", "max_headers",
-    "max_preamble_bytes", "max_epilogue_bytes", "max_field_bytes",  "max_total_bytes",
+    "boundary",        "max_parts",       "max_header_bytes", "max_headers",
+    "max_preamble_bytes", "max_epilogue_bytes", "max_field_bytes", "max_total_bytes",
+    "max_file_bytes",  "max_files",       "max_fields",       "unfold_headers",
     NULL};
 
 /*
@@ -174,7 +190,7 @@ typedef struct {
     VALUE events; /* Array when no block was given */
 } stream_feed;
 
-static VALUE stream_event_payload(const sb_multipart_event *ev) {
+static VALUE stream_event_payload(const sb_multipart_parser *parser, const sb_multipart_event *ev) {
     switch (ev->kind) {
     case SB_MULTIPART_EVENT_KIND_PART_START:
         return rb_struct_new(cPart, SIZET2NUM(ev->part_index),
@@ -182,7 +198,7 @@ static VALUE stream_event_payload(const sb_multipart_event *ev) {
                              ev->filename ? sbr_bytes(ev->filename, ev->filename_len) : Qnil,
                              ev->content_type ? sbr_bytes(ev->content_type, ev->content_type_len)
                                               : Qnil,
-                             headers_array(ev), ev->is_file ? Qtrue : Qfalse);
+                             headers_array(ev), ev->is_file ? Qtrue : Qfalse, filename_star(parser));
     case SB_MULTIPART_EVENT_KIND_DATA:
         return sbr_bytes(ev->data, ev->data_len);
     default:
@@ -208,7 +224,7 @@ static VALUE stream_feed_loop(VALUE arg) {
                      : ev.kind == SB_MULTIPART_EVENT_KIND_PART_END ? sym_part_end
                                                                    : sym_end;
         /* The payload copies every span before Ruby code runs. */
-        VALUE payload = stream_event_payload(&ev);
+        VALUE payload = stream_event_payload(f->sp->parser, &ev);
         if (NIL_P(f->events)) rb_yield_values(2, kind, payload);
         else rb_ary_push(f->events, rb_assoc_new(kind, payload));
     }
@@ -271,8 +287,8 @@ typedef struct {
     int has_length;
     size_t remaining;
     VALUE factory, created, pairs;
-    size_t max_files, files;
     int part, ended;
+    rb_encoding *charset;
     VALUE name, value; /* field: String; file: the Hash */
     VALUE io;
     int fd;
@@ -332,34 +348,71 @@ static VALUE fallback_name(const sb_multipart_event *ev, int had_name) {
     return rb_str_cat(n, "[]", 2);
 }
 
-/* What Rack keeps of a filename: the part after the last "/" or "\", the
- * trailing separators ignored (String#split(/[\/\\]/).last); nil when
- * nothing is left. */
-static VALUE rack_basename(const char *p, size_t n) {
-    while (n > 0 && (p[n - 1] == '/' || p[n - 1] == '\\')) n--;
-    size_t start = n;
-    while (start > 0 && p[start - 1] != '/' && p[start - 1] != '\\') start--;
-    return n > start ? sbr_bytes(p + start, n - start) : Qnil;
+/* What Rack keeps of a filename: its last path component
+ * (sb_multipart_basename, the one rule every binding uses). */
+static VALUE basename_of(VALUE filename) {
+    const char *b;
+    size_t n;
+    if (sb_multipart_basename(RSTRING_PTR(filename), (size_t)RSTRING_LEN(filename), &b, &n) !=
+        SB_RESULT_OK)
+        return filename;
+    VALUE out = sbr_bytes(b, n);
+    rb_enc_copy(out, filename);
+    return out;
+}
+
+/* Rack tags a text/plain field (and its name) with the charset parameter
+ * of its Content-Type; the encoding, or NULL (then UTF-8). */
+static rb_encoding *field_charset(const sb_multipart_event *ev) {
+    if (!ev->content_type) return NULL;
+    sb_header_params *params = NULL;
+    const char *type;
+    size_t type_len;
+    if (sb_header_params_new(ev->content_type, ev->content_type_len, SB_HEADER_PARAMS_CONTENT_TYPE,
+                             &params, &type, &type_len, NULL) != SB_RESULT_OK)
+        return NULL;
+    rb_encoding *enc = NULL;
+    if (type_len == 10 && memcmp(type, "text/plain", 10) == 0) {
+        sb_header_param p;
+        while (sb_header_params_next(params, &p) == SB_RESULT_OK) {
+            if (p.name_len == 7 && strncasecmp(p.name, "charset", 7) == 0 && p.value_len < 64) {
+                char label[64];
+                memcpy(label, p.value, p.value_len);
+                label[p.value_len] = 0;
+                int index = rb_enc_find_index(label);
+                enc = index >= 0 ? rb_enc_from_index(index) : NULL;
+            }
+        }
+    }
+    sb_header_params_free(params);
+    return enc;
 }
 
 static void start_part(rack_run *r, const sb_multipart_event *ev) {
-    /* Copy every span first: the factory below runs Ruby code. */
+    /* Copy every span first: the factory below runs Ruby code. Without a
+     * filename, Rack takes the decoded filename*. */
+    VALUE filename = ev->filename ? sbr_bytes(ev->filename, ev->filename_len) : Qnil;
+    if (NIL_P(filename) && ev->is_file) filename = filename_star(r->parser);
     VALUE name = ev->name ? sbr_utf8(ev->name, ev->name_len) : Qnil;
-    if (NIL_P(name) || RSTRING_LEN(name) == 0) name = fallback_name(ev, ev->name != NULL);
+    if (NIL_P(name) || RSTRING_LEN(name) == 0) {
+        name = fallback_name(ev, ev->name != NULL);
+        if (!NIL_P(filename) && !ev->filename) name = rb_str_dup(filename);
+    }
     r->name = name;
     r->fd = -1;
     r->io = Qnil;
+    r->charset = NULL;
     if (!ev->is_file) {
         r->part = PART_FIELD;
         r->value = rb_str_buf_new(0);
+        r->charset = field_charset(ev);
         return;
     }
-    if (ev->filename && ev->filename_len == 0) {
+    if (!NIL_P(filename) && RSTRING_LEN(filename) == 0) {
         /* An empty filename: no file was chosen; Rack leaves the part out. */
         r->part = PART_SKIP;
         return;
     }
-    VALUE filename = ev->filename ? sbr_bytes(ev->filename, ev->filename_len) : Qnil;
     VALUE type = ev->content_type ? sbr_bytes(ev->content_type, ev->content_type_len) : Qnil;
     size_t head_len = 0;
     for (size_t i = 0; i < ev->num_headers; i++)
@@ -371,20 +424,9 @@ static void start_part(rack_run *r, const sb_multipart_event *ev) {
         rb_str_cat(head, ev->headers[i].value, (long)ev->headers[i].value_len);
         rb_str_cat(head, "\r\n", 2);
     }
-    VALUE base = ev->filename ? rack_basename(ev->filename, ev->filename_len) : Qnil;
+    VALUE base = NIL_P(filename) ? Qnil : basename_of(filename);
 
-    if (++r->files > r->max_files) {
-        VALUE exc = sbr_error_new(
-            eLimitError, 0, NULL,
-            rb_sprintf("limit max_files (%zu) exceeded: more file parts than the limit",
-                       r->max_files));
-        rb_ivar_set(exc, rb_intern("@code"), Qnil);
-        rb_ivar_set(exc, rb_intern("@status"), INT2FIX(413));
-        rb_ivar_set(exc, rb_intern("@limit"), ID2SYM(id_max_files));
-        rb_ivar_set(exc, rb_intern("@value"), SIZET2NUM(r->max_files));
-        rb_exc_raise(exc);
-    }
-    VALUE io = rb_funcall(r->factory, id_call, 2, NIL_P(filename) ? Qnil : filename, type);
+    VALUE io = rb_funcall(r->factory, id_call, 2, filename, type);
     rb_ary_push(r->created, io);
     if (rb_respond_to(io, id_binmode)) rb_funcall(io, id_binmode, 0);
     if (rb_respond_to(io, id_to_io)) {
@@ -423,8 +465,9 @@ static void part_data(rack_run *r, const char *p, size_t n) {
 
 static void end_part(rack_run *r) {
     if (r->part == PART_FIELD) {
-        rb_enc_associate(r->value, rb_utf8_encoding());
-        rb_ary_push(r->pairs, rb_assoc_new(r->name, r->value));
+        rb_encoding *enc = r->charset ? r->charset : rb_utf8_encoding();
+        rb_enc_associate(r->value, enc);
+        rb_ary_push(r->pairs, rb_assoc_new(rb_enc_associate(r->name, enc), r->value));
     } else if (r->part == PART_FILE) {
         rb_funcall(r->io, id_rewind, 0);
         rb_ary_push(r->pairs, rb_assoc_new(r->name, r->value));
@@ -529,9 +572,10 @@ static VALUE rack_run_release(VALUE arg) {
 }
 
 static const char *const parse_keywords[] = {
-    "max_parts",       "max_header_bytes", "max_headers", "max_preamble_bytes",
-    "max_epilogue_bytes", "max_field_bytes", "max_total_bytes", "max_files",
-    "bufsize",         "content_length",   "boundary",    NULL};
+    "max_parts",       "max_header_bytes", "max_headers",    "max_preamble_bytes",
+    "max_epilogue_bytes", "max_field_bytes", "max_total_bytes", "max_file_bytes",
+    "max_files",       "max_fields",       "unfold_headers", "bufsize",
+    "content_length",  "boundary",         NULL};
 
 /*
  * call-seq:
@@ -554,7 +598,6 @@ static VALUE multipart_parse(VALUE mod, VALUE input, VALUE content_type, VALUE f
     r.created = created;
     r.name = r.value = r.io = r.outbuf = r.locked = Qnil;
     r.fd = -1;
-    r.max_files = sbr_opt_size(opts, "max_files", DEFAULT_MAX_FILES);
     r.bufsize = sbr_opt_size(opts, "bufsize", DEFAULT_BUFSIZE);
     if (r.bufsize == 0) rb_raise(rb_eArgError, "bufsize must be positive");
     VALUE length = sbr_opt(opts, "content_length");
@@ -608,7 +651,6 @@ void sbr_init_multipart(void) {
     id_to_io = rb_intern("to_io");
     id_read = rb_intern("read");
     id_binmode = rb_intern("binmode");
-    id_max_files = rb_intern("max_files");
 #define SYM(var, name)                       \
     var = ID2SYM(rb_intern(name));           \
     rb_gc_register_address(&var)
@@ -631,7 +673,7 @@ void sbr_init_multipart(void) {
      * A multipart limit was exceeded; #limit is its keyword. */
     eLimitError = rb_define_class_under(mMultipart, "LimitError", sbr_eLimitError);
     cPart = rb_struct_define_under(mMultipart, "Part", "index", "name", "filename",
-                                   "content_type", "headers", "file", NULL);
+                                   "content_type", "headers", "file", "filename_star", NULL);
     rb_define_module_function(mMultipart, "boundary", multipart_boundary, 1);
     rb_define_module_function(mMultipart, "__parse", multipart_parse, 5);
 

@@ -20,7 +20,8 @@ module Springbok
       end
     end
 
-    # The multipart limits of the C ABI, with their defaults.
+    # The multipart limits of the C ABI, with their defaults (max_file_bytes:
+    # none of its own, the body limit bounds it; max_files is Rack's).
     LIMITS = {
       max_parts: 4096,
       max_header_bytes: 16 * 1024,
@@ -29,10 +30,10 @@ module Springbok
       max_epilogue_bytes: 32 * 1024,
       max_field_bytes: 1024 * 1024,
       max_total_bytes: 64 * 1024 * 1024,
+      max_file_bytes: 2**64 - 1,
+      max_files: 128,
+      max_fields: 4096,
     }.freeze
-
-    # Rack's limit on file parts.
-    DEFAULT_MAX_FILES = 128
 
     # Parses a multipart/form-data body.
     #
@@ -46,7 +47,8 @@ module Springbok
     #          (true, or a Rack::QueryParser); default: a flat Hash, a
     #          repeated name keeps its last value (Rack's rule for plain
     #          names).
-    # Limits (keywords): every key of LIMITS, and max_files (128).
+    # Limits (keywords): every key of LIMITS. unfold_headers: true accepts
+    # folded part header lines (MIME allows them, browsers never send them).
     #
     # Raises Multipart::ParseError for a malformed body and
     # Multipart::LimitError (its #limit is the keyword) for a breached

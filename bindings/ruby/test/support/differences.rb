@@ -210,14 +210,15 @@ module Differences
       }
     ),
     Difference.new(
-      id: :mp_filename_star, peer: :rack_mp,
-      description: "filename* (RFC 2231; RFC 7578 forbids it) is not decoded yet: such a file's :filename is nil " \
-                   "(the C ABI gains filename* in issue 26); Rack decodes it when filename is absent.",
-      applies: ->(input, *) { input[:body].include?("filename*=") },
+      id: :mp_basename_trailing_separator, peer: :rack_mp,
+      description: "A filename ending in \"/\" or \"\\\" has an empty basename (sb_multipart_basename, RFC 7578 " \
+                   "4.2: the part after the last separator); Rack's split(/[\\/\\\\]/).last drops trailing empty " \
+                   "pieces and keeps the last directory name.",
+      applies: ->(input, *) { input[:body].match?(%r{filename="[^"]*[/\\]"}) },
       reconcile: lambda { |_input, theirs, ours|
-        # Without a name, Rack names the part after the decoded filename*.
-        next explained if theirs.is_a?(Hash) && ours.is_a?(Hash)
-        [theirs, ours]
+        fix = ->(v) { v.is_a?(Hash) && v[:filename] == "" ? v.merge(filename: :trailing_separator) : v }
+        rack = ->(v) { v.is_a?(Hash) && v.key?(:head) && v[:head].match?(%r{filename="[^"]*[/\\]"}) ? v.merge(filename: :trailing_separator) : v }
+        [theirs.is_a?(Hash) ? theirs.transform_values(&rack) : theirs, ours.is_a?(Hash) ? ours.transform_values(&fix) : ours]
       }
     ),
     Difference.new(
@@ -226,7 +227,9 @@ module Differences
                    "hands over parsed lines, not the raw block), so the spacing around each colon is normalized; " \
                    "Rack keeps the raw bytes.",
       applies: lambda { |input, *|
-        input[:body].scan(/^([^\r\n]*)\r\n/).any? { |(line)| line.include?(":") && line !~ /\A[^:]+: [^ \t]/ && line !~ /\A--/ }
+        input[:body].scan(/^([^\r\n]*)\r\n/).any? do |(line)|
+          line.include?(":") && line !~ /\A--/ && (line !~ /\A[^:]+: [^ \t]/ || line.match?(/[ \t]\z/))
+        end
       },
       reconcile: lambda { |_input, theirs, ours|
         rebuild = lambda do |head|
@@ -249,6 +252,18 @@ module Differences
       }
     ),
     Difference.new(
+      id: :mp_disposition_parameters, peer: :rack_mp,
+      description: "Content-Disposition parameters are RFC 6266 tokens; Rack's RFC 2231 regex gives up on the " \
+                   "whole header when a parameter name holds %, ' or * (other than filename*'s), and so loses " \
+                   "filename* (the part becomes a nameless field).",
+      applies: lambda { |input, *|
+        input[:body].scan(/^content-disposition:([^\r\n]*)/i).any? do |(v)|
+          v.scan(/;\s*([^=;]*)=/).any? { |(name)| name.sub(/\*\z/, "").match?(/[%'*]/) }
+        end
+      },
+      reconcile: ->(_input, theirs, ours) { theirs[0] != :error && ours[0] != :error ? explained : [theirs, ours] }
+    ),
+    Difference.new(
       id: :mp_disposition_whitespace, peer: :rack_mp,
       description: "Whitespace around \"=\" in a Content-Disposition parameter is accepted (name= x); Rack's regex " \
                    "then finds no name and names the part after its type.",
@@ -257,8 +272,9 @@ module Differences
     ),
     Difference.new(
       id: :mp_charset, peer: :rack_mp,
-      description: "Field values are tagged UTF-8 whatever the part's Content-Type charset; Rack tags a text/plain " \
-                   "part with its charset parameter (same bytes), and raises for a charset it does not know.",
+      description: "A text/plain field is tagged with its charset parameter when Ruby knows the encoding, as in " \
+                   "Rack, and stays UTF-8 otherwise; Rack raises for a charset Ruby does not know, and splits the " \
+                   "parameters on \";\" and \"=\" where the C ABI parses RFC 9110 parameters (quoting, spacing).",
       applies: ->(input, *) { input[:body].match?(/^content-type:[^\r\n]*charset/i) },
       reconcile: lambda { |_input, theirs, ours|
         # Rack fails on a charset it does not know, and re-tags the part's

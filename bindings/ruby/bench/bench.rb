@@ -5,6 +5,7 @@
 #
 #   ruby bench/bench.rb                      # everything (about 4 minutes)
 #   ruby bench/bench.rb headers forms        # some groups: headers multipart forms puma
+#   ruby bench/bench.rb instructions         # callgrind counts by header count (load-immune, ~5 min)
 #   REPEATS=9 ruby bench/bench.rb headers    # more repeats
 #
 # Prints markdown tables; ratios are peer time / Springbok time (or
@@ -28,20 +29,27 @@ STOCK = Springbok::Puma.const_defined?(:ORIGINAL_HTTP_PARSER) ? Springbok::Puma:
 abort "Debian's puma is needed (apt-get install puma)" unless STOCK
 REPEATS = Integer(ENV.fetch("REPEATS", "7"))
 GROUPS = ARGV.empty? ? %w[headers multipart forms puma] : ARGV
+require "rbconfig"
 
 def now = Process.clock_gettime(Process::CLOCK_MONOTONIC)
 
 # Seconds per call of each block: every repeat times each block over
-# `iterations` calls, the blocks taking turns; the median of the repeats.
-def measure(iterations, blocks)
+# `iterations` calls (given the call's index), the blocks taking turns; the
+# median of the repeats. `setup` runs before each timed run, untimed.
+def measure(iterations, blocks, setup: nil)
   samples = blocks.transform_values { [] }
   REPEATS.times do |r|
     order = r.even? ? blocks.keys : blocks.keys.reverse
     order.each do |name|
       block = blocks[name]
+      setup&.call(iterations)
       GC.start
       t = now
-      iterations.times { block.call }
+      i = 0
+      while i < iterations
+        block.call(i)
+        i += 1
+      end
       samples[name] << (now - t) / iterations
     end
   end
@@ -53,7 +61,7 @@ def calibrate(seconds = 0.2, &block)
   n = 1
   loop do
     t = now
-    n.times { block.call }
+    n.times { |i| block.call(i) }
     elapsed = now - t
     return [(n * seconds / elapsed).ceil, 1].max if elapsed > 0.02
     n *= 4
@@ -78,19 +86,21 @@ if GROUPS.include?("headers")
   puts "|---:|---:|---:|---:|---:|---:|---:|"
   Realistic::COUNTS.each do |n|
     req = Realistic.request(n)
-    size = req.bytesize + 1
     stock = STOCK.new
     ours = Springbok::Puma::HttpParser.new
     raise "disagree" unless Springbok::HTTP.parse_http_request(req, {}) == req.bytesize
     # Puma's parser rewrites header names inside its buffer (a second pass
-    # over the same buffer fails), so every call gets a fresh copy, as from
-    # a socket; all three pay for it.
+    # over one buffer fails), so it gets a fresh copy for every call, made
+    # before the timed run, as a socket would hand it over.
+    copies = []
+    fresh = ->(count) { copies = Array.new(count) { String.new(req, capacity: req.bytesize + 1) } }
     blocks = {
-      pico: -> { Springbok::HTTP.parse_http_request(String.new(req, capacity: size), {}) },
-      ours: -> { ours.reset; ours.execute({}, String.new(req, capacity: size), 0) },
-      puma: -> { stock.reset; stock.execute({}, String.new(req, capacity: size), 0) },
+      pico: ->(_) { Springbok::HTTP.parse_http_request(req, {}) },
+      ours: ->(_) { ours.reset; ours.execute({}, req, 0) },
+      puma: ->(i) { stock.reset; stock.execute({}, copies[i], 0) },
     }
-    t = measure(calibrate { blocks[:puma].call }, blocks)
+    iterations = calibrate { stock.reset; stock.execute({}, String.new(req, capacity: req.bytesize + 1), 0) }
+    t = measure(iterations, blocks, setup: fresh)
     puts "| #{n} | #{req.bytesize} | #{us(t[:pico])} | #{us(t[:ours])} | #{us(t[:puma])} | " \
          "#{ratio(t[:puma], t[:pico])} | #{ratio(t[:puma], t[:ours])} |"
   end
@@ -122,10 +132,10 @@ if GROUPS.include?("multipart")
          "Content-Type: application/octet-stream\r\n\r\n").b + file + "\r\n#{delim}--\r\n".b
   [["1,000 small fields (#{small.bytesize / 1024} KiB)", small, 1000], ["one 10 MiB file", big, 1]].each do |label, body, parts|
     blocks = {
-      ours: -> { springbok_multipart(StringIO.new(body), ct) },
-      rack: -> { rack_multipart(body, ct) },
+      ours: ->(_) { springbok_multipart(StringIO.new(body), ct) },
+      rack: ->(_) { rack_multipart(body, ct) },
     }
-    t = measure(calibrate(0.3) { blocks[:rack].call }, blocks)
+    t = measure(calibrate(0.3) { blocks[:rack].call(0) }, blocks)
     mib = body.bytesize / 1048576.0
     show = ->(s) { parts > 1 ? "#{us(s / parts)}/part (#{format("%.0f", mib / s)} MiB/s)" : "#{format("%.2f ms", s * 1e3)} (#{format("%.0f", mib / s)} MiB/s)" }
     puts "| #{label} | #{show[t[:ours]]} | #{show[t[:rack]]} | #{ratio(t[:rack], t[:ours])} |"
@@ -138,22 +148,42 @@ if GROUPS.include?("forms")
   puts
   puts "| input | Springbok::Form | peer | peer time | Springbok time | ratio |"
   puts "|---|---|---|---:|---:|---:|"
-  short = "q=springbok+http+parser&lang=en&page=2&sort=desc&filter=active&limit=5%30"
+  short = "q=springbok+http+parser&lang=en&page=2&sort=desc&filter=active&limit=500"
   raise "72 bytes expected, got #{short.bytesize}" unless short.bytesize == 72
   long = Array.new(20_000) { |i| "field#{i}=value+#{i}%21" }.join("&")
   roomy = Rack::QueryParser.make_default(1 << 20, 100, params_limit: 100_000)
   [["72-byte query", short], ["20,000 pairs (#{long.bytesize / 1024} KiB)", long]].each do |label, qs|
     pairs = { max_pairs: 100_000 }
     t = measure(calibrate { URI.decode_www_form(qs) }, {
-      ours: -> { Springbok::Form.parse_urlencoded(qs, **pairs) },
-      uri: -> { URI.decode_www_form(qs) },
+      ours: ->(_) { Springbok::Form.parse_urlencoded(qs, **pairs) },
+      uri: ->(_) { URI.decode_www_form(qs) },
     })
     puts "| #{label} | parse_urlencoded | URI.decode_www_form | #{us(t[:uri])} | #{us(t[:ours])} | #{ratio(t[:uri], t[:ours])} |"
     t = measure(calibrate { roomy.parse_query(qs) }, {
-      ours: -> { Springbok::Form.parse_query(qs, **pairs) },
-      rack: -> { roomy.parse_query(qs) },
+      ours: ->(_) { Springbok::Form.parse_query(qs, **pairs) },
+      rack: ->(_) { roomy.parse_query(qs) },
     })
     puts "| #{label} | parse_query | Rack::Utils.parse_query | #{us(t[:rack])} | #{us(t[:ours])} | #{ratio(t[:rack], t[:ours])} |"
+  end
+end
+
+if GROUPS.include?("instructions")
+  counter = File.join(__dir__, "count.rb")
+  run = lambda do |n, iterations, parser|
+    out = IO.popen(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", RbConfig.ruby, counter,
+                    n.to_s, iterations.to_s, parser], err: [:child, :out], &:read)
+    Integer(out[/Collected : (\d+)/, 1])
+  end
+  per = ->(n, parser) { (run[n, 1200, parser] - run[n, 200, parser]) / 1000.0 }
+  puts
+  puts "## Instructions per request (callgrind, exact; the loop and buffer copy subtracted)"
+  puts
+  puts "| headers | Springbok.parse_http_request | Springbok Puma parser | Puma::HttpParser#execute | ratio (pico contract) | ratio (Puma drop-in) |"
+  puts "|---:|---:|---:|---:|---:|---:|"
+  Realistic::COUNTS.each do |n|
+    base = per[n, "none"]
+    pico, drop, puma = %w[pico drop-in puma].map { |p| per[n, p] - base }
+    puts "| #{n} | #{pico.round} | #{drop.round} | #{puma.round} | #{format("%.2f×", puma / pico)} | #{format("%.2f×", puma / drop)} |"
   end
 end
 

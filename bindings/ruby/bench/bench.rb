@@ -233,11 +233,29 @@ rescue Errno::ESRCH, Errno::ECHILD
   nil
 end
 
-def wrk(port, seconds, headers)
+# CPU seconds (user + system) used so far by the Puma master and its workers.
+def cpu_seconds(pid)
+  stats = Dir["/proc/[0-9]*/stat"].filter_map { |f| File.read(f) rescue nil }
+  pids = [pid] + stats.filter_map { |st| f = st.split(") ").last.split; st.to_i if f[1].to_i == pid }
+  ticks = pids.sum do |p|
+    f = File.read("/proc/#{p}/stat").split(") ").last.split
+    f[11].to_i + f[12].to_i
+  rescue SystemCallError
+    0
+  end
+  ticks / 100.0
+end
+
+# [requests/s, server CPU µs per request]: the second is far less sensitive
+# to what else runs on the machine.
+def wrk(pid, port, seconds, headers)
   args = ["wrk", "-t2", "-c16", "-d#{seconds}s"]
   headers.each { |h| args += ["-H", h] }
+  cpu = cpu_seconds(pid)
   out = IO.popen(args + ["http://127.0.0.1:#{port}/"], err: [:child, :out], &:read)
-  out[/Requests\/sec:\s+([\d.]+)/, 1].to_f
+  cpu = cpu_seconds(pid) - cpu
+  total = out[/(\d+) requests in/, 1].to_f
+  [out[/Requests\/sec:\s+([\d.]+)/, 1].to_f, total.positive? ? cpu / total * 1e6 : Float::NAN]
 end
 
 if GROUPS.include?("puma")
@@ -246,8 +264,8 @@ if GROUPS.include?("puma")
   puts
   puts "## Puma 5.6 hello-world under wrk (-w 2 -t 1:1; wrk -t2 -c16 -d#{seconds}s, #{runs} runs each, alternating)"
   puts
-  puts "| request | Puma + springbok/puma | stock Puma | ratio |"
-  puts "|---|---:|---:|---:|"
+  puts "| request | Puma + springbok/puma | stock Puma | ratio | server CPU per request: springbok/puma | stock | ratio |"
+  puts "|---|---:|---:|---:|---:|---:|---:|"
   realistic10 = Realistic::LINES.first(10).reject { |l| l.start_with?("Host:", "Connection:") }
   Dir.mktmpdir do |dir|
     [["wrk's GET (Host only)", []], ["GET with 8 browser headers", realistic10]].each do |label, headers|
@@ -257,15 +275,17 @@ if GROUPS.include?("puma")
         order.each do |kind|
           pid, port = start_puma(File.join(dir, kind.to_s).tap { |d| Dir.mkdir(d) unless Dir.exist?(d) }, kind == :springbok)
           begin
-            results[kind] << wrk(port, seconds, headers)
+            results[kind] << wrk(pid, port, seconds, headers)
           ensure
             stop(pid)
           end
         end
       end
-      med = results.transform_values { |v| v.sort[v.size / 2] }
-      puts "| #{label} | #{format("%.0f", med[:springbok])} req/s | #{format("%.0f", med[:stock])} req/s | " \
-           "#{format("%.2f×", med[:springbok] / med[:stock])} |"
+      rps = results.transform_values { |v| v.map(&:first).sort[v.size / 2] }
+      cpu = results.transform_values { |v| v.map(&:last).sort[v.size / 2] }
+      puts "| #{label} | #{format("%.0f", rps[:springbok])} req/s | #{format("%.0f", rps[:stock])} req/s | " \
+           "#{format("%.2f×", rps[:springbok] / rps[:stock])} | #{format("%.1f µs", cpu[:springbok])} | " \
+           "#{format("%.1f µs", cpu[:stock])} | #{format("%.2f×", cpu[:stock] / cpu[:springbok])} |"
     end
   end
 end

@@ -111,6 +111,13 @@ class TestHTTP < Minitest::Test
     refute env.key?("HTTP_CONTENT_TYPE")
   end
 
+  def test_keys_already_in_the_env_are_replaced
+    env = { "HTTP_HOST" => +"old", "rack.input" => :kept }
+    Springbok::HTTP.parse_http_request("GET / HTTP/1.1\r\nHost: new\r\n\r\n", env)
+    assert_equal "new", env["HTTP_HOST"]
+    assert_equal :kept, env["rack.input"]
+  end
+
   def test_rack_flavour
     rack = Springbok::HTTP::Parser.new(flavor: :rack)
     _, env = parse("GET /caf%C3%A9?x=1 HTTP/1.1\r\nHost: h\r\n\r\n", parser: rack)

@@ -362,7 +362,56 @@ module Differences
     ),
   ].freeze
 
-  ALL = (PUMA + [PUMA_ERROR_TIMING] + RACK_MULTIPART + RACK_QUERY + URI_FORM).freeze
+  # pico_http_parser cannot run here (no gem server): its differences are
+  # documented from its source and spec, and test_http.rb shows each one on
+  # Springbok's side. They reconcile nothing.
+  PICO = [
+    Difference.new(
+      id: :pico_strict_head, peer: :pico,
+      description: "Strict RFC 9112 by default: obs-fold, bare LF, runs of spaces and request-targets outside " \
+                   "RFC 3986 (a \"#fragment\", raw bytes >= 0x80) are -1; picohttpparser accepts them. " \
+                   "Springbok::HTTP::Parser.new(lenient: [:picohttpparser]) (or single leniencies) accepts them.",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_env_untouched, peer: :pico,
+      description: "On -1 and -2 the env is not touched; pico_http_parser clears the whole Hash (rb_hash_clear) " \
+                   "when PATH_INFO has a bad %-escape or a header name is too long.",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_underscore_names, peer: :pico,
+      description: "A header name with \"_\" is left out (underscores: :drop, the default; :reject fails the " \
+                   "request); pico_http_parser maps \"_\" like \"-\" (underscores: :allow).",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_existing_keys, peer: :pico,
+      description: "Keys already in the env are replaced; pico_http_parser appends \", value\" to an HTTP_* key " \
+                   "the Hash already holds (a reused env).",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_folded_values, peer: :pico,
+      description: "With lenient: [:obs_fold], a folded value's pieces are joined with one SP; pico_http_parser " \
+                   "appends each continuation line as sent (its leading whitespace included).",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_limits, peer: :pico,
+      description: "Limits: header names 256 bytes, values 80 KiB, targets 12 KiB, heads 112 KiB (all settable); " \
+                   "pico_http_parser has 1,024-byte names and no other limit. Both allow 128 headers.",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_key_encoding, peer: :pico,
+      description: "Env keys are frozen interned UTF-8 Strings (the same objects as the literals in frozen-string " \
+                   "code); pico_http_parser's are binary (frozen for its common names only). They compare equal.",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+  ].freeze
+
+  ALL = (PUMA + [PUMA_ERROR_TIMING] + RACK_MULTIPART + RACK_QUERY + URI_FORM + PICO).freeze
 
   # Ids used by the differential tests so far (every one must be, see
   # test_differences.rb).

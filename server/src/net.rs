@@ -146,6 +146,9 @@ impl Source for Listener {
 pub enum Stream {
     Tcp(TcpStream),
     Unix(UnixStream),
+    /// Bytes in memory standing in for a client (fuzzing only).
+    #[cfg(feature = "fuzzing")]
+    Memory(crate::fuzzing::Pipe),
 }
 
 impl Stream {
@@ -154,6 +157,8 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.write_vectored(bufs),
             Stream::Unix(s) => s.write_vectored(bufs),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(s) => s.writev(bufs),
         }
     }
 
@@ -162,6 +167,8 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.write(buf),
             Stream::Unix(s) => s.write(buf),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(s) => s.write(buf),
         }
     }
 
@@ -170,6 +177,8 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.read(buf),
             Stream::Unix(s) => s.read(buf),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(s) => s.read(buf),
         }
     }
 
@@ -178,6 +187,8 @@ impl Stream {
         match self {
             Stream::Tcp(s) => s.shutdown(Shutdown::Write),
             Stream::Unix(s) => s.shutdown(Shutdown::Write),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(s) => s.shutdown_write(),
         }
     }
 }
@@ -187,18 +198,24 @@ impl Source for Stream {
         match self {
             Stream::Tcp(s) => s.register(r, t, i),
             Stream::Unix(s) => s.register(r, t, i),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Err(io::ErrorKind::Unsupported.into()),
         }
     }
     fn reregister(&mut self, r: &Registry, t: Token, i: Interest) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.reregister(r, t, i),
             Stream::Unix(s) => s.reregister(r, t, i),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Err(io::ErrorKind::Unsupported.into()),
         }
     }
     fn deregister(&mut self, r: &Registry) -> io::Result<()> {
         match self {
             Stream::Tcp(s) => s.deregister(r),
             Stream::Unix(s) => s.deregister(r),
+            #[cfg(feature = "fuzzing")]
+            Stream::Memory(_) => Err(io::ErrorKind::Unsupported.into()),
         }
     }
 }

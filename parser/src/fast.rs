@@ -53,7 +53,7 @@ use crate::error::{Error, ErrorKind};
 use crate::grammar::{self, RequestLine, StatusLine, Step};
 use crate::scan;
 use crate::simd::{self, Backend, Classify};
-use crate::sink::{Free, Sink, Slot};
+use crate::storage::{FreeSlots, Slot, Storage};
 use crate::Header;
 
 /// Finds where header names and values end.
@@ -415,8 +415,8 @@ pub(crate) trait Kernels {
         buf: &'b [u8],
         pos: usize,
         config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>);
+        free: FreeSlots<'s, T>,
+    ) -> (Stop, FreeSlots<'s, T>);
 
     /// [`Kernels::header_loop`] inline in the caller, which must be compiled
     /// with the backend's target features (a [`Job`]'s `run`): for a few
@@ -435,8 +435,8 @@ pub(crate) trait Kernels {
         buf: &'b [u8],
         pos: usize,
         config: &ParserConfig,
-        free: Free<'s, T>,
-    ) -> (Stop, Free<'s, T>) {
+        free: FreeSlots<'s, T>,
+    ) -> (Stop, FreeSlots<'s, T>) {
         // SAFETY: passed on from the caller.
         unsafe { Self::header_loop(buf, pos, config, free) }
     }
@@ -469,8 +469,8 @@ macro_rules! impl_kernels {
                 buf: &'b [u8],
                 pos: usize,
                 config: &ParserConfig,
-                free: Free<'s, T>,
-            ) -> (Stop, Free<'s, T>) {
+                free: FreeSlots<'s, T>,
+            ) -> (Stop, FreeSlots<'s, T>) {
                 // SAFETY: the caller guarantees the backend's CPU features.
                 #[allow(unused_unsafe)]
                 unsafe {
@@ -484,8 +484,8 @@ macro_rules! impl_kernels {
                 buf: &'b [u8],
                 pos: usize,
                 config: &ParserConfig,
-                free: Free<'s, T>,
-            ) -> (Stop, Free<'s, T>) {
+                free: FreeSlots<'s, T>,
+            ) -> (Stop, FreeSlots<'s, T>) {
                 // SAFETY (both): the caller guarantees the backend's CPU
                 // features.
                 if buf.len() < 64 {
@@ -728,10 +728,10 @@ impl<'b> StartLine<'b> for NoLine {
 /// # Safety
 /// The CPU must support `K`'s backend.
 #[inline(always)]
-pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, S: Sink<'b>>(
+pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, T: Slot<'b>>(
     buf: &'b [u8],
     config: &ParserConfig,
-    sink: &mut S,
+    headers: &mut Storage<'_, T>,
 ) -> HeadSoFar<L> {
     // SAFETY (all three): the caller guarantees that the CPU supports `K`.
     let Some((line, pos)) = (unsafe { L::common::<K>(buf, config) }) else {
@@ -739,9 +739,9 @@ pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, S: Sink<'b>>(
     };
     // Short header lines run inline in the job (see `INLINE_BLOCK_MAX`).
     let stop = if L::BLOCK {
-        unsafe { fast_lines::<K, S, INLINE_BLOCK_MAX>(buf, pos, config, sink) }
+        unsafe { fast_lines::<K, T, INLINE_BLOCK_MAX>(buf, pos, config, headers) }
     } else {
-        unsafe { fast_lines::<K, S, INLINE_AFTER_LINE_MAX>(buf, pos, config, sink) }
+        unsafe { fast_lines::<K, T, INLINE_AFTER_LINE_MAX>(buf, pos, config, headers) }
     };
     match stop {
         Stop::End(end) => HeadSoFar::Head(line, end),
@@ -770,10 +770,10 @@ pub(crate) enum HeadSoFar<L> {
 /// lines as usual, for [`HeadSoFar::Rest`] the general grammar's header
 /// lines from where the fast path stopped, for [`HeadSoFar::Full`] the
 /// error.
-pub(crate) fn general_head<'b, L: StartLine<'b>, S: Sink<'b>>(
+pub(crate) fn general_head<'b, L: StartLine<'b>, T: Slot<'b>>(
     buf: &'b [u8],
     config: &ParserConfig,
-    sink: &mut S,
+    headers: &mut Storage<'_, T>,
     so_far: HeadSoFar<L>,
 ) -> Step<(L, usize)> {
     match so_far {
@@ -781,11 +781,11 @@ pub(crate) fn general_head<'b, L: StartLine<'b>, S: Sink<'b>>(
         HeadSoFar::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
         HeadSoFar::Line => {
             let (line, pos) = grammar::need!(L::general(buf, config)?);
-            let end = grammar::need!(header_lines(buf, pos, config, sink)?);
+            let end = grammar::need!(header_lines(buf, pos, config, headers)?);
             Ok(Some((line, end)))
         }
         HeadSoFar::Rest(line, at, first) => {
-            let end = grammar::need!(grammar::header_lines(buf, at, config, sink, first)?);
+            let end = grammar::need!(grammar::header_lines(buf, at, config, headers, first)?);
             Ok(Some((line, end)))
         }
     }
@@ -892,37 +892,36 @@ fn common_status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(Statu
 /// head; returns the position after it. Common lines take the fast loop of
 /// the active backend, the rest [`grammar::header_lines`].
 #[inline(always)]
-pub(crate) fn header_lines<'b, S: Sink<'b>>(
+pub(crate) fn header_lines<'b, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
+    headers: &mut Storage<'_, T>,
 ) -> Step<usize> {
-    with_active(HeaderLines { buf, pos, config, sink })
+    with_active(HeaderLines { buf, pos, config, headers })
 }
 
 /// [`header_lines`] as a [`Job`].
-struct HeaderLines<'b, 'c, 's, S> {
+struct HeaderLines<'b, 'c, 's, 'h, T> {
     buf: &'b [u8],
     pos: usize,
     config: &'c ParserConfig,
-    sink: &'s mut S,
+    headers: &'s mut Storage<'h, T>,
 }
 
-impl<'b, S: Sink<'b>> Job for HeaderLines<'b, '_, '_, S> {
+impl<'b, T: Slot<'b>> Job for HeaderLines<'b, '_, '_, '_, T> {
     type Output = Step<usize>;
 
     #[inline(always)]
     unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
-        let HeaderLines { buf, pos, config, ref mut sink } = *self;
-        let sink: &mut S = sink;
+        let HeaderLines { buf, pos, config, ref mut headers } = *self;
         // A limit of 0: never inline (at least one byte follows `pos` when
         // the loop runs), as the general grammar's start line came first.
         // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast_lines::<K, S, 0>(buf, pos, config, sink) } {
+        match unsafe { fast_lines::<K, T, 0>(buf, pos, config, headers) } {
             Stop::End(end) => Ok(Some(end)),
             Stop::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
-            Stop::Other(at) => grammar::header_lines(buf, at, config, sink, at == pos),
+            Stop::Other(at) => grammar::header_lines(buf, at, config, headers, at == pos),
         }
     }
 }
@@ -955,11 +954,11 @@ const INLINE_AFTER_LINE_MAX: usize = 64;
 /// # Safety
 /// The CPU must support `K`'s backend.
 #[inline(always)]
-unsafe fn fast_lines<'b, K: Kernels, S: Sink<'b>, const INLINE_MAX: usize>(
+unsafe fn fast_lines<'b, K: Kernels, T: Slot<'b>, const INLINE_MAX: usize>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
+    headers: &mut Storage<'_, T>,
 ) -> Stop {
     if buf.get(pos..).and_then(|s| s.first_chunk::<2>()) == Some(b"\r\n") {
         return Stop::End(pos + 2);
@@ -967,7 +966,7 @@ unsafe fn fast_lines<'b, K: Kernels, S: Sink<'b>, const INLINE_MAX: usize>(
     if config.obs_fold == ObsFold::Span || pos >= buf.len() {
         return Stop::Other(pos);
     }
-    sink.batch(
+    headers.batch(
         #[inline(always)]
         // SAFETY: the caller guarantees that the CPU supports `K`.
         |free| unsafe {
@@ -997,8 +996,8 @@ unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    free: Free<'s, T>,
-) -> (Stop, Free<'s, T>) {
+    free: FreeSlots<'s, T>,
+) -> (Stop, FreeSlots<'s, T>) {
     // SAFETY: the caller guarantees AVX2.
     let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new_near(buf, pos) };
     header_loop(buf, pos, config, free, &mut stops)
@@ -1015,8 +1014,8 @@ unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    free: Free<'s, T>,
-) -> (Stop, Free<'s, T>) {
+    free: FreeSlots<'s, T>,
+) -> (Stop, FreeSlots<'s, T>) {
     // SAFETY: the caller guarantees SSSE3.
     let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new_near(buf, pos) };
     header_loop(buf, pos, config, free, &mut stops)
@@ -1029,8 +1028,8 @@ fn lines_neon<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    free: Free<'s, T>,
-) -> (Stop, Free<'s, T>) {
+    free: FreeSlots<'s, T>,
+) -> (Stop, FreeSlots<'s, T>) {
     // From the block at `pos`, classified in the first query: no
     // `new_near` here. It trades instructions for a shorter wait, measured
     // only on x86; on aarch64 it counted 6% more instructions for the
@@ -1047,8 +1046,8 @@ fn lines_scalar<'b, 's, T: Slot<'b>>(
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
-    free: Free<'s, T>,
-) -> (Stop, Free<'s, T>) {
+    free: FreeSlots<'s, T>,
+) -> (Stop, FreeSlots<'s, T>) {
     header_loop(buf, pos, config, free, &mut ScalarStops::new(buf))
 }
 
@@ -1061,9 +1060,9 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     buf: &'b [u8],
     mut pos: usize,
     config: &ParserConfig,
-    mut slots: Free<'s, T>,
+    mut slots: FreeSlots<'s, T>,
     stops: &mut F,
-) -> (Stop, Free<'s, T>) {
+) -> (Stop, FreeSlots<'s, T>) {
     // One limit for the hot path: a line no longer than both limits has a
     // name and a value within theirs. (Read once, too: the stores to the
     // header slots could alias `config` for all the compiler knows.)
@@ -1192,7 +1191,7 @@ mod tests {
     //! [`Stops`] implementation.
 
     use super::*;
-    use crate::sink::Slots;
+    use crate::storage::Storage;
     use proptest::prelude::*;
     use std::string::ToString;
     use std::vec::Vec;
@@ -1201,16 +1200,16 @@ mod tests {
 
     fn fast_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
-        let mut sink = Slots::new(&mut storage);
-        let r = header_lines(buf, pos, config, &mut sink);
-        (r, sink.into_filled().to_vec())
+        let mut headers = Storage::new(&mut storage);
+        let r = header_lines(buf, pos, config, &mut headers);
+        (r, headers.into_filled().to_vec())
     }
 
     fn general_lines<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig, cap: usize) -> Lines<'b> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
-        let mut sink = Slots::new(&mut storage);
-        let r = grammar::header_lines(buf, pos, config, &mut sink, true);
-        (r, sink.into_filled().to_vec())
+        let mut headers = Storage::new(&mut storage);
+        let r = grammar::header_lines(buf, pos, config, &mut headers, true);
+        (r, headers.into_filled().to_vec())
     }
 
     /// A start line as a value tests can compare.
@@ -1303,20 +1302,20 @@ mod tests {
     }
 
     /// The whole head through [`head`] with the active backend.
-    struct WholeHead<'b, 'c, 's, S, L> {
+    struct WholeHead<'b, 'c, 's, 'h, T, L> {
         buf: &'b [u8],
         config: &'c ParserConfig,
-        sink: &'s mut S,
+        headers: &'s mut Storage<'h, T>,
         line: PhantomData<L>,
     }
 
-    impl<'b, S: Sink<'b>, L: StartLine<'b>> Job for WholeHead<'b, '_, '_, S, L> {
+    impl<'b, T: Slot<'b>, L: StartLine<'b>> Job for WholeHead<'b, '_, '_, '_, T, L> {
         type Output = Step<(L, usize)>;
 
         unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
             // SAFETY: passed on from the caller.
-            let so_far = unsafe { head::<K, L, S>(self.buf, self.config, self.sink) };
-            general_head(self.buf, self.config, self.sink, so_far)
+            let so_far = unsafe { head::<K, L, T>(self.buf, self.config, self.headers) };
+            general_head(self.buf, self.config, self.headers, so_far)
         }
     }
 
@@ -1324,19 +1323,21 @@ mod tests {
 
     fn fast_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
-        let mut sink = Slots::new(&mut storage);
-        let r = flatten(with_active(WholeHead::<_, L> { buf, config, sink: &mut sink, line: PhantomData }));
-        (r, sink.into_filled().to_vec())
+        let mut headers = Storage::new(&mut storage);
+        let r = flatten(with_active(WholeHead::<_, L> { buf, config, headers: &mut headers, line: PhantomData }));
+        (r, headers.into_filled().to_vec())
     }
 
     fn grammar_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
-        let mut sink = Slots::new(&mut storage);
+        let mut headers = Storage::new(&mut storage);
         let r = L::general(buf, config).and_then(|line| match line {
-            Some((line, pos)) => Ok(grammar::header_lines(buf, pos, config, &mut sink, true)?.map(|end| (line, end))),
+            Some((line, pos)) => {
+                Ok(grammar::header_lines(buf, pos, config, &mut headers, true)?.map(|end| (line, end)))
+            }
             None => Ok(None),
         });
-        (flatten(r), sink.into_filled().to_vec())
+        (flatten(r), headers.into_filled().to_vec())
     }
 
     /// `buf` as a head with an `F` start line, through the fast path and

@@ -83,7 +83,7 @@ mod grammar;
 pub mod response_head;
 mod scan;
 pub mod simd;
-mod sink;
+mod storage;
 #[cfg(test)]
 mod tests;
 
@@ -94,7 +94,7 @@ pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
 use fast::StartLine;
 use grammar::{RequestLine, StatusLine, Step};
-use sink::{Slot, Slots};
+use storage::{Slot, Storage};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -276,11 +276,11 @@ impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> fast::Job for ParseHead<'_, 'b, 
         let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
             return Ok(Status::Partial);
         };
-        let mut sink = Slots::new(slots);
+        let mut headers = Storage::new(slots);
         // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast::head::<K, L, _>(head, config, &mut sink) } {
-            fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
-            so_far => config.finish_head(head, over_limit, sink, so_far),
+        match unsafe { fast::head::<K, L, _>(head, config, &mut headers) } {
+            fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(headers.into_filled(), head_len))),
+            so_far => config.finish_head(head, over_limit, headers, so_far),
         }
     }
 }
@@ -329,12 +329,12 @@ impl ParserConfig {
         &self,
         head: &'b [u8],
         over_limit: bool,
-        mut sink: Slots<'h, T>,
+        mut headers: Storage<'h, T>,
         so_far: fast::HeadSoFar<L>,
     ) -> Result<Status<L::Head<'h>>, Error> {
-        let step = fast::general_head(head, self, &mut sink, so_far);
+        let step = fast::general_head(head, self, &mut headers, so_far);
         Ok(match self.status(step, over_limit)? {
-            Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
+            Status::Complete((line, head_len)) => Status::Complete(line.with(headers.into_filled(), head_len)),
             Status::Partial => Status::Partial,
         })
     }

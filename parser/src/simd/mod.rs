@@ -37,7 +37,7 @@ extern crate std;
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use crate::class::{TARGET, TCHAR};
+use crate::class::{self, TARGET, TCHAR};
 
 #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
 pub(crate) mod neon;
@@ -201,9 +201,21 @@ pub(crate) struct NibbleLut {
     pub(crate) hi: [u8; 16],
 }
 
-/// Builds the nibble tables of `class` (given as a membership predicate over
-/// ASCII, mirroring [`crate::class`]; a test checks the result against
-/// [`crate::class::CLASS`] for all 256 bytes).
+impl NibbleLut {
+    /// Returns the entry a vector lookup gives for `b`: 0 for bytes with the
+    /// top bit set, whose index a `pshufb` (or an out-of-range `tbl`) turns
+    /// into 0.
+    const fn entry(&self, b: u8) -> u8 {
+        if b >= 0x80 {
+            0
+        } else {
+            self.lo[(b & 15) as usize] & self.hi[(b >> 4) as usize]
+        }
+    }
+}
+
+/// Returns the nibble tables of the ASCII class `class`, computed from
+/// [`crate::class`] at compile time.
 const fn nibble_lut(class: u8) -> NibbleLut {
     let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
     let mut h = 0;
@@ -211,7 +223,7 @@ const fn nibble_lut(class: u8) -> NibbleLut {
         lut.hi[h] = 1 << h;
         let mut l = 0;
         while l < 16 {
-            if ascii_in_class((h * 16 + l) as u8, class) {
+            if class::is_const((h * 16 + l) as u8, class) {
                 lut.lo[l] |= 1 << h;
             }
             l += 1;
@@ -221,48 +233,40 @@ const fn nibble_lut(class: u8) -> NibbleLut {
     lut
 }
 
-/// `tchar` / strict-target membership of an ASCII byte, as in
-/// [`crate::class`] (a test keeps the two in step).
-const fn ascii_in_class(c: u8, class: u8) -> bool {
-    let alnum = c.is_ascii_alphanumeric();
-    if class == TCHAR {
-        alnum
-            || matches!(
-                c,
-                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-            )
-    } else if class == TARGET {
-        alnum
-            || matches!(
-                c,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-                    | b'?'
-            )
-    } else {
-        false
+/// What a nibble table's bits mean, for the compile-time checks below.
+#[derive(Clone, Copy)]
+enum Meaning {
+    /// Membership of the [`crate::class`] classes in the mask.
+    Class(u8),
+    /// A control byte or DEL ([`class::is_ctl`]).
+    Ctl,
+}
+
+/// Returns whether `bits` of `lut`'s entries mean `meaning` for every byte
+/// value.
+const fn lut_agrees(lut: &NibbleLut, bits: u8, meaning: Meaning) -> bool {
+    let mut b = 0;
+    while b < 256 {
+        let expected = match meaning {
+            Meaning::Class(mask) => class::is_const(b as u8, mask),
+            Meaning::Ctl => class::is_ctl(b as u8),
+        };
+        if (lut.entry(b as u8) & bits != 0) != expected {
+            return false;
+        }
+        b += 1;
     }
+    true
 }
 
 /// Nibble tables of `tchar`.
 pub(crate) static TCHAR_LUT: NibbleLut = nibble_lut(TCHAR);
 /// Nibble tables of the strict request-target set.
 pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
+
+// A class with a byte >= 0x80 would not fit the tables: a compile error.
+const _: () = assert!(lut_agrees(&nibble_lut(TCHAR), !0, Meaning::Class(TCHAR)));
+const _: () = assert!(lut_agrees(&nibble_lut(TARGET), !0, Meaning::Class(TARGET)));
 
 /// The head classifier's two nibble tables (`pshufb`/`tbl`), which answer
 /// two questions about each byte at once. For `c = lo[b & 15] & hi[b >> 4]`
@@ -276,48 +280,84 @@ pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
 ///
 /// HTAB is a control byte, so it ends a value here although values may hold
 /// it: a block scan treats it as a stop and the parser's general path takes
-/// such (rare) lines. A test checks both answers for all 256 bytes.
+/// such (rare) lines. Both answers are computed from [`crate::class`] and
+/// checked against it at compile time.
 pub(crate) static HEAD_LUT: NibbleLut = head_lut();
 
-/// Bits of [`HEAD_LUT`] entries that mean "`tchar`" (NEON tests them; the
-/// x86 classifiers use [`HEAD_CTL_LIFT`]).
-#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
+/// Bits of [`HEAD_LUT`] entries that mean "`tchar`".
 pub(crate) const HEAD_TCHAR_BITS: u8 = 0x3f;
 /// Bits of [`HEAD_LUT`] entries that mean "control byte or DEL".
-#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
 pub(crate) const HEAD_CTL_BITS: u8 = 0xc0;
 /// Added (wrapping) to a [`HEAD_LUT`] entry, sets its top bit exactly for
 /// control bytes and DEL, whose entries are `0x40` and `0x80` (no `tchar`
 /// bits); every other entry is at most `0x3F`. So the x86 classifiers get
 /// the control mask from one add and a `movemask`, and the names' mask as
 /// "entry is 0, or control".
-#[cfg(any(test, target_arch = "x86_64", target_arch = "x86"))]
 pub(crate) const HEAD_CTL_LIFT: u8 = 0x40;
 
+/// Returns [`HEAD_LUT`]: `tchar` one bit per high nibble from 2 (`tchar`s
+/// are printable); control bytes as whole high nibbles (bit 6, every low
+/// nibble), and the rest of them (DEL) by their own nibbles (bit 7).
 const fn head_lut() -> NibbleLut {
     let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
-    let mut h = 2;
-    while h < 8 {
-        lut.hi[h] = 1 << (h - 2);
-        let mut l = 0;
-        while l < 16 {
-            if ascii_in_class((h * 16 + l) as u8, TCHAR) {
-                lut.lo[l] |= 1 << (h - 2);
-            }
-            l += 1;
-        }
-        h += 1;
-    }
-    lut.hi[0] |= 0x40;
-    lut.hi[1] |= 0x40;
     let mut l = 0;
     while l < 16 {
         lut.lo[l] |= 0x40;
         l += 1;
     }
-    lut.hi[7] |= 0x80;
-    lut.lo[15] |= 0x80;
+    let mut h = 0;
+    while h < 8 {
+        let mut whole = true;
+        let mut l = 0;
+        while l < 16 {
+            whole &= class::is_ctl((h * 16 + l) as u8);
+            l += 1;
+        }
+        if whole {
+            lut.hi[h] |= 0x40;
+        }
+        let mut l = 0;
+        while l < 16 {
+            let b = (h * 16 + l) as u8;
+            if h >= 2 && class::is_const(b, TCHAR) {
+                lut.hi[h] |= 1 << (h - 2);
+                lut.lo[l] |= 1 << (h - 2);
+            }
+            if !whole && class::is_ctl(b) {
+                lut.hi[h] |= 0x80;
+                lut.lo[l] |= 0x80;
+            }
+            l += 1;
+        }
+        h += 1;
+    }
     lut
+}
+
+// Both answers of the head tables, and the x86 classifiers' shortcuts, for
+// every byte value: a table that disagrees with `class.rs` (a `tchar` below
+// 0x20, a second stray control byte whose nibbles cross DEL's) is a compile
+// error.
+const _: () = assert!(lut_agrees(&head_lut(), HEAD_TCHAR_BITS, Meaning::Class(TCHAR)));
+const _: () = assert!(lut_agrees(&head_lut(), HEAD_CTL_BITS, Meaning::Ctl));
+const _: () = assert!(head_shortcuts_hold());
+
+/// Returns whether the x86 classifiers' shortcuts hold for every byte: the
+/// lifted entry's top bit is "control byte", and "entry is 0, or control"
+/// is "not a `tchar`".
+const fn head_shortcuts_hold() -> bool {
+    let lut = head_lut();
+    let mut b = 0;
+    while b < 256 {
+        let c = lut.entry(b as u8);
+        let (ctl, tchar) = (class::is_ctl(b as u8), class::is_const(b as u8, TCHAR));
+        let lifted = c.wrapping_add(HEAD_CTL_LIFT) & 0x80 != 0;
+        if lifted != ctl || (c == 0 || ctl) == tchar {
+            return false;
+        }
+        b += 1;
+    }
+    true
 }
 
 /// Classifies 64 bytes of a head at once into two bit masks (bit `k` for
@@ -390,7 +430,7 @@ pub(crate) fn skip_plain_blocks(buf: &[u8], mut from: usize, has_ctl: impl Fn(&[
 /// for the vector skips.
 #[cfg(test)]
 pub(crate) fn has_ctl_scalar(block: &[u8; 64]) -> bool {
-    block.iter().any(|&b| b < 0x20 || b == 0x7f)
+    block.iter().any(|&b| class::is_ctl(b))
 }
 
 /// [`Classify::classify_short`] from a zero-padded copy of `buf` (at most
@@ -417,7 +457,7 @@ pub(crate) fn classify_scalar(block: &[u8; 64]) -> (u64, u64) {
         if !crate::class::is(b, TCHAR) {
             not_tchar |= 1 << k;
         }
-        if b < 0x20 || b == 0x7f {
+        if class::is_ctl(b) {
             ctl |= 1 << k;
         }
     }

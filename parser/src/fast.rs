@@ -52,7 +52,8 @@ use crate::config::{ObsFold, ParserConfig};
 use crate::error::{Error, ErrorKind};
 use crate::grammar::{self, RequestLine, StatusLine, Step};
 use crate::scan;
-use crate::simd::{self, Backend, Classify};
+use crate::simd::dispatch::{self, Cpu, Routine};
+use crate::simd::Backend;
 use crate::storage::{FreeSlots, Slot, Storage};
 use crate::Header;
 
@@ -100,7 +101,7 @@ impl Stops for ScalarStops<'_> {
 
     #[inline(always)]
     fn value_end(&mut self, from: usize) -> usize {
-        self.buf.get(from..).map_or(from, |s| from + scan::scalar::value_run(s))
+        self.buf.get(from..).map_or(from, |s| from + crate::simd::scalar::value_run(s))
     }
 }
 
@@ -119,17 +120,14 @@ pub(crate) struct ShortStops {
 }
 
 impl ShortStops {
-    /// A finder over `buf`, which must be shorter than a block (or the
-    /// masks cover only its first 64 bytes: the queries' results are
-    /// then wrong, though still within `from..=from + 64`).
-    ///
-    /// # Safety
-    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
+    /// Returns a finder over `buf`, classified by `cpu`. `buf` must be
+    /// shorter than a block (or the masks cover only its first 64 bytes:
+    /// the queries' results are then wrong, though still within
+    /// `from..=from + 64`).
     #[inline(always)]
-    pub(crate) unsafe fn new<C: Classify>(buf: &[u8]) -> Self {
+    pub(crate) fn new<B: Cpu>(cpu: B, buf: &[u8]) -> Self {
         debug_assert!(buf.len() < 64);
-        // SAFETY: the caller guarantees that the CPU supports `C`.
-        let (not_tchar, ctl) = unsafe { C::classify_short(buf) };
+        let (not_tchar, ctl) = cpu.classify_short(buf);
         ShortStops { not_tchar, ctl }
     }
 
@@ -161,10 +159,10 @@ impl Stops for ShortStops {
     }
 }
 
-/// [`Stops`] over 64-byte blocks classified by `C`: the masks of the block
+/// [`Stops`] over 64-byte blocks classified by `B`: the masks of the block
 /// at `base` answer every query inside it; a query past it classifies the
 /// 64 bytes from there.
-pub(crate) struct BlockStops<'b, C> {
+pub(crate) struct BlockStops<'b, B> {
     buf: &'b [u8],
     /// Where the current block starts: a block past the buffer's end until
     /// the first query classifies one (see [`BlockStops::new`]).
@@ -174,32 +172,29 @@ pub(crate) struct BlockStops<'b, C> {
     not_tchar: u64,
     /// Bit `k`: `buf[base + k]` is a control byte or DEL (or past the end).
     ctl: u64,
-    classifier: PhantomData<C>,
+    /// The backend that classifies the blocks.
+    cpu: B,
 }
 
-impl<'b, C: Classify> BlockStops<'b, C> {
+impl<'b, B: Cpu> BlockStops<'b, B> {
     /// A finder over `buf`. A buffer shorter than a block is classified
     /// here, whole; in a longer one no block is classified until the first
     /// query, which then classifies the block at the query's position
     /// ([`BlockStops::new_at`] and [`BlockStops::new_near`] classify one
     /// at once).
-    ///
-    /// # Safety
-    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
     #[inline(always)]
-    pub(crate) unsafe fn new(buf: &'b [u8]) -> Self {
+    pub(crate) fn new(cpu: B, buf: &'b [u8]) -> Self {
         if buf.len() < 64 {
             // Heads under 64 bytes are common (small responses, short
             // requests). Classified here, in the caller's function with its
             // target features, the classifier is inlined; every query then
             // lands in this one block, so `load` never sees the buffer.
-            // SAFETY: the caller guarantees that the CPU supports `C`.
-            let (not_tchar, ctl) = unsafe { C::classify_short(buf) };
-            return BlockStops { buf, base: 0, not_tchar, ctl, classifier: PhantomData };
+            let (not_tchar, ctl) = cpu.classify_short(buf);
+            return BlockStops { buf, base: 0, not_tchar, ctl, cpu };
         }
         // A base past the buffer by a block puts every position outside the
         // current (empty) block.
-        BlockStops { buf, base: buf.len() + 64, not_tchar: 0, ctl: 0, classifier: PhantomData }
+        BlockStops { buf, base: buf.len() + 64, not_tchar: 0, ctl: 0, cpu }
     }
 
     /// A finder over `buf` with the block that holds `at` classified
@@ -209,16 +204,12 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// After a start line the block is then the buffer's last 64 bytes,
     /// whose address depends on the buffer's length alone, so the CPU
     /// classifies it while it is still parsing the start line.
-    ///
-    /// # Safety
-    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
     #[inline(always)]
-    pub(crate) unsafe fn new_at(buf: &'b [u8], at: usize) -> Self {
+    pub(crate) fn new_at(cpu: B, buf: &'b [u8], at: usize) -> Self {
         if buf.len() < 64 {
-            // SAFETY: passed on from the caller.
-            return unsafe { Self::new(buf) };
+            return Self::new(cpu, buf);
         }
-        let mut stops = BlockStops { buf, base: 0, not_tchar: 0, ctl: 0, classifier: PhantomData };
+        let mut stops = BlockStops { buf, base: 0, not_tchar: 0, ctl: 0, cpu };
         if buf.len().wrapping_sub(at) <= 64 {
             // Its caller's own test after a start line: the address comes
             // from the length alone, whatever the compiler knows of `at`.
@@ -241,15 +232,9 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// block starts up to 63 bytes before `at`, so a head takes a block
     /// more at times: the 10-header realistic request runs about 40
     /// instructions more, in about 5% less time, with AVX2.)
-    ///
-    /// # Safety
-    /// The CPU must support `C`'s instructions ([`Classify::classify`]).
     #[inline(always)]
-    // The NEON loop does not use it (see `lines_neon`); the tests do.
-    #[cfg_attr(not(any(target_arch = "x86_64", target_arch = "x86")), allow(dead_code))]
-    pub(crate) unsafe fn new_near(buf: &'b [u8], at: usize) -> Self {
-        // SAFETY: passed on from the caller.
-        let mut stops = unsafe { Self::new(buf) };
+    pub(crate) fn new_near(cpu: B, buf: &'b [u8], at: usize) -> Self {
+        let mut stops = Self::new(cpu, buf);
         if buf.len() >= 64 {
             // Each arm loads from a constant: the branch picks the block,
             // and the address does not depend on `at`.
@@ -267,8 +252,8 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// buffer: the next query past them is at the end). A buffer shorter
     /// than a block was classified whole by [`BlockStops::new`], so no query
     /// comes here for it; should one, the buffer is classified again, out
-    /// of line, by [`Classify::classify_short`] (every position past its
-    /// end a stop for names and values alike).
+    /// of line, by [`Cpu::classify_short`] (every position past its end a
+    /// stop for names and values alike).
     #[inline(always)]
     fn load(&mut self, at: usize) {
         // The block at `at`, or the last one: one compare of `at` with the
@@ -279,13 +264,11 @@ impl<'b, C: Classify> BlockStops<'b, C> {
         });
         let Some((base, block)) = block else {
             self.base = 0;
-            // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
-            (self.not_tchar, self.ctl) = unsafe { short_masks::<C>(self.buf) };
+            (self.not_tchar, self.ctl) = short_masks(self.cpu, self.buf);
             return;
         };
         self.base = base;
-        // SAFETY: `new`'s caller guaranteed that the CPU supports `C`.
-        (self.not_tchar, self.ctl) = unsafe { C::classify(block) };
+        (self.not_tchar, self.ctl) = self.cpu.classify(block);
     }
 
     /// The first set bit at or after `from` in the mask `pick` selects
@@ -309,7 +292,7 @@ impl<'b, C: Classify> BlockStops<'b, C> {
     /// the block at `from`, and the ones after it until a bit is set. With
     /// `skip` (a value's end, not a name's), a block with no bit set shows
     /// a long value, whose next blocks with no control byte are passed over
-    /// by [`Classify::skip_plain`], without their masks.
+    /// by [`Cpu::skip_plain`], without their masks.
     #[inline(always)]
     fn next_in_blocks(&mut self, mut from: usize, pick: fn(&Self) -> u64, skip: bool) -> usize {
         loop {
@@ -326,9 +309,7 @@ impl<'b, C: Classify> BlockStops<'b, C> {
             }
             from = self.base + 64;
             if skip {
-                // SAFETY: `new`'s caller guaranteed that the CPU supports
-                // `C`.
-                from = unsafe { C::skip_plain(self.buf, from) };
+                from = self.cpu.skip_plain(self.buf, from);
             }
         }
     }
@@ -336,17 +317,13 @@ impl<'b, C: Classify> BlockStops<'b, C> {
 
 /// [`BlockStops::load`] for a buffer shorter than a block (which
 /// [`BlockStops::new`] has classified already): out of the loop's way.
-///
-/// # Safety
-/// The CPU must support `C`'s instructions.
 #[cold]
 #[inline(never)]
-unsafe fn short_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
-    // SAFETY: the caller guarantees that the CPU supports `C`.
-    unsafe { C::classify_short(buf) }
+fn short_masks<B: Cpu>(cpu: B, buf: &[u8]) -> (u64, u64) {
+    cpu.classify_short(buf)
 }
 
-impl<C: Classify> Stops for BlockStops<'_, C> {
+impl<B: Cpu> Stops for BlockStops<'_, B> {
     #[inline(always)]
     fn name_end(&mut self, from: usize) -> usize {
         self.next(from, |s| s.not_tchar, false)
@@ -393,218 +370,6 @@ impl<C: Classify> Stops for BlockStops<'_, C> {
     }
 }
 
-/// What the fast path takes from one backend: the request-target scanner
-/// and the header-line loop. [`with_active`] runs a [`Job`] with the active
-/// backend's kernels inside one function compiled with that backend's
-/// target features, so a request line and its header lines share one call
-/// and one backend check.
-pub(crate) trait Kernels {
-    /// The length of the run of request-target bytes at the start of `s`:
-    /// the strict set (which excludes `%`), or the loose one when `loose`.
-    ///
-    /// # Safety
-    /// The CPU must support the backend's instructions.
-    unsafe fn target_run(s: &[u8], loose: bool) -> usize;
-
-    /// [`header_loop`] with this backend's [`Stops`], from `pos`, pushing
-    /// into `free`.
-    ///
-    /// # Safety
-    /// The CPU must support the backend's instructions.
-    unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: FreeSlots<'s, T>,
-    ) -> (Stop, FreeSlots<'s, T>);
-
-    /// [`Kernels::header_loop`] inline in the caller, which must be compiled
-    /// with the backend's target features (a [`Job`]'s `run`): for a few
-    /// short header lines (see [`INLINE_BLOCK_MAX`]), this saves the loop
-    /// function's entry and exit. A vector backend's version classifies a
-    /// buffer under a block whole ([`ShortStops`]), or else the block that
-    /// holds `pos` first ([`BlockStops::new_at`]); its loop function
-    /// runs the same loop, out of line (on x86 from the block at 0 or 64,
-    /// [`BlockStops::new_near`]). By default, and for the scalar backend
-    /// (slower inline), the loop's own function.
-    ///
-    /// # Safety
-    /// The CPU must support the backend's instructions.
-    #[inline(always)]
-    unsafe fn header_loop_inline<'b, 's, T: Slot<'b>>(
-        buf: &'b [u8],
-        pos: usize,
-        config: &ParserConfig,
-        free: FreeSlots<'s, T>,
-    ) -> (Stop, FreeSlots<'s, T>) {
-        // SAFETY: passed on from the caller.
-        unsafe { Self::header_loop(buf, pos, config, free) }
-    }
-}
-
-/// Implements [`Kernels`] for a backend from its strict and loose target
-/// kernels, its header-loop function and, for the inline header loop, its
-/// block classifier (for [`ShortStops`] under a block, [`BlockStops`]
-/// from a block on). Each needs the backend's CPU features, which the
-/// callers of [`Kernels`] guarantee.
-macro_rules! impl_kernels {
-    ($(#[$attr:meta])* $backend:ty: $strict:path, $loose:path, $lines:path $(, inline: $blocks:ty)?) => {
-        $(#[$attr])*
-        impl Kernels for $backend {
-            #[inline(always)]
-            unsafe fn target_run(s: &[u8], loose: bool) -> usize {
-                // SAFETY: the caller guarantees the backend's CPU features.
-                #[allow(unused_unsafe)]
-                unsafe {
-                    if loose {
-                        $loose(s)
-                    } else {
-                        $strict(s)
-                    }
-                }
-            }
-
-            #[inline(always)]
-            unsafe fn header_loop<'b, 's, T: Slot<'b>>(
-                buf: &'b [u8],
-                pos: usize,
-                config: &ParserConfig,
-                free: FreeSlots<'s, T>,
-            ) -> (Stop, FreeSlots<'s, T>) {
-                // SAFETY: the caller guarantees the backend's CPU features.
-                #[allow(unused_unsafe)]
-                unsafe {
-                    $lines(buf, pos, config, free)
-                }
-            }
-
-            $(
-            #[inline(always)]
-            unsafe fn header_loop_inline<'b, 's, T: Slot<'b>>(
-                buf: &'b [u8],
-                pos: usize,
-                config: &ParserConfig,
-                free: FreeSlots<'s, T>,
-            ) -> (Stop, FreeSlots<'s, T>) {
-                // SAFETY (both): the caller guarantees the backend's CPU
-                // features.
-                if buf.len() < 64 {
-                    let mut stops = unsafe { ShortStops::new::<$blocks>(buf) };
-                    header_loop(buf, pos, config, free, &mut stops)
-                } else {
-                    let mut stops = unsafe { BlockStops::<$blocks>::new_at(buf, pos) };
-                    header_loop(buf, pos, config, free, &mut stops)
-                }
-            }
-            )?
-        }
-    };
-}
-
-impl_kernels!(
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-    simd::x86::Avx2Blocks: simd::x86::avx2_target_run, simd::x86::avx2_target_loose_run, lines_avx2,
-    inline: simd::x86::Avx2Blocks
-);
-impl_kernels!(
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-    simd::x86::SsseBlocks: simd::x86::sse_target_run, simd::x86::sse_target_loose_run, lines_ssse3,
-    inline: simd::x86::SsseBlocks
-);
-impl_kernels!(
-    #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    simd::neon::NeonBlocks: simd::neon::target_run, simd::neon::target_loose_run, lines_neon,
-    inline: simd::neon::NeonBlocks
-);
-
-/// The scalar [`Kernels`], for [`Backend::Scalar`].
-pub(crate) struct ScalarKernels;
-
-impl_kernels!(ScalarKernels: scan::scalar::target_strict_run, scan::scalar::target_loose_run, lines_scalar);
-
-/// Work done with one backend's [`Kernels`], run by [`with_active`].
-pub(crate) trait Job {
-    /// What the work returns.
-    type Output;
-
-    /// Does the work with `K`.
-    ///
-    /// # Safety
-    /// The CPU must support `K`'s backend.
-    unsafe fn run<K: Kernels>(&mut self) -> Self::Output;
-}
-
-/// Runs `job` with the active backend's [`Kernels`], in a function compiled
-/// with that backend's target features.
-#[inline(always)]
-pub(crate) fn with_active<J: Job>(mut job: J) -> J::Output {
-    // The usual backend by one compare and a predicted branch; a `match`
-    // alone compiles to a jump table, an indirect jump for every head.
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-    if simd::chosen() == Some(Backend::Avx2) {
-        // SAFETY: `active` chooses `Avx2` only when the CPU has AVX2, BMI1
-        // and BMI2.
-        return unsafe { run_avx2(&mut job) };
-    }
-    // The other backends (AVX2 returned above).
-    match simd::chosen() {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: `active` chooses `Sse42` only when the CPU has SSE4.2 and
-        // SSSE3.
-        Some(Backend::Sse42) => unsafe { run_ssse3(&mut job) },
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Some(Backend::Neon) => run_neon(&mut job),
-        Some(_) => run_scalar(&mut job),
-        None => with_first_choice(job),
-    }
-}
-
-/// [`with_active`] before the backend is chosen: chooses it, then runs
-/// `job`. Out of line, so that the common path saves no registers for it.
-#[cold]
-#[inline(never)]
-fn with_first_choice<J: Job>(job: J) -> J::Output {
-    simd::active();
-    with_active(job)
-}
-
-/// [`Job::run`] with the AVX2 kernels.
-///
-/// # Safety
-/// The CPU must support AVX2, BMI1 and BMI2.
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-#[target_feature(enable = "avx2,bmi1,bmi2")]
-unsafe fn run_avx2<J: Job>(job: &mut J) -> J::Output {
-    // SAFETY: passed on from the caller.
-    unsafe { job.run::<simd::x86::Avx2Blocks>() }
-}
-
-/// [`Job::run`] with the SSSE3 kernels.
-///
-/// # Safety
-/// The CPU must support SSSE3.
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-#[target_feature(enable = "sse2,ssse3")]
-unsafe fn run_ssse3<J: Job>(job: &mut J) -> J::Output {
-    // SAFETY: passed on from the caller.
-    unsafe { job.run::<simd::x86::SsseBlocks>() }
-}
-
-/// [`Job::run`] with the NEON kernels.
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-#[inline(never)]
-fn run_neon<J: Job>(job: &mut J) -> J::Output {
-    // SAFETY: NEON is baseline where this compiles.
-    unsafe { job.run::<simd::neon::NeonBlocks>() }
-}
-
-/// [`Job::run`] with the scalar kernels.
-#[inline(never)]
-fn run_scalar<J: Job>(job: &mut J) -> J::Output {
-    // SAFETY: the scalar kernels need no CPU feature.
-    unsafe { job.run::<ScalarKernels>() }
-}
-
 /// A start line the fast path takes in its common form: the request line,
 /// the status line, or a header block's none ([`NoLine`]). [`head`] and
 /// [`general_head`] work for each.
@@ -621,10 +386,7 @@ pub(crate) trait StartLine<'b>: Sized {
     /// The common form of the line at the start of `buf` and the position
     /// after it, or `None` for anything else (including a line cut short),
     /// which the general grammar then takes from the start.
-    ///
-    /// # Safety
-    /// The CPU must support `K`'s backend.
-    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)>;
+    fn common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)>;
 
     /// The line by the general grammar, with every leniency and error.
     fn general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)>;
@@ -643,9 +405,8 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
         'b: 'h;
 
     #[inline(always)]
-    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
-        // SAFETY: passed on from the caller.
-        unsafe { common_request_line::<K>(buf, config) }
+    fn common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
+        common_request_line(cpu, buf, config)
     }
 
     fn general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)> {
@@ -674,7 +435,7 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
         'b: 'h;
 
     #[inline(always)]
-    unsafe fn common<K: Kernels>(buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
+    fn common<B: Cpu>(_: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
         common_status_line(buf, config)
     }
 
@@ -704,7 +465,7 @@ impl<'b> StartLine<'b> for NoLine {
         'b: 'h;
 
     #[inline(always)]
-    unsafe fn common<K: Kernels>(_: &'b [u8], _: &ParserConfig) -> Option<(Self, usize)> {
+    fn common<B: Cpu>(_: B, _: &'b [u8], _: &ParserConfig) -> Option<(Self, usize)> {
         Some((NoLine, 0))
     }
 
@@ -721,27 +482,24 @@ impl<'b> StartLine<'b> for NoLine {
     }
 }
 
-/// A head with `K`'s kernels, as far as the fast path takes it: the common
-/// start line, then the header lines as by [`header_lines`] up to the first
-/// line for the general grammar.
-///
-/// # Safety
-/// The CPU must support `K`'s backend.
+/// A head with `cpu`'s kernels, as far as the fast path takes it: the
+/// common start line, then the header lines as by [`header_lines`] up to the
+/// first line for the general grammar.
 #[inline(always)]
-pub(crate) unsafe fn head<'b, K: Kernels, L: StartLine<'b>, T: Slot<'b>>(
+pub(crate) fn head<'b, B: Cpu, L: StartLine<'b>, T: Slot<'b>>(
+    cpu: B,
     buf: &'b [u8],
     config: &ParserConfig,
     headers: &mut Storage<'_, T>,
 ) -> HeadSoFar<L> {
-    // SAFETY (all three): the caller guarantees that the CPU supports `K`.
-    let Some((line, pos)) = (unsafe { L::common::<K>(buf, config) }) else {
+    let Some((line, pos)) = L::common(cpu, buf, config) else {
         return HeadSoFar::Line;
     };
-    // Short header lines run inline in the job (see `INLINE_BLOCK_MAX`).
+    // Short header lines run inline in the routine (see `INLINE_BLOCK_MAX`).
     let stop = if L::BLOCK {
-        unsafe { fast_lines::<K, T, INLINE_BLOCK_MAX>(buf, pos, config, headers) }
+        fast_lines::<B, T, INLINE_BLOCK_MAX>(cpu, buf, pos, config, headers)
     } else {
-        unsafe { fast_lines::<K, T, INLINE_AFTER_LINE_MAX>(buf, pos, config, headers) }
+        fast_lines::<B, T, INLINE_AFTER_LINE_MAX>(cpu, buf, pos, config, headers)
     };
     match stop {
         Stop::End(end) => HeadSoFar::Head(line, end),
@@ -806,14 +564,8 @@ fn version_1x(version: &[u8; 8]) -> Option<u8> {
 /// The common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
 /// with a single space each and a strict or loose target as configured),
 /// or `None` for anything else (including a line cut short).
-///
-/// # Safety
-/// The CPU must support `K`'s backend.
 #[inline(always)]
-unsafe fn common_request_line<'b, K: Kernels>(
-    buf: &'b [u8],
-    config: &ParserConfig,
-) -> Option<(RequestLine<'b>, usize)> {
+fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(RequestLine<'b>, usize)> {
     // `GET ` as one 4-byte compare (a `b"GET "` pattern compiles to four
     // byte compares); other methods by their scan.
     let (method, after) = match buf.split_first_chunk::<4>() {
@@ -831,8 +583,7 @@ unsafe fn common_request_line<'b, K: Kernels>(
         _ => {
             let mut n = 0;
             loop {
-                // SAFETY: the caller guarantees that the CPU supports `K`.
-                n += unsafe { K::target_run(&after[n..], config.allow_loose_target) };
+                n += cpu.target_run(&after[n..], config.allow_loose_target);
                 match after.get(n..)? {
                     [b' ', tail @ ..] => break (n, tail),
                     // Strict targets stop at `%` (outside the strict class)
@@ -898,27 +649,21 @@ pub(crate) fn header_lines<'b, T: Slot<'b>>(
     config: &ParserConfig,
     headers: &mut Storage<'_, T>,
 ) -> Step<usize> {
-    with_active(HeaderLines { buf, pos, config, headers })
+    dispatch::run::<HeaderLines<'_, '_, T>>(config, buf, pos, headers)
 }
 
-/// [`header_lines`] as a [`Job`].
-struct HeaderLines<'b, 'c, 's, 'h, T> {
-    buf: &'b [u8],
-    pos: usize,
-    config: &'c ParserConfig,
-    headers: &'s mut Storage<'h, T>,
-}
+/// [`header_lines`] as a [`Routine`].
+struct HeaderLines<'s, 'h, T>(PhantomData<&'s mut Storage<'h, T>>);
 
-impl<'b, T: Slot<'b>> Job for HeaderLines<'b, '_, '_, '_, T> {
+impl<'b, 's, 'h, T: Slot<'b>> Routine<'b> for HeaderLines<'s, 'h, T> {
+    type Storage = &'s mut Storage<'h, T>;
     type Output = Step<usize>;
 
     #[inline(always)]
-    unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
-        let HeaderLines { buf, pos, config, ref mut headers } = *self;
+    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], pos: usize, headers: Self::Storage) -> Self::Output {
         // A limit of 0: never inline (at least one byte follows `pos` when
         // the loop runs), as the general grammar's start line came first.
-        // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast_lines::<K, T, 0>(buf, pos, config, headers) } {
+        match fast_lines::<B, T, 0>(cpu, buf, pos, config, headers) {
             Stop::End(end) => Ok(Some(end)),
             Stop::Full(at) => Err(Error::new(ErrorKind::TooManyHeaders, at)),
             Stop::Other(at) => grammar::header_lines(buf, at, config, headers, at == pos),
@@ -948,13 +693,11 @@ const INLINE_AFTER_LINE_MAX: usize = 64;
 /// The fast path's part of the header lines from `pos`: where they stopped.
 /// [`Stop::Other`] at `pos` itself when the configuration or the buffer
 /// leaves them all to the general grammar. Up to `INLINE_MAX` bytes from
-/// `pos` to the buffer's end, the header loop runs inline
-/// ([`Kernels::header_loop_inline`]), not in its own function.
-///
-/// # Safety
-/// The CPU must support `K`'s backend.
+/// `pos` to the buffer's end, a vector backend runs the header loop inline
+/// ([`header_loop_inline`]), not in its own function ([`HeaderLoop`]).
 #[inline(always)]
-unsafe fn fast_lines<'b, K: Kernels, T: Slot<'b>, const INLINE_MAX: usize>(
+fn fast_lines<'b, B: Cpu, T: Slot<'b>, const INLINE_MAX: usize>(
+    cpu: B,
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
@@ -968,87 +711,62 @@ unsafe fn fast_lines<'b, K: Kernels, T: Slot<'b>, const INLINE_MAX: usize>(
     }
     headers.batch(
         #[inline(always)]
-        // SAFETY: the caller guarantees that the CPU supports `K`.
-        |free| unsafe {
-            if buf.len() - pos <= INLINE_MAX {
-                K::header_loop_inline(buf, pos, config, free)
+        |free| {
+            if B::CLASSIFIES && buf.len() - pos <= INLINE_MAX {
+                header_loop_inline(cpu, buf, pos, config, free)
             } else {
-                K::header_loop(buf, pos, config, free)
+                dispatch::run_with::<B, HeaderLoop<'_, T>>(cpu, config, buf, pos, free)
             }
         },
     )
 }
 
-/// [`header_loop`] with AVX2 blocks, from the block at 0 or 64
-/// ([`BlockStops::new_near`]). A function of its own, called once per
-/// head: the loop's values then have the registers to themselves. (rustc
-/// 1.95 does not pass `#[inline(never)]` on to LLVM for a
-/// `#[target_feature]` function; LLVM keeps this one, and [`lines_ssse3`],
-/// out of line for their size, which the profiles of the `count` example
-/// show. A compiler that inlined them would change the loop's registers.)
-///
-/// # Safety
-/// The CPU must support AVX2, BMI1 and BMI2.
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-#[inline(never)]
-#[target_feature(enable = "avx2,bmi1,bmi2")]
-unsafe fn lines_avx2<'b, 's, T: Slot<'b>>(
+/// [`header_loop`] inline in its caller, which runs with `cpu`'s target
+/// features: for a few short header lines (see [`INLINE_BLOCK_MAX`]), this
+/// saves the loop function's entry and exit. A buffer under a block is
+/// classified whole ([`ShortStops`]), a longer one from the block that holds
+/// `pos` ([`BlockStops::new_at`]).
+#[inline(always)]
+fn header_loop_inline<'b, 's, B: Cpu, T: Slot<'b>>(
+    cpu: B,
     buf: &'b [u8],
     pos: usize,
     config: &ParserConfig,
     free: FreeSlots<'s, T>,
 ) -> (Stop, FreeSlots<'s, T>) {
-    // SAFETY: the caller guarantees AVX2.
-    let mut stops = unsafe { BlockStops::<simd::x86::Avx2Blocks>::new_near(buf, pos) };
-    header_loop(buf, pos, config, free, &mut stops)
+    if buf.len() < 64 {
+        header_loop(buf, pos, config, free, &mut ShortStops::new(cpu, buf))
+    } else {
+        header_loop(buf, pos, config, free, &mut BlockStops::new_at(cpu, buf, pos))
+    }
 }
 
-/// [`header_loop`] with SSSE3 blocks.
-///
-/// # Safety
-/// The CPU must support SSSE3.
-#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-#[inline(never)]
-#[target_feature(enable = "sse2,ssse3")]
-unsafe fn lines_ssse3<'b, 's, T: Slot<'b>>(
-    buf: &'b [u8],
-    pos: usize,
-    config: &ParserConfig,
-    free: FreeSlots<'s, T>,
-) -> (Stop, FreeSlots<'s, T>) {
-    // SAFETY: the caller guarantees SSSE3.
-    let mut stops = unsafe { BlockStops::<simd::x86::SsseBlocks>::new_near(buf, pos) };
-    header_loop(buf, pos, config, free, &mut stops)
-}
+/// [`header_loop`] in a function of its own per backend
+/// ([`dispatch::run_with`]), called once per head: the loop's values then
+/// have the registers to themselves. (rustc 1.95 does not pass
+/// `#[inline(never)]` on to LLVM for a `#[target_feature]` function; LLVM
+/// keeps the x86 ones out of line for their size, which the profiles of the
+/// `count` example show. A compiler that inlined them would change the
+/// loop's registers.) The scalar backend walks field scans
+/// ([`ScalarStops`]); the vector ones walk blocks, on x86 from the block at
+/// 0 or 64 ([`BlockStops::new_near`]), on aarch64 from the block at `pos`,
+/// classified in the first query ([`Cpu::EARLY_BLOCK`]).
+struct HeaderLoop<'s, T>(PhantomData<FreeSlots<'s, T>>);
 
-/// [`header_loop`] with NEON blocks.
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-#[inline(never)]
-fn lines_neon<'b, 's, T: Slot<'b>>(
-    buf: &'b [u8],
-    pos: usize,
-    config: &ParserConfig,
-    free: FreeSlots<'s, T>,
-) -> (Stop, FreeSlots<'s, T>) {
-    // From the block at `pos`, classified in the first query: no
-    // `new_near` here. It trades instructions for a shorter wait, measured
-    // only on x86; on aarch64 it counted 6% more instructions for the
-    // 10-header realistic request (`benches/aarch64-count`), and there is
-    // no aarch64 machine here to time it on.
-    // SAFETY: NEON is baseline where this compiles.
-    let mut stops = unsafe { BlockStops::<simd::neon::NeonBlocks>::new(buf) };
-    header_loop(buf, pos, config, free, &mut stops)
-}
+impl<'b, 's, T: Slot<'b>> Routine<'b> for HeaderLoop<'s, T> {
+    type Storage = FreeSlots<'s, T>;
+    type Output = (Stop, FreeSlots<'s, T>);
 
-/// [`header_loop`] with the scalar field scanners.
-#[inline(never)]
-fn lines_scalar<'b, 's, T: Slot<'b>>(
-    buf: &'b [u8],
-    pos: usize,
-    config: &ParserConfig,
-    free: FreeSlots<'s, T>,
-) -> (Stop, FreeSlots<'s, T>) {
-    header_loop(buf, pos, config, free, &mut ScalarStops::new(buf))
+    #[inline(always)]
+    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], pos: usize, free: Self::Storage) -> Self::Output {
+        if !B::CLASSIFIES {
+            header_loop(buf, pos, config, free, &mut ScalarStops::new(buf))
+        } else if B::EARLY_BLOCK {
+            header_loop(buf, pos, config, free, &mut BlockStops::new_near(cpu, buf, pos))
+        } else {
+            header_loop(buf, pos, config, free, &mut BlockStops::new(cpu, buf))
+        }
+    }
 }
 
 /// The loop over common header lines: `name ":" [SP] value CRLF` with a
@@ -1283,39 +1001,30 @@ mod tests {
     }
 
     /// The start line alone, through the fast path of the active backend.
-    struct LineOnly<'b, 'c, L> {
-        buf: &'b [u8],
-        config: &'c ParserConfig,
-        line: PhantomData<L>,
-    }
+    struct LineOnly<L>(PhantomData<L>);
 
-    impl<'b, L: StartLine<'b>> Job for LineOnly<'b, '_, L> {
+    impl<'b, L: StartLine<'b>> Routine<'b> for LineOnly<L> {
+        type Storage = ();
         type Output = Step<(L, usize)>;
 
-        unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
-            // SAFETY: passed on from the caller.
-            match unsafe { L::common::<K>(self.buf, self.config) } {
+        fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], _: usize, _: ()) -> Self::Output {
+            match L::common(cpu, buf, config) {
                 Some(line) => Ok(Some(line)),
-                None => L::general(self.buf, self.config),
+                None => L::general(buf, config),
             }
         }
     }
 
     /// The whole head through [`head`] with the active backend.
-    struct WholeHead<'b, 'c, 's, 'h, T, L> {
-        buf: &'b [u8],
-        config: &'c ParserConfig,
-        headers: &'s mut Storage<'h, T>,
-        line: PhantomData<L>,
-    }
+    struct WholeHead<'s, 'h, T, L>(PhantomData<(&'s mut Storage<'h, T>, L)>);
 
-    impl<'b, T: Slot<'b>, L: StartLine<'b>> Job for WholeHead<'b, '_, '_, '_, T, L> {
+    impl<'b, 's, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for WholeHead<'s, 'h, T, L> {
+        type Storage = &'s mut Storage<'h, T>;
         type Output = Step<(L, usize)>;
 
-        unsafe fn run<K: Kernels>(&mut self) -> Self::Output {
-            // SAFETY: passed on from the caller.
-            let so_far = unsafe { head::<K, L, T>(self.buf, self.config, self.headers) };
-            general_head(self.buf, self.config, self.headers, so_far)
+        fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], _: usize, headers: Self::Storage) -> Self::Output {
+            let so_far = head::<B, L, T>(cpu, buf, config, headers);
+            general_head(buf, config, headers, so_far)
         }
     }
 
@@ -1324,7 +1033,7 @@ mod tests {
     fn fast_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
         let mut storage = std::vec![crate::EMPTY_HEADER; cap];
         let mut headers = Storage::new(&mut storage);
-        let r = flatten(with_active(WholeHead::<_, L> { buf, config, headers: &mut headers, line: PhantomData }));
+        let r = flatten(dispatch::run::<WholeHead<'_, '_, _, L>>(config, buf, 0, &mut headers));
         (r, headers.into_filled().to_vec())
     }
 
@@ -1346,7 +1055,7 @@ mod tests {
     /// after the start line.
     fn check_as<F: Kind>(buf: &[u8]) {
         for config in configs() {
-            let fast = flatten(with_active(LineOnly::<F::Line<'_>> { buf, config: &config, line: PhantomData }));
+            let fast = flatten(dispatch::run::<LineOnly<F::Line<'_>>>(&config, buf, 0, ()));
             let general = flatten(<F::Line<'_>>::general(buf, &config));
             assert_eq!(fast, general, "start line of {:?}", buf.escape_ascii().to_string());
             for cap in [2, 64] {

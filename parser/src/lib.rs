@@ -94,6 +94,7 @@ pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
 use fast::StartLine;
 use grammar::{RequestLine, StatusLine, Step};
+use simd::dispatch::{self, Cpu, Routine};
 use storage::{Slot, Storage};
 
 /// One header field: name and value, both slices of the parsed buffer.
@@ -192,33 +193,15 @@ pub(crate) mod work {
 }
 
 /// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
-/// [`ParserConfig::parse_headers`] as a [`fast::Job`]: the whole call, from
+/// [`ParserConfig::parse_headers`] as a [`Routine`]: the whole call, from
 /// the head-size limit to the result, in one function per backend. `L` is
-/// the start line ([`fast::NoLine`] for a header block).
-struct ParseHead<'c, 'b, 'h, T, L> {
-    config: &'c ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    slots: &'h mut [T],
-    line: PhantomData<L>,
-}
-
-impl<'c, 'b, 'h, T, L> ParseHead<'c, 'b, 'h, T, L> {
-    /// The job of parsing the head in `buf` into `slots`.
-    fn new(config: &'c ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self {
-        ParseHead { config, buf, last_len, slots, line: PhantomData }
-    }
-}
+/// the start line ([`fast::NoLine`] for a header block), `T` the header
+/// storage's slot.
+struct ParseHead<'h, T, L>(PhantomData<(&'h mut [T], L)>);
 
 /// Parses the head in `buf` into `slots` with the active backend: the
-/// entry points' one call.
-///
-/// The parts go to the backend's function as arguments, in registers.
-/// Through [`fast::with_active`] the job is a struct that the caller
-/// stores and the backend's function loads again, six words each way on
-/// every head, and the backend is picked by a jump table. (With AVX2 this
-/// took 2 to 8% off heads of at most one header line, in A/B runs of the
-/// `count` example.)
+/// entry points' one call. The head's parts go to the backend's function as
+/// arguments, in registers.
 #[inline(always)]
 fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
     config: &ParserConfig,
@@ -226,59 +209,20 @@ fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
     last_len: usize,
     slots: &'h mut [T],
 ) -> Result<Status<L::Head<'h>>, Error> {
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-    match simd::chosen() {
-        // SAFETY: `simd::active` chooses `Avx2` only when the CPU has AVX2,
-        // BMI1 and BMI2.
-        Some(simd::Backend::Avx2) => return unsafe { parse_head_avx2::<T, L>(config, buf, last_len, slots) },
-        // SAFETY: `simd::active` chooses `Sse42` only when the CPU has
-        // SSE4.2 and SSSE3.
-        Some(simd::Backend::Sse42) => return unsafe { parse_head_ssse3::<T, L>(config, buf, last_len, slots) },
-        _ => {}
-    }
-    // NEON (baseline where it compiles), scalar, or no choice yet.
-    fast::with_active(ParseHead::<_, L>::new(config, buf, last_len, slots))
+    dispatch::run::<ParseHead<'h, T, L>>(config, buf, last_len, slots)
 }
 
-/// Defines [`parse_head`]'s function for one x86 backend: the job run with
-/// `$kernels`, compiled with `$features`.
-macro_rules! parse_head_with {
-    ($name:ident, $kernels:ty, $features:literal, $cpu:literal) => {
-        #[doc = concat!("[`parse_head`] with the ", $cpu, " kernels.")]
-        ///
-        /// # Safety
-        #[doc = concat!("The CPU must support ", $cpu, ".")]
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        #[target_feature(enable = $features)]
-        unsafe fn $name<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
-            config: &ParserConfig,
-            buf: &'b [u8],
-            last_len: usize,
-            slots: &'h mut [T],
-        ) -> Result<Status<L::Head<'h>>, Error> {
-            use fast::Job;
-            // SAFETY: passed on from the caller.
-            unsafe { ParseHead::<_, L>::new(config, buf, last_len, slots).run::<$kernels>() }
-        }
-    };
-}
-
-parse_head_with!(parse_head_avx2, simd::x86::Avx2Blocks, "avx2,bmi1,bmi2", "AVX2, BMI1 and BMI2");
-parse_head_with!(parse_head_ssse3, simd::x86::SsseBlocks, "sse2,ssse3", "SSSE3");
-
-impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> fast::Job for ParseHead<'_, 'b, 'h, T, L> {
+impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for ParseHead<'h, T, L> {
+    type Storage = &'h mut [T];
     type Output = Result<Status<L::Head<'h>>, Error>;
 
     #[inline(always)]
-    unsafe fn run<K: fast::Kernels>(&mut self) -> Self::Output {
-        let (config, buf, last_len) = (self.config, self.buf, self.last_len);
-        let slots = core::mem::take(&mut self.slots);
+    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self::Output {
         let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
             return Ok(Status::Partial);
         };
         let mut headers = Storage::new(slots);
-        // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast::head::<K, L, _>(head, config, &mut headers) } {
+        match fast::head::<B, L, _>(cpu, head, config, &mut headers) {
             fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(headers.into_filled(), head_len))),
             so_far => config.finish_head(head, over_limit, headers, so_far),
         }

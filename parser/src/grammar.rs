@@ -327,7 +327,7 @@ pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
 /// Header lines from `pos` up to and including the empty line that ends the
 /// head, in every case: leniencies, errors, partial input. Returns the
 /// position after that empty line. `first`: no header line has been seen
-/// yet (the fast path in [`crate::fast`] may have taken some).
+/// yet (the fast path in [`crate::head`] may have taken some).
 #[inline(never)]
 pub(crate) fn header_lines<'b, T: Slot<'b>>(
     buf: &'b [u8],

@@ -77,9 +77,9 @@ mod class;
 mod config;
 pub mod env;
 mod error;
-mod fast;
 pub mod framing;
 mod grammar;
+mod head;
 pub mod response_head;
 mod scan;
 pub mod simd;
@@ -87,15 +87,11 @@ mod storage;
 #[cfg(test)]
 mod tests;
 
-use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
-use fast::StartLine;
-use grammar::{RequestLine, StatusLine, Step};
-use simd::dispatch::{self, Cpu, Routine};
-use storage::{Slot, Storage};
+use grammar::{RequestLine, StatusLine};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -192,97 +188,7 @@ pub(crate) mod work {
     }
 }
 
-/// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
-/// [`ParserConfig::parse_headers`] as a [`Routine`]: the whole call, from
-/// the head-size limit to the result, in one function per backend. `L` is
-/// the start line ([`fast::NoLine`] for a header block), `T` the header
-/// storage's slot.
-struct ParseHead<'h, T, L>(PhantomData<(&'h mut [T], L)>);
-
-/// Parses the head in `buf` into `slots` with the active backend: the
-/// entry points' one call. The head's parts go to the backend's function as
-/// arguments, in registers.
-#[inline(always)]
-fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
-    config: &ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    slots: &'h mut [T],
-) -> Result<Status<L::Head<'h>>, Error> {
-    dispatch::run::<ParseHead<'h, T, L>>(config, buf, last_len, slots)
-}
-
-impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for ParseHead<'h, T, L> {
-    type Storage = &'h mut [T];
-    type Output = Result<Status<L::Head<'h>>, Error>;
-
-    #[inline(always)]
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self::Output {
-        let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
-            return Ok(Status::Partial);
-        };
-        let mut headers = Storage::new(slots);
-        match fast::head::<B, L, _>(cpu, head, config, &mut headers) {
-            fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(headers.into_filled(), head_len))),
-            so_far => config.finish_head(head, over_limit, headers, so_far),
-        }
-    }
-}
-
 impl ParserConfig {
-    /// The part of `buf` to parse under this configuration's head-size
-    /// limit, and whether `buf` reached the limit; `None` while `last_len`
-    /// shows that the head cannot be complete yet.
-    #[inline(always)]
-    fn limit<'b>(&self, buf: &'b [u8], last_len: usize, block: bool) -> Option<(&'b [u8], bool)> {
-        let limited = &buf[..buf.len().min(self.max_head_bytes)];
-        let over_limit = buf.len() >= self.max_head_bytes;
-        if last_len != 0 && last_len < limited.len() {
-            // A head end (`\n\n` or `\n\r\n`) not seen before must end in a
-            // new byte, so its LF is at `last_len - 2` or later.
-            let from = last_len.saturating_sub(2);
-            #[cfg(test)]
-            work::add(limited.len() - from);
-            if !over_limit && !grammar::may_be_complete(limited, from, block) {
-                return None;
-            }
-        }
-        #[cfg(test)]
-        work::add(limited.len());
-        Some((limited, over_limit))
-    }
-
-    /// The entry points' result for a parsing step's: a head not complete
-    /// is partial, or too large when `buf` reached the limit.
-    #[inline(always)]
-    fn status<T>(&self, step: Step<T>, over_limit: bool) -> Result<Status<T>, Error> {
-        match step? {
-            Some(t) => Ok(Status::Complete(t)),
-            None if over_limit => Err(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
-            None => Ok(Status::Partial),
-        }
-    }
-
-    /// [`parse_request`](Self::parse_request),
-    /// [`parse_response`](Self::parse_response) or
-    /// [`parse_headers`](Self::parse_headers) where the fast path stopped
-    /// short of the head's end (see [`fast::general_head`]).
-    #[cold]
-    #[inline(never)]
-    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
-        &self,
-        head: &'b [u8],
-        over_limit: bool,
-        mut headers: Storage<'h, T>,
-        so_far: fast::HeadSoFar<L>,
-    ) -> Result<Status<L::Head<'h>>, Error> {
-        let step = fast::general_head(head, self, &mut headers, so_far);
-        Ok(match self.status(step, over_limit)? {
-            Status::Complete((line, head_len)) => Status::Complete(line.with(headers.into_filled(), head_len)),
-            Status::Partial => Status::Partial,
-        })
-    }
-
     /// Parses a request head from the start of `buf` into `headers`.
     ///
     /// `last_len` is the length `buf` had at the previous call that returned
@@ -296,7 +202,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        parse_head::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
     }
 
     /// [`parse_request`](Self::parse_request) into storage that need not be
@@ -307,7 +213,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        parse_head::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
     }
 
     /// Parses a response head from the start of `buf` into `headers`;
@@ -318,7 +224,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        parse_head::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
     }
 
     /// [`parse_response`](Self::parse_response) into storage that need not
@@ -329,7 +235,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        parse_head::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
     }
 
     /// Parses a bare header block — header lines ended by an empty line, no
@@ -342,7 +248,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        parse_head::<_, fast::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
     }
 
     /// [`parse_headers`](Self::parse_headers) into storage that need not be
@@ -353,7 +259,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        parse_head::<_, fast::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
     }
 }
 

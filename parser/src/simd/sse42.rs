@@ -114,7 +114,7 @@ unsafe impl Cpu for Sse42 {
 
 /// Generates one 16-byte kernel: `$stop` maps a loaded `__m128i` to a vector
 /// with `0xFF` in every lane that ends the run.
-macro_rules! sse_kernel {
+macro_rules! sse42_kernel {
     ($(#[$doc:meta])* $name:ident, $fallback:expr, |$v:ident| $stop:expr) => {
         $(#[$doc])*
         ///
@@ -183,22 +183,22 @@ unsafe fn lut_stop(v: __m128i, lut: &NibbleLut) -> __m128i {
     }
 }
 
-sse_kernel!(
+sse42_kernel!(
     /// `tchar` run, 16 bytes at a time.
     token_run, scalar::token_run, |v| lut_stop(v, &TCHAR_LUT)
 );
-sse_kernel!(
+sse42_kernel!(
     /// Strict request-target run, 16 bytes at a time.
     target_strict_run, scalar::target_strict_run, |v| lut_stop(v, &TARGET_LUT)
 );
-sse_kernel!(
+sse42_kernel!(
     /// Loose request-target run (stops at CTL, SP, DEL), 16 bytes at a time.
     target_loose_run, scalar::target_loose_run, |v| _mm_or_si128(
         _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x20)), v),
         _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f))
     )
 );
-sse_kernel!(
+sse42_kernel!(
     /// Field-value run (stops at CTL but HTAB, and DEL), 16 bytes at a time.
     value_run, scalar::value_run, |v| _mm_or_si128(
         _mm_andnot_si128(

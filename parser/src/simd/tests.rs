@@ -221,7 +221,7 @@ fn skips_agree_with_table_for_every_byte_in_every_lane() {
 #[cfg(target_os = "linux")]
 #[test]
 fn value_ends_after_long_values_agree_with_table() {
-    use crate::fast::{BlockStops, Stops};
+    use crate::head::finders::{BlockStops, Stops};
     fn check<B: Cpu>(cpu: B, buf: &[u8], start: usize, what: &str) {
         let mut stops = BlockStops::new(cpu, buf);
         let (colon, value_end) = stops.line_ends(start);
@@ -267,7 +267,7 @@ enum Query {
 /// The finders of every backend against a byte-by-byte reference, for a
 /// rising sequence of queries over `buf` (as the header loop makes them).
 fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
-    use crate::fast::{BlockStops, ShortStops, Stops};
+    use crate::head::finders::{BlockStops, ShortStops, Stops};
     fn reference(buf: &[u8], from: usize, name: bool, tab_stops: bool) -> usize {
         let stop =
             |&b: &u8| if name { !class::is(b, TCHAR) } else { b < 0x20 && (tab_stops || b != b'\t') || b == 0x7f };
@@ -307,7 +307,7 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
             run(&mut stops, buf, queries, true, &std::format!("{what} (short)"));
         }
     }
-    run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
+    run(&mut crate::head::finders::ScalarStops::new(buf), buf, queries, false, "scalar");
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     {
         if let Some(cpu) = Avx2::new() {

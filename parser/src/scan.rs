@@ -83,7 +83,7 @@ pub(crate) fn value_run(s: &[u8]) -> usize {
 /// [`dispatch::active`] returned, or [`Backend::Scalar`] (the dispatch
 /// trusts it).
 #[inline(always)]
-fn value_run_in(s: &[u8], backend: Backend) -> usize {
+pub(crate) fn value_run_in(s: &[u8], backend: Backend) -> usize {
     // On x86-64 the value class needs only SSE2 (always present), so the
     // prologue is one inline 16-byte vector step for the vector backends.
     #[cfg(target_arch = "x86_64")]

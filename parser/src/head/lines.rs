@@ -218,10 +218,13 @@ fn plain_line(buf: &[u8], pos: usize, name_end: usize, value_end: usize) -> Opti
 }
 
 /// [`header_loop`]'s line when [`plain_line`] does not take it: the header
-/// on a line with other OWS, or the reason the loop stops there. Out of
-/// line, so that the loop's registers serve the usual shape.
+/// on a line with other OWS, or the reason the loop stops there. Cold, so
+/// that it stays out of the loop and the loop's registers serve the usual
+/// shape; `#[inline]`, so that each backend's function (in the dispatch
+/// module's codegen unit) calls a local copy, which LLVM may call without
+/// making the loop's function save registers around it.
 #[cold]
-#[inline(never)]
+#[inline]
 fn other_line<'b>(
     buf: &'b [u8],
     pos: usize,
@@ -254,9 +257,9 @@ fn other_line<'b>(
 /// Whether a header line's name and value are within their limits.
 /// `raw` is everything between the colon and the line end; its length is
 /// measured as the grammar measures it, from the first byte that is not
-/// OWS, trailing OWS included.
+/// OWS, trailing OWS included. Cold and `#[inline]`, as [`other_line`].
 #[cold]
-#[inline(never)]
+#[inline]
 fn within_limits(name: &[u8], raw: &[u8], config: &ParserConfig) -> bool {
     let leading = raw.iter().take_while(|&&b| b == b' ' || b == b'\t').count();
     name.len() <= config.max_name_len && raw.len() - leading <= config.max_value_len

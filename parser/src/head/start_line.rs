@@ -74,8 +74,8 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
         'b: 'h;
 
     #[inline(always)]
-    fn parse_common<B: Cpu>(_: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
-        common_status_line(buf, config)
+    fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
+        common_status_line(cpu, buf, config)
     }
 
     fn parse_general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)> {
@@ -142,7 +142,7 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
     // byte compares); other methods by their scan.
     let (method, after) = match buf.split_first_chunk::<4>() {
         Some((get, after)) if *get == *b"GET " => (&buf[..3], after),
-        _ => match buf.split_at_checked(scan::token_run(buf))? {
+        _ => match buf.split_at_checked(scan::token_run_in(buf, B::BACKEND))? {
             (method @ [_, ..], [b' ', after @ ..]) => (method, after),
             _ => return None,
         },
@@ -190,7 +190,7 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
 /// which the grammar skips before the reason phrase, a reason phrase that
 /// starts with SP is left to the grammar.
 #[inline(always)]
-fn common_status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(StatusLine<'b>, usize)> {
+fn common_status_line<'b, B: Cpu>(_: B, buf: &'b [u8], config: &ParserConfig) -> Option<(StatusLine<'b>, usize)> {
     let (version, rest) = buf.split_first_chunk::<8>()?;
     let minor_version = version_1x(version)?;
     // A first digit of 1 to 9 is the grammar's "at least 100".
@@ -203,7 +203,7 @@ fn common_status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Option<(Statu
     }
     // The run the grammar measures (its 16-byte SSE2 first step answers
     // the common short phrases at once).
-    let reason_len = scan::value_run(rest);
+    let reason_len = scan::value_run_in(rest, B::BACKEND);
     if rest.get(reason_len..reason_len + 2) != Some(b"\r\n") {
         return None;
     }

@@ -303,21 +303,22 @@ macro_rules! backends {
             at: usize,
             storage: R::Storage,
         ) -> R::Output {
-            // The usual backend by one compare and a predicted branch; a
-            // `match` alone compiles to a jump table, an indirect jump for
-            // every head.
+            // One compare and a predicted branch a backend, in order, each
+            // on a load of its own: compares of one value, or a `match`,
+            // compile to a jump table, an indirect jump for every head.
             #[cfg($first_cfg)]
             if chosen() == Some(Backend::$first) {
                 // SAFETY: `ACTIVE` holds only available backends.
                 return unsafe { entry::$first_mod::<R>(config, buf, at, storage) };
             }
-            // The others (the first returned above).
-            match chosen() {
-                $(
-                #[cfg($cfg)]
+            $(
+            #[cfg($cfg)]
+            if chosen() == Some(Backend::$cpu) {
                 // SAFETY: `ACTIVE` holds only available backends.
-                Some(Backend::$cpu) => unsafe { entry::$mod::<R>(config, buf, at, storage) },
-                )*
+                return unsafe { entry::$mod::<R>(config, buf, at, storage) };
+            }
+            )*
+            match chosen() {
                 Some(_) => entry::$last_mod::<R>(config, buf, at, storage),
                 None => run_first::<R>(config, buf, at, storage),
             }

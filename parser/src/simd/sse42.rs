@@ -120,6 +120,7 @@ macro_rules! sse42_kernel {
         ///
         /// # Safety
         /// The CPU must support SSSE3 (and SSE2).
+        #[inline]
         #[target_feature(enable = "sse2,ssse3")]
         pub(crate) unsafe fn $name(s: &[u8]) -> usize {
             let len = s.len();

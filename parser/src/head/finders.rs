@@ -184,10 +184,9 @@ impl<'b, B: Cpu> BlockStops<'b, B> {
     /// The block's address is a constant, picked by a branch on `at`, not
     /// computed from it. `at` is where the start line ends, known only
     /// after its scans; the CPU predicts the branch and classifies the
-    /// block meanwhile, where a block at `at` would wait for them. (The
+    /// block meanwhile, where a block at `at` would wait for them. The
     /// block starts up to 63 bytes before `at`, so a head takes a block
-    /// more at times: the 10-header realistic request runs about 40
-    /// instructions more, in about 5% less time, with AVX2.)
+    /// more at times: more instructions, less time (measured with AVX2).
     #[inline(always)]
     pub(crate) fn new_near(cpu: B, buf: &'b [u8], at: usize) -> Self {
         let mut stops = Self::new(cpu, buf);

@@ -44,22 +44,20 @@ impl<'b, 's, 'h, T: Slot<'b>> Routine<'b> for HeaderLines<'s, 'h, T> {
 }
 
 /// The longest buffer, from its first header line on, for which a header
-/// block's job runs the header loop inline (the buffer holds the block and
-/// whatever the caller passed after it). Longer blocks have more lines,
+/// block's routine runs the header loop inline (the buffer holds the block
+/// and whatever the caller passed after it). Longer blocks have more lines,
 /// which run faster in the loop's own function, with its registers (the
-/// 10-header benchmark block took 8% longer inline with the SSSE3 backend,
-/// 1% with AVX2).
+/// 10-header benchmark block ran slower inline).
 pub(super) const INLINE_BLOCK_MAX: usize = 128;
 
 /// [`INLINE_BLOCK_MAX`] for the header lines after a request or status
 /// line, whose values compete with the loop's for registers. Inline, a
-/// request with one `Host` line took 6% less time (AVX2), and one with no
-/// header line 4% more, though it returns before the loop (its job saves
-/// more registers). A limit of 128 measured no better than 64 at first,
-/// and worse with [`ShortStops`] (b4a901f): the request with two realistic
-/// headers took 10% more time, the one with one `Host` line 18% more
-/// (with 5 more instructions: its path did not change, the job
-/// function's code around it did).
+/// request with one `Host` line runs faster, and one with no header line
+/// slower, though it returns before the loop (its routine saves more
+/// registers). A limit of 128 measured no better than 64, and worse once
+/// heads under a block had [`ShortStops`]: the requests with one and two
+/// realistic headers slowed down, though their own path did not change
+/// (the code around it in the routine's function did).
 pub(super) const INLINE_AFTER_LINE_MAX: usize = 64;
 
 /// The fast path's part of the header lines from `pos`: where they stopped.

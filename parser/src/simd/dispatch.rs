@@ -57,8 +57,8 @@ pub(crate) unsafe trait Cpu: Copy {
     /// Whether the header loop's own function classifies the block at 0 or
     /// 64 before it knows where the header lines start (`BlockStops::new_near`):
     /// fewer stalls for more instructions, which pays on x86. Measured
-    /// only there; on aarch64 it counted 6% more instructions for the
-    /// 10-header realistic request (`benches/aarch64-count`).
+    /// only there; on aarch64 it counted more instructions
+    /// (`benches/aarch64-count`) and there is no machine to time it on.
     const EARLY_BLOCK: bool = false;
 
     /// Returns the token when this CPU runs the backend.

@@ -288,8 +288,8 @@ pub(crate) unsafe fn classify_short(buf: &[u8]) -> (u64, u64) {
 
 /// [`Cpu::skip_plain`] with SSE2 only: a byte is a control byte or DEL when
 /// it is at most 0x1F (its unsigned minimum with 0x1F is itself) or 0x7F.
-/// A function of its own: inline, it cost this backend 4% on the 703-byte
-/// request.
+/// A function of its own: inline, the 703-byte request ran slower with
+/// this backend.
 ///
 /// # Safety
 /// The CPU must support SSE2.

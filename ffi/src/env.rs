@@ -10,10 +10,12 @@ use springbok_parser::env::{EnvConfig, EnvError, EnvPair, EnvSizes, Flavor, Unde
 use springbok_parser::Request;
 
 use crate::error::{sb_error, sb_result};
+use crate::failure::{finish, Detail, Failure};
 use crate::input::{self, HeaderStore};
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, zeroed, ArgError};
+use crate::scratch::Scratch;
 
 /// PSGI env (HTTP::Parser::XS's `%env`, the default): `PATH_INFO`
 /// percent-decoded, fragment stripped.
@@ -101,56 +103,20 @@ fn config(flags: u32) -> Result<EnvConfig, ArgError> {
     Ok(config)
 }
 
-/// Why an env call produced no result.
-enum Failure {
-    Arg(ArgError),
-    Env(EnvError),
-    /// The caller's storage is smaller than these sizes.
-    TooSmall(sb_env_sizes),
-}
-
-impl From<ArgError> for Failure {
-    fn from(e: ArgError) -> Failure {
-        Failure::Arg(e)
-    }
-}
-
-impl From<EnvError> for Failure {
-    fn from(e: EnvError) -> Failure {
-        Failure::Env(e)
-    }
-}
-
-fn detail(e: EnvError) -> sb_error {
-    match e {
-        EnvError::BadPercentEncoding { offset } => sb_error::new(sb_result::EnvBadPercentEncoding, offset, 400),
-        EnvError::UnderscoreHeader { index } => {
-            sb_error { kind: sb_result::EnvUnderscoreHeader, offset: index, status: 400, header: index }
+impl Detail for EnvError {
+    fn detail(&self) -> sb_error {
+        match *self {
+            EnvError::BadPercentEncoding { offset } => sb_error::new(sb_result::EnvBadPercentEncoding, offset, 400),
+            EnvError::UnderscoreHeader { index } => {
+                sb_error { kind: sb_result::EnvUnderscoreHeader, offset: index, status: 400, header: index }
+            }
+            _ => sb_error::new(sb_result::InvalidEnv, 0, 400),
         }
-        _ => sb_error::new(sb_result::InvalidEnv, 0, 400),
     }
 }
 
-/// Turns an outcome into a result code: `*out_sizes` on success and on
-/// `SB_RESULT_BUFFER_TOO_SMALL`, `*out_error` on an env error.
-fn finish(
-    r: Result<sb_env_sizes, Failure>,
-    out_sizes: &mut MaybeUninit<sb_env_sizes>,
-    out_error: Option<&mut MaybeUninit<sb_error>>,
-) -> sb_result {
-    match r {
-        Ok(s) => {
-            out_sizes.write(s);
-            sb_result::Ok
-        }
-        Err(Failure::TooSmall(s)) => {
-            out_sizes.write(s);
-            sb_result::BufferTooSmall
-        }
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Env(e)) => detail(e).report(out_error),
-    }
-}
+/// Why an env call produced no result; on `TooSmall`, the sizes it needs.
+type EnvFailure = Failure<EnvError, sb_env_sizes>;
 
 /// Env pairs flattened on the stack up to this many, on the heap beyond.
 const STACK_PAIRS: usize = 80;
@@ -179,8 +145,8 @@ pub unsafe extern "C" fn sb_env_size(
             (Ok(r), Ok(o), Ok(e)) => (r, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let mut store = HeaderStore::empty();
+        let r = (|| -> Result<_, EnvFailure> {
             let config = config(flags)?;
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
@@ -257,8 +223,8 @@ pub unsafe extern "C" fn sb_env_flatten(
             | (_, _, _, Err(e), _)
             | (_, _, _, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let mut store = HeaderStore::empty();
+        let r = (|| -> Result<_, EnvFailure> {
             let config = config(flags)?;
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
@@ -275,23 +241,16 @@ fn flatten<'a>(
     req: &Request<'a, '_>,
     out: &mut [MaybeUninit<sb_env_pair>],
     arena: &'a mut [MaybeUninit<u8>],
-) -> Result<sb_env_sizes, Failure> {
+) -> Result<sb_env_sizes, EnvFailure> {
     let sizes = config.sizes(req)?;
     if out.len() < sizes.pairs || arena.len() < sizes.arena {
         return Err(Failure::TooSmall(sizes.into()));
     }
     let arena = zeroed(&mut arena[..sizes.arena]);
-    let mut stack = [EMPTY_PAIR; STACK_PAIRS];
-    let mut heap = Vec::new();
-    let scratch: &mut [EnvPair<'a>] = if sizes.pairs <= STACK_PAIRS {
-        &mut stack[..sizes.pairs]
-    } else {
-        heap.resize(sizes.pairs, EMPTY_PAIR);
-        &mut heap[..]
-    };
-    let env = config.flatten(req, scratch, arena).map_err(|e| match e {
+    let mut scratch = Scratch::<EnvPair<'a>, STACK_PAIRS>::new(EMPTY_PAIR);
+    let env = config.flatten(req, scratch.get(sizes.pairs), arena).map_err(|e| match e {
         EnvError::PairsTooSmall { .. } | EnvError::ArenaTooSmall { .. } => Failure::TooSmall(sizes.into()),
-        e => Failure::Env(e),
+        e => Failure::Invalid(e),
     })?;
     for (p, slot) in env.iter().zip(out.iter_mut()) {
         slot.write(sb_env_pair {

@@ -9,20 +9,19 @@ use springbok_parser::{Header, Request, EMPTY_HEADER};
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{try_slice, ArgError};
+use crate::scratch::Scratch;
 
 /// Headers converted on the stack up to this many, on the heap beyond.
 const STACK_HEADERS: usize = 64;
 
 /// Storage for `sb_header`s converted to [`Header`]s (whose layout is not
 /// `sb_header`'s).
-pub(crate) struct HeaderStore<'a> {
-    stack: [Header<'a>; STACK_HEADERS],
-    heap: Vec<Header<'a>>,
-}
+pub(crate) type HeaderStore<'a> = Scratch<Header<'a>, STACK_HEADERS>;
 
 impl<'a> HeaderStore<'a> {
-    pub(crate) fn new() -> Self {
-        HeaderStore { stack: [EMPTY_HEADER; STACK_HEADERS], heap: Vec::new() }
+    /// Returns empty storage.
+    pub(crate) fn empty() -> Self {
+        Scratch::new(EMPTY_HEADER)
     }
 
     /// Converts `headers`. A NULL `name` (an obs-fold continuation line from
@@ -32,12 +31,7 @@ impl<'a> HeaderStore<'a> {
     /// Each entry's `name` and `value` must be NULL or point to as many
     /// readable bytes as its length, unchanged for `'a`.
     pub(crate) unsafe fn fill(&mut self, headers: &[sb_header]) -> Result<&[Header<'a>], ArgError> {
-        let out = if headers.len() <= STACK_HEADERS {
-            &mut self.stack[..headers.len()]
-        } else {
-            self.heap.resize(headers.len(), EMPTY_HEADER);
-            &mut self.heap[..]
-        };
+        let out = self.get(headers.len());
         for (h, slot) in headers.iter().zip(out.iter_mut()) {
             // SAFETY: forwarded from the caller.
             let (name, value) =

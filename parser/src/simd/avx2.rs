@@ -53,37 +53,7 @@ unsafe impl Cpu for Avx2 {
         Avx2(())
     }
 
-    #[inline(always)]
-    fn token_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves AVX2.
-        unsafe { token_run(s) }
-    }
-
-    #[inline(always)]
-    fn target_strict_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves AVX2.
-        unsafe { target_strict_run(s) }
-    }
-
-    #[inline(always)]
-    fn target_loose_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves AVX2.
-        unsafe { target_loose_run(s) }
-    }
-
-    #[inline(always)]
-    fn value_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves AVX2.
-        unsafe { value_run(s) }
-    }
-
-    /// Two 32-byte halves, one pair of nibble lookups each (see
-    /// [`HEAD_LUT`]).
-    #[inline(always)]
-    fn classify(self, block: &[u8; 64]) -> (u64, u64) {
-        // SAFETY: `self` proves AVX2.
-        unsafe { classify(block) }
-    }
+    module_kernels!();
 
     /// The first 32 bytes and the last 32 (overlapping: both give the same
     /// bits there), or 16-byte chunks for a buffer of 16 to 31 bytes.
@@ -226,7 +196,8 @@ avx2_kernel!(
     )
 );
 
-/// `(not_tchar, ctl)` masks of 64 bytes, 32 at a time.
+/// Returns the `(not_tchar, ctl)` masks of 64 bytes: two 32-byte halves,
+/// one pair of nibble lookups each (see [`HEAD_LUT`]).
 ///
 /// # Safety
 /// The CPU must support AVX2.

@@ -230,38 +230,17 @@ fn run_first<'b, R: Routine<'b>>(config: &ParserConfig, buf: &'b [u8], at: usize
 
 /// Defines, from the list of backends, everything that names each one:
 /// its function for routines, [`run`], [`run_with`], [`scan`],
-/// [`available`] and [`best`]. The first backend is tested by one compare
-/// before the others (the usual one, on x86-64); the last needs no CPU
-/// feature and is the fallback.
+/// [`available`] and [`best`]. The backends in braces need CPU features
+/// and are tried in order; the last needs none and is the fallback.
 macro_rules! backends {
     (
-        {
-            $first_mod:ident::$first:ident = $first_features:literal if $first_cfg:meta;
-            $($mod:ident::$cpu:ident = $features:literal if $cfg:meta;)*
-        }
+        { $($mod:ident::$cpu:ident = $features:literal if $cfg:meta;)+ }
         else $last_mod:ident::$last:ident;
     ) => {
         /// Each backend's function for [`Routine`]s: the routine compiled
         /// with the backend's target features.
         mod entry {
             use super::*;
-
-            /// Runs `R` with the first backend's token.
-            ///
-            /// # Safety
-            /// The CPU must run the backend.
-            #[cfg($first_cfg)]
-            #[inline(never)]
-            #[target_feature(enable = $first_features)]
-            pub(super) unsafe fn $first_mod<'b, R: Routine<'b>>(
-                config: &ParserConfig,
-                buf: &'b [u8],
-                at: usize,
-                storage: R::Storage,
-            ) -> R::Output {
-                // SAFETY: the caller guarantees that the CPU runs the backend.
-                R::run(unsafe { $first_mod::$first::new_unchecked() }, config, buf, at, storage)
-            }
 
             $(
             /// Runs `R` with this backend's token.
@@ -280,7 +259,7 @@ macro_rules! backends {
                 // SAFETY: the caller guarantees that the CPU runs the backend.
                 R::run(unsafe { $mod::$cpu::new_unchecked() }, config, buf, at, storage)
             }
-            )*
+            )+
 
             /// Runs `R` with the fallback backend's token.
             #[inline(never)]
@@ -306,18 +285,13 @@ macro_rules! backends {
             // One compare and a predicted branch a backend, in order, each
             // on a load of its own: compares of one value, or a `match`,
             // compile to a jump table, an indirect jump for every head.
-            #[cfg($first_cfg)]
-            if chosen() == Some(Backend::$first) {
-                // SAFETY: `ACTIVE` holds only available backends.
-                return unsafe { entry::$first_mod::<R>(config, buf, at, storage) };
-            }
             $(
             #[cfg($cfg)]
             if chosen() == Some(Backend::$cpu) {
                 // SAFETY: `ACTIVE` holds only available backends.
                 return unsafe { entry::$mod::<R>(config, buf, at, storage) };
             }
-            )*
+            )+
             match chosen() {
                 Some(_) => entry::$last_mod::<R>(config, buf, at, storage),
                 None => run_first::<R>(config, buf, at, storage),
@@ -338,15 +312,12 @@ macro_rules! backends {
         ) -> R::Output {
             let _ = cpu;
             match B::BACKEND {
-                #[cfg($first_cfg)]
-                // SAFETY: `cpu` is a token of the backend, which proves
-                // that the CPU runs it (the `Cpu` contract).
-                Backend::$first => unsafe { entry::$first_mod::<R>(config, buf, at, storage) },
                 $(
                 #[cfg($cfg)]
-                // SAFETY: as above.
+                // SAFETY: `cpu` is a token of the backend, which proves
+                // that the CPU runs it (the `Cpu` contract).
                 Backend::$cpu => unsafe { entry::$mod::<R>(config, buf, at, storage) },
-                )*
+                )+
                 _ => entry::$last_mod::<R>(config, buf, at, storage),
             }
         }
@@ -358,14 +329,11 @@ macro_rules! backends {
         #[inline(always)]
         pub(crate) fn scan(backend: Backend, field: Field, s: &[u8]) -> usize {
             match backend {
-                #[cfg($first_cfg)]
-                // SAFETY: `backend` is an available backend.
-                Backend::$first => unsafe { $first_mod::$first::new_unchecked() }.run_of(field, s),
                 $(
                 #[cfg($cfg)]
                 // SAFETY: `backend` is an available backend.
                 Backend::$cpu => unsafe { $mod::$cpu::new_unchecked() }.run_of(field, s),
-                )*
+                )+
                 // SAFETY: the fallback backend runs on every CPU.
                 _ => unsafe { $last_mod::$last::new_unchecked() }.run_of(field, s),
             }
@@ -374,12 +342,10 @@ macro_rules! backends {
         /// Returns whether `b` runs on this CPU.
         pub(crate) fn available(b: Backend) -> bool {
             match b {
-                #[cfg($first_cfg)]
-                Backend::$first => $first_mod::$first::new().is_some(),
                 $(
                 #[cfg($cfg)]
                 Backend::$cpu => $mod::$cpu::new().is_some(),
-                )*
+                )+
                 Backend::$last => true,
                 #[allow(unreachable_patterns)]
                 _ => false,
@@ -388,12 +354,6 @@ macro_rules! backends {
 
         /// Returns the first available backend of the list.
         pub(super) fn best() -> Backend {
-            #[cfg($first_cfg)]
-            {
-                if $first_mod::$first::new().is_some() {
-                    return Backend::$first;
-                }
-            }
             $(
             #[cfg($cfg)]
             {
@@ -401,7 +361,7 @@ macro_rules! backends {
                     return Backend::$cpu;
                 }
             }
-            )*
+            )+
             Backend::$last
         }
     };

@@ -72,6 +72,35 @@
 
 use crate::class::{self, TARGET, TCHAR};
 
+/// The methods of a [`Cpu`] impl that call the backend module's functions
+/// of the same names: the four field kernels and the block classifier. The
+/// x86 ones are `unsafe` (`#[target_feature]`); the token's value makes the
+/// call sound.
+macro_rules! module_kernels {
+    () => {
+        module_kernels! {
+            token_run(s: &[u8]) -> usize;
+            target_strict_run(s: &[u8]) -> usize;
+            target_loose_run(s: &[u8]) -> usize;
+            value_run(s: &[u8]) -> usize;
+            classify(block: &[u8; 64]) -> (u64, u64);
+        }
+    };
+    ($($name:ident($arg:ident: $ty:ty) -> $ret:ty;)+) => {
+        $(
+        #[inline(always)]
+        fn $name(self, $arg: $ty) -> $ret {
+            // SAFETY: `self` proves that the CPU runs this backend, whose
+            // target features the function needs (if any).
+            #[allow(unused_unsafe)]
+            unsafe {
+                $name($arg)
+            }
+        }
+        )+
+    };
+}
+
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
 mod avx2;
 pub(crate) mod dispatch;

@@ -38,33 +38,7 @@ unsafe impl Cpu for Neon {
         Neon(())
     }
 
-    #[inline(always)]
-    fn token_run(self, s: &[u8]) -> usize {
-        token_run(s)
-    }
-
-    #[inline(always)]
-    fn target_strict_run(self, s: &[u8]) -> usize {
-        target_strict_run(s)
-    }
-
-    #[inline(always)]
-    fn target_loose_run(self, s: &[u8]) -> usize {
-        target_loose_run(s)
-    }
-
-    #[inline(always)]
-    fn value_run(self, s: &[u8]) -> usize {
-        value_run(s)
-    }
-
-    /// The 64 bytes loaded deinterleaved into four vectors (`ld4`), one pair
-    /// of `tbl` nibble lookups each (see [`HEAD_LUT`]), narrowed to bit masks
-    /// by shifts and inserts (NEON has no `movemask`).
-    #[inline(always)]
-    fn classify(self, block: &[u8; 64]) -> (u64, u64) {
-        classify(block)
-    }
+    module_kernels!();
 
     /// For 16 to 63 bytes, the zero-padded block is built in registers: the
     /// whole 16-byte chunks, then the rest of `buf` taken from its last 16
@@ -243,7 +217,10 @@ fn classify_short(buf: &[u8]) -> (u64, u64) {
     }
 }
 
-/// `(not_tchar, ctl)` masks of 64 bytes.
+/// Returns the `(not_tchar, ctl)` masks of 64 bytes, loaded deinterleaved
+/// into four vectors (`ld4`), one pair of `tbl` nibble lookups each (see
+/// [`HEAD_LUT`]), narrowed to bit masks by shifts and inserts (NEON has no
+/// `movemask`).
 #[inline(always)]
 fn classify(block: &[u8; 64]) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the load reads the 64 bytes

@@ -24,31 +24,7 @@ unsafe impl Cpu for Scalar {
         Scalar
     }
 
-    #[inline(always)]
-    fn token_run(self, s: &[u8]) -> usize {
-        token_run(s)
-    }
-
-    #[inline(always)]
-    fn target_strict_run(self, s: &[u8]) -> usize {
-        target_strict_run(s)
-    }
-
-    #[inline(always)]
-    fn target_loose_run(self, s: &[u8]) -> usize {
-        target_loose_run(s)
-    }
-
-    #[inline(always)]
-    fn value_run(self, s: &[u8]) -> usize {
-        value_run(s)
-    }
-
-    /// Byte by byte: the reference the vector classifiers are tested
-    /// against. The header loop scans fields instead ([`Cpu::CLASSIFIES`]).
-    fn classify(self, block: &[u8; 64]) -> (u64, u64) {
-        classify(block)
-    }
+    module_kernels!();
 
     fn skip_plain(self, buf: &[u8], from: usize) -> usize {
         skip_plain_blocks(buf, from, has_ctl)
@@ -56,7 +32,8 @@ unsafe impl Cpu for Scalar {
 }
 
 /// Returns the `(not_tchar, ctl)` masks of `block`, byte by byte from
-/// [`crate::class`].
+/// [`crate::class`]: the reference the vector classifiers are tested
+/// against. The header loop scans fields instead ([`Cpu::CLASSIFIES`]).
 pub(crate) fn classify(block: &[u8; 64]) -> (u64, u64) {
     let (mut not_tchar, mut ctl) = (0u64, 0u64);
     for (k, &b) in block.iter().enumerate() {

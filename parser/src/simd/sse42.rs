@@ -63,37 +63,7 @@ unsafe impl Cpu for Sse42 {
         Sse42(())
     }
 
-    #[inline(always)]
-    fn token_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves SSSE3.
-        unsafe { token_run(s) }
-    }
-
-    #[inline(always)]
-    fn target_strict_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves SSSE3.
-        unsafe { target_strict_run(s) }
-    }
-
-    #[inline(always)]
-    fn target_loose_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves SSSE3.
-        unsafe { target_loose_run(s) }
-    }
-
-    #[inline(always)]
-    fn value_run(self, s: &[u8]) -> usize {
-        // SAFETY: `self` proves SSSE3.
-        unsafe { value_run(s) }
-    }
-
-    /// Four 16-byte quarters, one pair of nibble lookups each (see
-    /// [`HEAD_LUT`]).
-    #[inline(always)]
-    fn classify(self, block: &[u8; 64]) -> (u64, u64) {
-        // SAFETY: `self` proves SSSE3.
-        unsafe { classify(block) }
-    }
+    module_kernels!();
 
     /// 16-byte chunks, the last one overlapping the one before.
     #[inline(always)]
@@ -210,7 +180,8 @@ sse42_kernel!(
     )
 );
 
-/// `(not_tchar, ctl)` masks of 64 bytes, 16 at a time.
+/// Returns the `(not_tchar, ctl)` masks of 64 bytes: four 16-byte
+/// quarters, one pair of nibble lookups each (see [`HEAD_LUT`]).
 ///
 /// # Safety
 /// The CPU must support SSSE3.

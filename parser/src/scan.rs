@@ -22,7 +22,7 @@ use crate::simd::{scalar, Backend};
 // instructions and well-predicted branches, with no call and no vector
 // set-up; long fields pay the call once.
 
-/// The short-field prologue of the table-driven scanners: the length of
+/// Runs the short-field prologue of the table-driven scanners: returns the length of
 /// the run of `mask` bytes in the first four bytes of `s`, or `None` when all
 /// four belong and the run may go on.
 #[inline(always)]

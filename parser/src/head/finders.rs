@@ -12,18 +12,18 @@ use crate::simd::{Backend, Cpu};
 
 /// Finds where header names and values end.
 pub(crate) trait Stops {
-    /// The first byte at or after `from` that is not a `tchar`, or the
+    /// Returns the first byte at or after `from` that is not a `tchar`, or the
     /// buffer's length. `from` is at most the buffer's length and never
     /// decreases between calls.
     fn name_end(&mut self, from: usize) -> usize;
 
-    /// The first control byte or DEL at or after `from`, or the buffer's
+    /// Returns the first control byte or DEL at or after `from`, or the buffer's
     /// length. An implementation may also stop at HTAB (the caller then
     /// leaves the line to the general grammar). `from` is at most the
     /// buffer's length and never decreases.
     fn value_end(&mut self, from: usize) -> usize;
 
-    /// Both ends of a header line that starts at `from`: its name's end
+    /// Returns both ends of a header line that starts at `from`: its name's end
     /// ([`Stops::name_end`]), and [`Stops::value_end`] from there (where
     /// the value ends when the name ends with a colon, which is a value
     /// byte). `from` is at most the buffer's length and never decreases.
@@ -40,7 +40,7 @@ pub(crate) struct ScalarStops<'b> {
 }
 
 impl<'b> ScalarStops<'b> {
-    /// A finder over `buf`.
+    /// Returns a finder over `buf`.
     pub(crate) fn new(buf: &'b [u8]) -> Self {
         ScalarStops { buf }
     }
@@ -84,7 +84,7 @@ impl ShortStops {
         ShortStops { not_tchar, ctl }
     }
 
-    /// The first set bit of `mask` at or after `from`, which is at most
+    /// Returns the first set bit of `mask` at or after `from`, which is at most
     /// the buffer's length, below 64.
     #[inline(always)]
     fn next(from: usize, mask: u64) -> usize {
@@ -104,7 +104,7 @@ impl Stops for ShortStops {
         Self::next(from, self.ctl)
     }
 
-    /// Both from `from`: a control byte is not a `tchar`, so the name ends
+    /// Returns both from `from`: a control byte is not a `tchar`, so the name ends
     /// at or before the value.
     #[inline(always)]
     fn line_ends(&mut self, from: usize) -> (usize, usize) {
@@ -130,7 +130,7 @@ pub(crate) struct BlockStops<'b, B> {
 }
 
 impl<'b, B: Cpu> BlockStops<'b, B> {
-    /// A finder over `buf`. A buffer shorter than a block is classified
+    /// Returns a finder over `buf`. A buffer shorter than a block is classified
     /// here, whole; in a longer one no block is classified until the first
     /// query, which then classifies the block at the query's position
     /// ([`BlockStops::new_at`] and [`BlockStops::new_near`] classify one
@@ -150,7 +150,7 @@ impl<'b, B: Cpu> BlockStops<'b, B> {
         BlockStops { buf, base: buf.len() + 64, not_tchar: 0, ctl: 0, cpu }
     }
 
-    /// A finder over `buf` with the block that holds `at` classified
+    /// Returns a finder over `buf` with the block that holds `at` classified
     /// already, as the first query at `at` would: for the header loop
     /// inline in a head's routine, where at most
     /// [`INLINE_AFTER_LINE_MAX`](super::lines::INLINE_AFTER_LINE_MAX) bytes
@@ -176,7 +176,7 @@ impl<'b, B: Cpu> BlockStops<'b, B> {
         stops
     }
 
-    /// A finder over `buf` for header lines from `at`, for the header
+    /// Returns a finder over `buf` for header lines from `at`, for the header
     /// loop's own function: the block at 0, or at 64, is classified
     /// already when it holds `at` (most start lines are shorter than 128
     /// bytes); past that, the first query classifies the block at `at`.
@@ -226,7 +226,7 @@ impl<'b, B: Cpu> BlockStops<'b, B> {
         (self.not_tchar, self.ctl) = self.cpu.classify(block);
     }
 
-    /// The first set bit at or after `from` in the mask `pick` selects
+    /// Returns the first set bit at or after `from` in the mask `pick` selects
     /// (with `skip`, as in [`BlockStops::next_in_blocks`]).
     #[inline(always)]
     fn next(&mut self, from: usize, pick: fn(&Self) -> u64, skip: bool) -> usize {

@@ -11,7 +11,7 @@ use crate::simd::dispatch::{self, Cpu, Routine};
 use crate::storage::{FreeSlots, Slot, Storage};
 use crate::Header;
 
-/// Header lines from `pos` up to and including the empty line that ends the
+/// Parses the header lines from `pos` up to and including the empty line that ends the
 /// head; returns the position after it. Common lines take the fast loop of
 /// the active backend, the rest [`grammar::header_lines`].
 #[inline(always)]
@@ -60,7 +60,8 @@ pub(super) const INLINE_BLOCK_MAX: usize = 128;
 /// (the code around it in the routine's function did).
 pub(super) const INLINE_AFTER_LINE_MAX: usize = 64;
 
-/// The fast path's part of the header lines from `pos`: where they stopped.
+/// Runs the fast path's part of the header lines from `pos`; returns where
+/// it stopped.
 /// [`Stop::ToGrammar`] at `pos` itself when the configuration or the buffer
 /// leaves them all to the general grammar. Up to `INLINE_MAX` bytes from
 /// `pos` to the buffer's end, a vector backend runs the header loop inline
@@ -139,7 +140,7 @@ impl<'b, 's, T: Slot<'b>> Routine<'b> for HeaderLoop<'s, T> {
     }
 }
 
-/// The loop over common header lines: `name ":" [SP] value CRLF` with a
+/// Runs the loop over common header lines: `name ":" [SP] value CRLF` with a
 /// non-empty name, value bytes only, and both within their limits. Stops at
 /// the empty line that ends the head, at a header with no slot left, or at
 /// the first other line (for [`grammar::header_lines`]).
@@ -188,7 +189,7 @@ fn header_loop<'b, 's, T: Slot<'b>, F: Stops>(
     (stop, slots)
 }
 
-/// The header on the line from `pos` when it has the usual shape: a
+/// Returns the header on the line from `pos` when it has the usual shape: a
 /// non-empty name, `": "`, a value that neither starts nor ends with OWS,
 /// and CRLF. `name_end` and `value_end` are the line's stops
 /// ([`Stops::line_ends`]). Any other line is `None`, for [`other_line`].

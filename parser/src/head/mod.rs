@@ -94,7 +94,7 @@ impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for ParseHead<'h, T,
 }
 
 impl ParserConfig {
-    /// The part of `buf` to parse under this configuration's head-size
+    /// Returns the part of `buf` to parse under this configuration's head-size
     /// limit, and whether `buf` reached the limit; `None` while `last_len`
     /// shows that the head cannot be complete yet.
     #[inline(always)]
@@ -116,7 +116,7 @@ impl ParserConfig {
         Some((limited, over_limit))
     }
 
-    /// The entry points' result for a parsing step's: a head not complete
+    /// Returns the entry points' result for a parsing step's: a head not complete
     /// is partial, or too large when `buf` reached the limit.
     #[inline(always)]
     fn status<T>(&self, step: Step<T>, over_limit: bool) -> Result<Status<T>, Error> {

@@ -22,15 +22,15 @@ pub(crate) trait StartLine<'b>: Sized {
     where
         'b: 'h;
 
-    /// The common form of the line at the start of `buf` and the position
+    /// Returns the common form of the line at the start of `buf` and the position
     /// after it, or `None` for anything else (including a line cut short),
     /// which the general grammar then takes from the start.
     fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)>;
 
-    /// The line by the general grammar, with every leniency and error.
+    /// Returns the line by the general grammar, with every leniency and error.
     fn parse_general(buf: &'b [u8], config: &ParserConfig) -> Step<(Self, usize)>;
 
-    /// The result for a head of `head_len` bytes with this line and
+    /// Returns the result for a head of `head_len` bytes with this line and
     /// `headers`.
     fn into_head<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
     where
@@ -121,7 +121,7 @@ impl<'b> StartLine<'b> for NoLine {
     }
 }
 
-/// The minor version of `HTTP/1.0` or `HTTP/1.1` as 8 bytes, or `None` for
+/// Returns the minor version of `HTTP/1.0` or `HTTP/1.1` as 8 bytes, or `None` for
 /// anything else: one word compare, as the two differ only in the last
 /// byte's lowest bit.
 #[inline(always)]
@@ -133,7 +133,7 @@ fn version_1x(version: &[u8; 8]) -> Option<u8> {
     Some((diff >> 56) as u8)
 }
 
-/// The common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
+/// Returns the common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
 /// with a single space each and a strict or loose target as configured),
 /// or `None` for anything else (including a line cut short).
 #[inline(always)]
@@ -184,7 +184,7 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
     Some((RequestLine { method, target, minor_version }, target_start + target_len + 11))
 }
 
-/// The common status line (`HTTP/1.1 SP status-code SP reason-phrase
+/// Returns the common status line (`HTTP/1.1 SP status-code SP reason-phrase
 /// CRLF`, or 1.0, with a code of at least 100), or `None` for anything else
 /// (including a line cut short). Where the configuration allows runs of SP,
 /// which the grammar skips before the reason phrase, a reason phrase that

@@ -55,7 +55,7 @@ unsafe impl Cpu for Avx2 {
 
     module_kernels!();
 
-    /// The first 32 bytes and the last 32 (overlapping: both give the same
+    /// Classifies the first 32 bytes and the last 32 (overlapping: both give the same
     /// bits there), or 16-byte chunks for a buffer of 16 to 31 bytes.
     #[inline(always)]
     fn classify_short(self, buf: &[u8]) -> (u64, u64) {
@@ -149,7 +149,7 @@ macro_rules! avx2_kernel {
     };
 }
 
-/// 32-byte nibble-table classification: `0xFF` where the byte is *not* in
+/// Returns 32-byte nibble-table classification: `0xFF` where the byte is *not* in
 /// the class described by `lut` (see `sse42.rs`).
 ///
 /// # Safety
@@ -244,7 +244,7 @@ unsafe fn skip_plain(buf: &[u8], from: usize) -> usize {
     })
 }
 
-/// `(not_tchar, ctl)` masks of 32 bytes.
+/// Returns `(not_tchar, ctl)` masks of 32 bytes.
 ///
 /// # Safety
 /// The CPU must support AVX2.

@@ -1,37 +1,3 @@
-//! Vectorised field scanners and the choice of backend.
-//!
-//! The parser's per-byte work is three scanners (see `scan.rs`): the run of
-//! `tchar` bytes (methods, header names), of request-target bytes and of
-//! field-value bytes. Each has a scalar implementation (table lookups and
-//! SWAR words) and vector kernels that classify 16, 32 or 64 bytes at once
-//! into a bit mask and find the end of the run with one trailing-zero count:
-//!
-//! | backend | where | field scans | head blocks |
-//! |---|---|---|---|
-//! | [`Backend::Avx2`] | x86-64 with AVX2, BMI1 and BMI2 (runtime detection) | 32/64 B | 2 × 32 B |
-//! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B | 4 × 16 B |
-//! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B | 4 × 16 B |
-//! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR | none: field scans |
-//!
-//! Header lines take a different route (`fast.rs`): a `Classify`
-//! implementation per vector backend turns each 64-byte block of the head
-//! into two bit masks at once (bytes that end a name, bytes that end a
-//! value), and the header loop walks them with shifts and trailing-zero
-//! counts, so a short field pays no vector set-up of its own.
-//!
-//! The backend is chosen once, on first use, and cached in an atomic: with
-//! the default `std` feature by runtime CPU feature detection (no
-//! `-C target-cpu=native` needed), without it from the target features the
-//! crate is compiled with. The `SPRINGBOK_BACKEND` environment variable
-//! (`scalar`, `sse4.2`, `avx2`, `neon`; `std` feature only), read at that
-//! first use, selects a slower available backend instead, for testing and
-//! benchmarking; an unavailable choice is ignored.
-//!
-//! Every kernel and classifier is tested against the scalar byte-class
-//! table for all 256 byte values at every position and alignment, on random buffers, and next
-//! to a guard page; the parser's whole test suite runs under each available
-//! backend.
-
 //! Vectorised field scanners and head classifiers, one backend per file,
 //! and the choice of backend.
 //!
@@ -134,7 +100,7 @@ impl Backend {
     /// Every backend, slowest first.
     pub const ALL: [Backend; 4] = [Backend::Scalar, Backend::Sse42, Backend::Avx2, Backend::Neon];
 
-    /// The name used by `SPRINGBOK_BACKEND`: `scalar`, `sse4.2`, `avx2`,
+    /// Returns the name used by `SPRINGBOK_BACKEND`: `scalar`, `sse4.2`, `avx2`,
     /// `neon`.
     pub fn name(self) -> &'static str {
         match self {
@@ -164,7 +130,7 @@ impl Backend {
     }
 }
 
-/// The backend the field scanners use in this process.
+/// Returns the backend the field scanners use in this process.
 pub fn backend() -> Backend {
     dispatch::active()
 }

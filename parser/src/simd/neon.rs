@@ -62,7 +62,7 @@ unsafe impl Cpu for Neon {
     }
 }
 
-/// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
+/// Returns four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
 /// `stop` is `0xFF`.
 #[inline(always)]
 fn nibble_mask(stop: uint8x16_t) -> u64 {
@@ -164,7 +164,7 @@ fn skip_plain(buf: &[u8], from: usize) -> usize {
     })
 }
 
-/// The bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:
+/// Returns the bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:
 /// bit `4 * k + j` of the result is lane `k` of `v.j`, which is byte
 /// `4 * k + j` of the block, so the bits are in the bytes' order.
 ///
@@ -185,7 +185,7 @@ fn mask64(v: uint8x16x4_t) -> u64 {
     }
 }
 
-/// `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
+/// Returns `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
 /// its length on set (zero bytes past it are stops in both masks).
 #[inline(always)]
 fn classify_short(buf: &[u8]) -> (u64, u64) {
@@ -233,7 +233,7 @@ fn classify(block: &[u8; 64]) -> (u64, u64) {
     }
 }
 
-/// `(not_tchar, ctl)` masks of 64 bytes deinterleaved as by `vld4q_u8`.
+/// Returns `(not_tchar, ctl)` masks of 64 bytes deinterleaved as by `vld4q_u8`.
 #[inline(always)]
 fn classify_deinterleaved(v: uint8x16x4_t) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the loads read the two

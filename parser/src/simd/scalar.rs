@@ -52,7 +52,7 @@ pub(crate) fn has_ctl(block: &[u8; 64]) -> bool {
     block.iter().any(|&b| class::is_ctl(b))
 }
 
-/// Length of the leading run of bytes in `s` whose class intersects `mask`.
+/// Returns length of the leading run of bytes in `s` whose class intersects `mask`.
 #[inline(always)]
 fn class_run(s: &[u8], mask: u8) -> usize {
     let mut i = 0;
@@ -72,20 +72,20 @@ fn class_run(s: &[u8], mask: u8) -> usize {
     i
 }
 
-/// Length of the leading run of `tchar` bytes (methods, header names).
+/// Returns length of the leading run of `tchar` bytes (methods, header names).
 #[inline]
 pub(crate) fn token_run(s: &[u8]) -> usize {
     class_run(s, TCHAR)
 }
 
-/// Length of the leading run of strict request-target bytes (RFC 3986,
+/// Returns length of the leading run of strict request-target bytes (RFC 3986,
 /// without `%`).
 #[inline]
 pub(crate) fn target_strict_run(s: &[u8]) -> usize {
     class_run(s, TARGET)
 }
 
-/// Length of the leading run of loose request-target bytes (`VCHAR /
+/// Returns length of the leading run of loose request-target bytes (`VCHAR /
 /// obs-text`).
 #[inline]
 pub(crate) fn target_loose_run(s: &[u8]) -> usize {
@@ -96,7 +96,7 @@ const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
-/// Bit 7 of each byte where the byte of `w` equals 0, and nothing else:
+/// Returns bit 7 of each byte where the byte of `w` equals 0, and nothing else:
 /// exact per byte (no carry crosses a byte, unlike the classic
 /// `(x - 0x01..) & !x & 0x80..` test).
 #[inline(always)]
@@ -104,7 +104,7 @@ fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7) + LOW7) | x) & HI
 }
 
-/// Bit 7 of each byte of the little-endian word `w` that is not a
+/// Returns bit 7 of each byte of the little-endian word `w` that is not a
 /// field-value byte (a control byte other than HTAB, or DEL), and
 /// nothing else: exact per byte, so the first stop is at
 /// `trailing_zeros / 8`.
@@ -118,7 +118,7 @@ pub(crate) fn value_stop_mask(w: u64) -> u64 {
     (below_space & !tab) | del
 }
 
-/// Length of the leading run of field-value bytes (HTAB, SP, VCHAR,
+/// Returns length of the leading run of field-value bytes (HTAB, SP, VCHAR,
 /// obs-text): the run ends at CR, LF, any other control byte, or DEL.
 #[inline]
 pub(crate) fn value_run(s: &[u8]) -> usize {

@@ -65,7 +65,7 @@ unsafe impl Cpu for Sse42 {
 
     module_kernels!();
 
-    /// 16-byte chunks, the last one overlapping the one before.
+    /// Classifies 16-byte chunks, the last one overlapping the one before.
     #[inline(always)]
     fn classify_short(self, buf: &[u8]) -> (u64, u64) {
         if (16..64).contains(&buf.len()) {
@@ -131,7 +131,7 @@ macro_rules! sse42_kernel {
     };
 }
 
-/// 16-byte nibble-table classification: `0xFF` where the byte is *not* in
+/// Returns 16-byte nibble-table classification: `0xFF` where the byte is *not* in
 /// the class described by `lut`.
 ///
 /// # Safety
@@ -201,7 +201,7 @@ unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
     (not_tchar, ctl)
 }
 
-/// `(not_tchar, ctl)` masks of 16 bytes.
+/// Returns `(not_tchar, ctl)` masks of 16 bytes.
 ///
 /// # Safety
 /// The CPU must support SSSE3.

@@ -127,7 +127,7 @@ impl ParserConfig {
         }
     }
 
-    /// [`parse_request`](Self::parse_request),
+    /// Finishes [`parse_request`](Self::parse_request),
     /// [`parse_response`](Self::parse_response) or
     /// [`parse_headers`](Self::parse_headers) where the fast path stopped
     /// short of the head's end (see [`general_head`]).

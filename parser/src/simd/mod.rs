@@ -39,10 +39,27 @@
 use crate::class::{self, TARGET, TCHAR};
 
 /// The methods of a [`Cpu`] impl that call the backend module's functions
-/// of the same names: the four field kernels and the block classifier. The
-/// x86 ones are `unsafe` (`#[target_feature]`); the token's value makes the
-/// call sound.
+/// of the same names: the four field kernels and the block classifier, and
+/// with `classify_short` that one too, for buffers of 16 to 63 bytes (a
+/// zero-padded copy, [`padded_masks`], for the others). The x86 ones are
+/// `unsafe` (`#[target_feature]`); the token's value makes the call sound.
 macro_rules! module_kernels {
+    (classify_short) => {
+        module_kernels!();
+
+        #[inline(always)]
+        fn classify_short(self, buf: &[u8]) -> (u64, u64) {
+            if (16..64).contains(&buf.len()) {
+                // SAFETY: as for the kernels above.
+                #[allow(unused_unsafe)]
+                unsafe {
+                    classify_short(buf)
+                }
+            } else {
+                padded_masks(self, buf)
+            }
+        }
+    };
     () => {
         module_kernels! {
             token_run(s: &[u8]) -> usize;

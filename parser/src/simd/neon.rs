@@ -38,20 +38,7 @@ unsafe impl Cpu for Neon {
         Neon(())
     }
 
-    module_kernels!();
-
-    /// For 16 to 63 bytes, the zero-padded block is built in registers: the
-    /// whole 16-byte chunks, then the rest of `buf` taken from its last 16
-    /// bytes by a `tbl` that shifts them down (its out-of-range indexes give
-    /// the zeros after them), then zero chunks.
-    #[inline(always)]
-    fn classify_short(self, buf: &[u8]) -> (u64, u64) {
-        if (16..64).contains(&buf.len()) {
-            classify_short(buf)
-        } else {
-            padded_masks(self, buf)
-        }
-    }
+    module_kernels!(classify_short);
 
     /// Inline: a call would make the header loop save and restore its
     /// vector constants around it (aarch64 keeps only the low halves of
@@ -186,7 +173,11 @@ fn mask64(v: uint8x16x4_t) -> u64 {
 }
 
 /// Returns `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
-/// its length on set (zero bytes past it are stops in both masks).
+/// its length on set (zero bytes past it are stops in both masks). The
+/// zero-padded block is built in registers: the whole 16-byte chunks, then
+/// the rest of `buf` taken from its last 16 bytes by a `tbl` that shifts
+/// them down (its out-of-range indexes give the zeros after them), then zero
+/// chunks.
 #[inline(always)]
 fn classify_short(buf: &[u8]) -> (u64, u64) {
     const IOTA: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];

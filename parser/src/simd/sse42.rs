@@ -63,18 +63,7 @@ unsafe impl Cpu for Sse42 {
         Sse42(())
     }
 
-    module_kernels!();
-
-    /// Classifies 16-byte chunks, the last one overlapping the one before.
-    #[inline(always)]
-    fn classify_short(self, buf: &[u8]) -> (u64, u64) {
-        if (16..64).contains(&buf.len()) {
-            // SAFETY: `self` proves SSSE3.
-            unsafe { classify_short(buf) }
-        } else {
-            padded_masks(self, buf)
-        }
-    }
+    module_kernels!(classify_short);
 
     fn skip_plain(self, buf: &[u8], from: usize) -> usize {
         // SAFETY: `self` proves SSE2 (and more).

@@ -124,7 +124,7 @@ pub unsafe extern "C" fn sb_framing_request_info(
             (Ok(r), Ok(o), Ok(e)) => (r, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<_, Failure<FramingError, _>> {
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
@@ -172,7 +172,7 @@ pub unsafe extern "C" fn sb_framing_request_body(
                 (Ok(l), Ok(o), Ok(e)) => (l, o, e),
                 (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
             };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             // SAFETY: the export's contract: readable header spans.
@@ -219,7 +219,7 @@ pub unsafe extern "C" fn sb_framing_response_body(
             (Ok(l), Ok(m), Ok(o), Ok(e)) => (l, m, o, e),
             (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             let code = match u16::try_from(status) {
@@ -256,7 +256,7 @@ pub unsafe extern "C" fn sb_framing_keep_alive(
             (Ok(l), Ok(o)) => (l, o),
             (Err(e), _) | (_, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             // SAFETY: the export's contract: readable header spans.

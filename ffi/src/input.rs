@@ -4,7 +4,7 @@
 
 use std::ffi::c_int;
 
-use springbok_parser::{Header, Request, EMPTY_HEADER};
+use springbok_parser::{Header, Request};
 
 use crate::parse::sb_request;
 use crate::pico::sb_header;
@@ -12,18 +12,14 @@ use crate::ptr::{try_slice, ArgError};
 use crate::scratch::Scratch;
 
 /// Headers converted on the stack up to this many, on the heap beyond.
-const STACK_HEADERS: usize = 64;
+const STACK_HEADERS: usize = 128;
 
 /// Storage for `sb_header`s converted to [`Header`]s (whose layout is not
-/// `sb_header`'s).
+/// `sb_header`'s). Written entry by entry by `fill`, never read before, so
+/// not initialised up front.
 pub(crate) type HeaderStore<'a> = Scratch<Header<'a>, STACK_HEADERS>;
 
 impl<'a> HeaderStore<'a> {
-    /// Returns empty storage.
-    pub(crate) fn empty() -> Self {
-        Scratch::new(EMPTY_HEADER)
-    }
-
     /// Converts `headers`. A NULL `name` (an obs-fold continuation line from
     /// the parser) is an empty name; any span may be `(NULL, 0)`.
     ///
@@ -31,14 +27,16 @@ impl<'a> HeaderStore<'a> {
     /// Each entry's `name` and `value` must be NULL or point to as many
     /// readable bytes as its length, unchanged for `'a`.
     pub(crate) unsafe fn fill(&mut self, headers: &[sb_header]) -> Result<&[Header<'a>], ArgError> {
-        let out = self.get(headers.len());
-        for (h, slot) in headers.iter().zip(out.iter_mut()) {
+        let converted = headers.iter().map(|h| {
             // SAFETY: forwarded from the caller.
-            let (name, value) =
-                unsafe { (try_slice(h.name.cast::<u8>(), h.name_len)?, try_slice(h.value.cast::<u8>(), h.value_len)?) };
-            *slot = Header { name, value };
-        }
-        Ok(out)
+            unsafe {
+                Ok(Header {
+                    name: try_slice(h.name.cast::<u8>(), h.name_len)?,
+                    value: try_slice(h.value.cast::<u8>(), h.value_len)?,
+                })
+            }
+        });
+        Ok(self.made(headers.len(), converted)?)
     }
 }
 

@@ -27,14 +27,14 @@ impl Detail for Error {
 const STACK_SLOTS: usize = 128;
 
 /// Scratch header slots for a parse.
-type Slots<'b> = Scratch<MaybeUninit<Header<'b>>, STACK_SLOTS>;
+type Slots<'b> = Scratch<Header<'b>, STACK_SLOTS>;
 
 /// Returns scratch slots for as many headers as the caller has room for,
 /// but no more than `buf` can hold (every header line takes at least two
 /// bytes), so a huge `*num_headers` costs nothing and the too-many-headers
 /// check is unchanged.
 fn slots<'s, 'b>(scratch: &'s mut Slots<'b>, room: usize, buf_len: usize) -> &'s mut [MaybeUninit<Header<'b>>] {
-    scratch.get(room.min(buf_len / 2 + 1))
+    scratch.uninit(room.min(buf_len / 2 + 1))
 }
 
 /// Copies parsed headers to the caller's storage. `out` is at least as long
@@ -89,7 +89,7 @@ pub(crate) fn request<'b>(
     out: &mut [MaybeUninit<sb_header>],
 ) -> Result<Status<ParsedRequest<'b>>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new(MaybeUninit::uninit());
+    let mut scratch = Slots::new();
     let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_request_uninit(buf, last_len, slots)? {
         Status::Complete(r) => {
@@ -114,7 +114,7 @@ pub(crate) fn response<'b>(
     out: &mut [MaybeUninit<sb_header>],
 ) -> Result<Status<ParsedResponse<'b>>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new(MaybeUninit::uninit());
+    let mut scratch = Slots::new();
     let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_response_uninit(buf, last_len, slots)? {
         Status::Complete(r) => {
@@ -139,7 +139,7 @@ pub(crate) fn block(
     out: &mut [MaybeUninit<sb_header>],
 ) -> Result<Status<ParsedBlock>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new(MaybeUninit::uninit());
+    let mut scratch = Slots::new();
     let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_headers_uninit(buf, last_len, slots)? {
         Status::Complete(b) => {
@@ -376,7 +376,7 @@ mod tests {
 
     #[test]
     fn scratch_is_bounded_by_the_input() {
-        let mut s = Slots::new(MaybeUninit::uninit());
+        let mut s = Slots::new();
         assert_eq!(slots(&mut s, usize::MAX, 10).len(), 6);
         assert_eq!(slots(&mut s, 3, 1000).len(), 3);
         assert_eq!(slots(&mut s, 1000, 1000).len(), 501);

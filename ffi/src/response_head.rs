@@ -144,7 +144,7 @@ pub unsafe extern "C" fn sb_response_head_size(
             (Ok(o), Ok(e)) => (o, e),
             (Err(e), _) | (_, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         // SAFETY: the export's contract: readable reason and headers.
         let r = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }.map(|h| {
             sb_response_head_info { len: h.encoded_len(), iovec_count: h.iovec_count(), dropped: h.dropped() }
@@ -184,7 +184,7 @@ pub unsafe extern "C" fn sb_response_head_write(
             (Ok(b), Ok(o), Ok(e)) => (b, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<usize, HeadFailure> {
             // SAFETY: the export's contract: readable reason and headers.
             let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }
@@ -235,15 +235,15 @@ pub unsafe extern "C" fn sb_response_head_iovecs(
             (Ok(i), Ok(o), Ok(e)) => (i, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
-        let mut store = HeaderStore::empty();
+        let mut store = HeaderStore::new();
         let r = (|| -> Result<usize, HeadFailure> {
             // SAFETY: the export's contract: readable reason and headers.
             let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }
                 .map_err(Failure::widen)?;
             let n = h.iovec_count();
             let dst = iov.get_mut(..n).ok_or(Failure::TooSmall(n))?;
-            let mut scratch = Scratch::<&[u8], STACK_PIECES>::new(&[]);
-            let pieces = scratch.get(n);
+            let mut scratch = Scratch::<&[u8], STACK_PIECES>::new();
+            let pieces = scratch.filled(n, &[]);
             let n = h.fill_iovecs(pieces).map_err(|e| Failure::TooSmall(e.needed))?;
             for (p, slot) in pieces[..n].iter().zip(dst.iter_mut()) {
                 slot.write(sb_iovec { base: p.as_ptr().cast(), len: p.len() });

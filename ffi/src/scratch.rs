@@ -1,31 +1,62 @@
 //! Scratch space for values converted between the C and Rust layouts: on
-//! the stack for the usual counts, on the heap beyond.
+//! the stack for the usual counts, on the heap beyond. Nothing is written
+//! up front; a call initialises only the values it asks for.
+
+use std::mem::MaybeUninit;
 
 /// Room for `N` values of `T` on the stack, and a vector for calls that
 /// need more.
 pub(crate) struct Scratch<T, const N: usize> {
-    stack: [T; N],
-    heap: Vec<T>,
-    fill: T,
+    stack: [MaybeUninit<T>; N],
+    heap: Vec<MaybeUninit<T>>,
 }
 
 impl<T: Copy, const N: usize> Scratch<T, N> {
-    /// Returns scratch space whose unused values are `fill` (which may be
-    /// `MaybeUninit::uninit()`: then nothing is written).
+    /// Returns empty scratch space (no stores: its values are not
+    /// initialised).
     #[inline(always)]
-    pub(crate) fn new(fill: T) -> Self {
-        Scratch { stack: [fill; N], heap: Vec::new(), fill }
+    pub(crate) fn new() -> Self {
+        Scratch { stack: [MaybeUninit::uninit(); N], heap: Vec::new() }
     }
 
-    /// Returns `len` values: on the stack up to `N`, on the heap beyond.
+    /// Returns room for `len` values, not initialised, for a callee that
+    /// writes them: on the stack up to `N`, on the heap beyond.
     #[inline(always)]
-    pub(crate) fn get(&mut self, len: usize) -> &mut [T] {
+    pub(crate) fn uninit(&mut self, len: usize) -> &mut [MaybeUninit<T>] {
         if len <= N {
             &mut self.stack[..len]
         } else {
-            self.heap.resize(len, self.fill);
+            self.heap.clear();
+            self.heap.resize(len, MaybeUninit::uninit());
             &mut self.heap[..]
         }
+    }
+
+    /// Returns `len` values, each `fill`.
+    #[inline(always)]
+    pub(crate) fn filled(&mut self, len: usize, fill: T) -> &mut [T] {
+        let out = self.uninit(len);
+        out.fill(MaybeUninit::new(fill));
+        // SAFETY: every element of `out` was just written, and
+        // `MaybeUninit<T>` has the layout of `T`; the borrow is the same
+        // one, only reinterpreted.
+        unsafe { &mut *(std::ptr::from_mut::<[MaybeUninit<T>]>(out) as *mut [T]) }
+    }
+
+    /// Returns the values `items` yields, at most `len` of them, or the
+    /// first error among them.
+    #[inline(always)]
+    pub(crate) fn made<E>(&mut self, len: usize, items: impl IntoIterator<Item = Result<T, E>>) -> Result<&mut [T], E> {
+        let out = self.uninit(len);
+        let mut written = 0;
+        for (slot, item) in out.iter_mut().zip(items) {
+            slot.write(item?);
+            written += 1;
+        }
+        let out = &mut out[..written];
+        // SAFETY: the loop wrote each of the first `written` elements, and
+        // `MaybeUninit<T>` has the layout of `T`.
+        Ok(unsafe { &mut *(std::ptr::from_mut::<[MaybeUninit<T>]>(out) as *mut [T]) })
     }
 }
 
@@ -35,14 +66,17 @@ mod tests {
 
     #[test]
     fn stack_up_to_n_heap_beyond() {
-        let mut s = Scratch::<u8, 4>::new(7);
-        let small = s.get(3);
+        let mut s = Scratch::<u8, 4>::new();
+        let small = s.filled(3, 7);
         assert_eq!(small, [7, 7, 7]);
         let p = small.as_ptr();
-        assert_eq!(p, s.stack.as_ptr());
-        assert_eq!(s.get(4).len(), 4);
-        let big = s.get(9);
-        assert_eq!(big, [7; 9]);
-        assert_ne!(big.as_ptr(), s.stack.as_ptr());
+        assert_eq!(p, s.stack.as_ptr().cast::<u8>());
+        assert_eq!(s.uninit(4).len(), 4);
+        let big = s.filled(9, 1);
+        assert_eq!(big, [1; 9]);
+        assert_ne!(big.as_ptr(), s.stack.as_ptr().cast::<u8>());
+        assert_eq!(s.made(6, (0..6).map(Ok::<u8, ()>)).unwrap(), [0, 1, 2, 3, 4, 5]);
+        assert_eq!(s.made(9, (0..3).map(Ok::<u8, ()>)).unwrap(), [0, 1, 2]);
+        assert_eq!(s.made(2, [Ok(0), Err(1)]), Err(1));
     }
 }

@@ -35,8 +35,15 @@ impl<T: Copy, const N: usize> Scratch<T, N> {
     /// Returns `len` values, each `fill`.
     #[inline(always)]
     pub(crate) fn filled(&mut self, len: usize, fill: T) -> &mut [T] {
-        let out = self.uninit(len);
-        out.fill(MaybeUninit::new(fill));
+        let out = if len <= N {
+            let out = &mut self.stack[..len];
+            out.fill(MaybeUninit::new(fill));
+            out
+        } else {
+            self.heap.clear();
+            self.heap.resize(len, MaybeUninit::new(fill));
+            &mut self.heap[..]
+        };
         // SAFETY: every element of `out` was just written, and
         // `MaybeUninit<T>` has the layout of `T`; the borrow is the same
         // one, only reinterpreted.

@@ -261,8 +261,9 @@ impl Parser {
     }
 
     /// Bytes inspected by the delimiter search so far (each input byte once,
-    /// plus at most one delimiter length per call for carry-over): a measure
-    /// of work that stays linear in the input, whatever the split.
+    /// plus at most two delimiter lengths per call for carry-over: the tail
+    /// held back, and its comparison with the next input): a measure of work
+    /// that stays linear in the input, whatever the split.
     pub fn bytes_examined(&self) -> u64 {
         self.examined
     }
@@ -310,8 +311,10 @@ impl Parser {
                     if rest.is_empty() {
                         return Ok((i, Out::NeedMore));
                     }
-                    self.examined += rest.len() as u64;
-                    if let Some(k) = self.finder.find(rest) {
+                    let found = self.finder.find(rest);
+                    // The search stops at the end of the first delimiter.
+                    self.examined += found.map_or(rest.len(), |k| k + self.dlen) as u64;
+                    if let Some(k) = found {
                         let start = i;
                         i += k + self.dlen;
                         self.delim_virtual = 0;

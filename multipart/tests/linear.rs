@@ -93,3 +93,25 @@ fn one_byte_feeds_are_linear() {
     assert!(examined <= 3 * body.len() as u64, "examined {examined}");
     assert!(calls <= 3 * chunks + 8);
 }
+
+#[test]
+fn many_parts_in_one_chunk_are_examined_once() {
+    // A delimiter found early in a long chunk: only the bytes up to its end
+    // were searched. (Counting the whole rest of the chunk each time made a
+    // chunk of many small parts count quadratically; the fuzz target's
+    // bound found it.)
+    let mut body = Vec::new();
+    for _ in 0..2000 {
+        body.extend_from_slice(b"--");
+        body.extend_from_slice(BOUNDARY);
+        body.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"f\"\r\n\r\nvalue\r\n");
+    }
+    body.extend_from_slice(b"--");
+    body.extend_from_slice(BOUNDARY);
+    body.extend_from_slice(b"--\r\n");
+    let dlen = BOUNDARY.len() as u64 + 4;
+    let (seen, _, chunks, examined) = parse(&body, &[body.len()]);
+    assert_eq!((seen, chunks), (2000 * 5, 1));
+    let bound = body.len() as u64 + 2 * dlen * chunks as u64;
+    assert!(examined <= bound, "examined {examined} > {bound}");
+}

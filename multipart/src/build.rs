@@ -13,7 +13,10 @@ pub enum BuildError {
     /// The part's data contains the delimiter (`CRLF--boundary`) or starts
     /// with `--boundary`: choose another boundary.
     DataContainsBoundary,
-    /// A header name is not a token, or a value has CR, LF or NUL.
+    /// A header name is not a token, or a value has a control byte other
+    /// than HTAB (CR, LF, NUL, DEL, …): the parser's field-value grammar
+    /// (HTAB, SP, VCHAR, obs-text) would refuse the part. Names and
+    /// filenames have their `"`, CR and LF escaped first, as HTML does.
     InvalidHeader,
 }
 
@@ -104,7 +107,7 @@ impl Builder {
         for (n, v) in headers {
             if n.is_empty()
                 || !n.iter().all(|&b| crate::syntax::is_tchar(b))
-                || v.iter().any(|&b| matches!(b, b'\r' | b'\n' | 0))
+                || v.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
             {
                 return Err(BuildError::InvalidHeader);
             }

@@ -108,3 +108,23 @@ fn sink_is_driven_and_its_errors_surface() {
     let r = collect(&body[..], b"zz", Limits::default(), Failing { budget: 7, opened: 0, closed: 0 });
     assert!(matches!(r, Err(CollectError::Sink(_))));
 }
+
+#[test]
+fn builder_refuses_what_the_parser_would_refuse() {
+    // A control byte in a name, a filename or a Content-Type used to pass
+    // (only CR, LF and NUL were refused) and gave a body that its own
+    // parser rejects ("invalid header value"); the multipart_build fuzz
+    // target found it with a name holding 0x02.
+    for bad in [&b"a\x02b"[..], b"a\x7fb", b"\x1b"] {
+        let mut b = Builder::new(b"zz").unwrap();
+        assert_eq!(b.field(bad, b"v").err(), Some(springbok_multipart::BuildError::InvalidHeader), "{bad:?}");
+        assert!(b.file(b"n", bad, None, b"v").is_err());
+        assert!(b.file(b"n", b"f", Some(bad), b"v").is_err());
+    }
+    // HTAB, obs-text and escaped CR/LF/quote are fine, and collect back.
+    let mut b = Builder::new(b"zz").unwrap();
+    b.field(b"t\tab \xc3\xa9 \"q\"\r\n", b"v").unwrap();
+    let body = b.finish();
+    let (form, _) = collect(&body[..], b"zz", Limits::default(), Vec::<Vec<u8>>::new()).unwrap();
+    assert_eq!(form.fields[0].name, b"t\tab \xc3\xa9 \"q\"\r\n");
+}

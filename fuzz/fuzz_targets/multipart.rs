@@ -2,7 +2,14 @@
 //! the same error, at the same offset) as when fed the whole body at once,
 //! with limits (all ten) and the unfold option drawn from the input; and the
 //! C ABI (`sb_multipart_parser_feed`, `sb_multipart_parser_filename_star`)
-//! reports exactly what the Rust parser does.
+//! reports exactly what the Rust parser does. Along the way, the parser's
+//! documented bounds hold after every call: what it buffers stays under
+//! `boundary + 4 + max_header_bytes + 2` (twice the header bytes when
+//! unfolding), the delimiter search examines each input byte once plus at
+//! most one delimiter length per call, `position` counts what was consumed
+//! and `part_count` the parts started (at most one whose header block is
+//! still arriving); and a part's accessors agree with
+//! its header list and its `Content-Disposition`.
 #![no_main]
 
 use std::ffi::{c_char, CStr};
@@ -57,6 +64,26 @@ fn part_line(
     )
 }
 
+/// A part's accessors agree with its headers and its Content-Disposition.
+fn check_part(p: &Part<'_>) {
+    for (n, _) in p.headers() {
+        assert_eq!(p.header(n), p.headers().find(|(m, _)| m.eq_ignore_ascii_case(n)).map(|(_, v)| v));
+    }
+    assert_eq!(p.content_type(), p.header(b"content-type"));
+    assert_eq!(p.content_transfer_encoding(), p.header(b"content-transfer-encoding"));
+    match p.content_disposition() {
+        Some(cd) => {
+            let form = cd.is_form_data();
+            assert_eq!(p.name(), cd.name().filter(|_| form));
+            assert_eq!(p.filename(), cd.filename().filter(|_| form));
+            assert_eq!(p.is_file(), cd.is_file());
+            assert_eq!(p.filename_star(), cd.filename_star().filter(|_| form).cloned());
+        }
+        // A present header was validated when the part started.
+        None => assert!(p.header(b"content-disposition").is_none() && p.name().is_none() && !p.is_file()),
+    }
+}
+
 fn rust_part(p: &Part<'_>) -> String {
     let star = p.filename_star();
     let star = star.as_ref().map(|f| (f.value.as_bytes(), f.charset, f.language));
@@ -75,6 +102,19 @@ fn rust_part(p: &Part<'_>) -> String {
 /// of the events, data merged, ending with the outcome.
 fn run(body: &[u8], cuts: &[usize], limits: Limits, options: Options) -> Vec<String> {
     let mut parser = Parser::with_options(BOUNDARY, limits, options).unwrap();
+    let held = BOUNDARY.len() + 4 + limits.max_header_bytes * if options.unfold_headers { 2 } else { 1 } + 2;
+    let (mut calls, mut consumed_total, mut parts) = (0u64, 0u64, 0usize);
+    // The bounds after the calls so far, with `available` input bytes given.
+    let bounds = |parser: &Parser, available: usize, calls: u64, consumed_total: u64, parts: usize| {
+        assert!(parser.buffered_bytes() <= held, "{} bytes held", parser.buffered_bytes());
+        let delimiter = (BOUNDARY.len() + 4) as u64;
+        let examined = parser.bytes_examined();
+        assert!(examined <= available as u64 + 2 * calls * delimiter, "{examined} bytes examined");
+        assert_eq!(parser.position(), consumed_total);
+        // A part counts from its delimiter; its PartStart comes after its
+        // header block.
+        assert!((parts..=parts + 1).contains(&parser.part_count()), "{} parts", parser.part_count());
+    };
     let mut log = Vec::new();
     let mut data = Vec::new();
     let mut start = 0;
@@ -83,7 +123,16 @@ fn run(body: &[u8], cuts: &[usize], limits: Limits, options: Options) -> Vec<Str
         let mut rest = &body[start..end];
         start = end;
         loop {
-            match parser.feed(rest) {
+            if calls > 0 {
+                bounds(&parser, end, calls, consumed_total, parts);
+            }
+            calls += 1;
+            let result = parser.feed(rest);
+            if let Ok((consumed, event)) = &result {
+                consumed_total += *consumed as u64;
+                parts += usize::from(matches!(event, Event::PartStart(_)));
+            }
+            match result {
                 Err(e) => {
                     if !data.is_empty() {
                         log.push(format!("data {:?}", std::mem::take(&mut data)));
@@ -93,6 +142,9 @@ fn run(body: &[u8], cuts: &[usize], limits: Limits, options: Options) -> Vec<Str
                 }
                 Ok((consumed, event)) => {
                     assert!(consumed <= rest.len());
+                    if let Event::PartStart(p) = &event {
+                        check_part(p);
+                    }
                     match event {
                         Event::Data(d) => data.extend_from_slice(d),
                         Event::NeedMore => {
@@ -114,6 +166,8 @@ fn run(body: &[u8], cuts: &[usize], limits: Limits, options: Options) -> Vec<Str
             }
         }
     }
+    bounds(&parser, body.len(), calls, consumed_total, parts);
+    assert_eq!(parser.is_done(), log.iter().any(|l| l == "End"));
     if !data.is_empty() {
         log.push(format!("data {data:?}"));
     }

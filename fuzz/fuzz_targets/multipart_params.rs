@@ -8,6 +8,9 @@
 //! * it agrees with `boundary()` on a multipart `Content-Type`, and with
 //!   `ContentDisposition::parse` where the form-data rule and the RFC rule
 //!   coincide (no backslash, no `*` parameter);
+//! * `ContentDisposition`'s decoded `name` and `filename` are the raw ones
+//!   with HTML's three escapes decoded, and `is_file` / `is_form_data` say
+//!   what they document;
 //! * `basename` / `sb_multipart_basename` return the same suffix, with no
 //!   separator in it.
 #![no_main]
@@ -154,6 +157,42 @@ fn check_params(value: &[u8], content_type: bool) {
     }
 }
 
+/// HTML's form-data escapes decoded: `%22`, `%0D`, `%0A`, hex digits in
+/// either case; everything else kept.
+fn html_unescape(raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < raw.len() {
+        let escape = raw.get(i..i + 3).and_then(|w| match [w[0], w[1], w[2].to_ascii_uppercase()] {
+            [b'%', b'2', b'2'] => Some(b'"'),
+            [b'%', b'0', b'D'] => Some(b'\r'),
+            [b'%', b'0', b'A'] => Some(b'\n'),
+            _ => None,
+        });
+        match escape {
+            Some(b) => {
+                out.push(b);
+                i += 3;
+            }
+            None => {
+                out.push(raw[i]);
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// `ContentDisposition`'s decoded accessors agree with its raw ones.
+fn check_disposition(value: &[u8]) {
+    let Ok(cd) = ContentDisposition::parse(value) else { return };
+    assert_eq!(cd.name().as_deref(), cd.name_raw().map(html_unescape).as_deref());
+    assert_eq!(cd.filename().as_deref(), cd.filename_raw().map(html_unescape).as_deref());
+    assert!(cd.filename_star().is_none() || cd.filename_star_raw().is_some());
+    assert_eq!(cd.is_file(), cd.filename_raw().is_some() || cd.filename_star().is_some());
+    assert_eq!(cd.is_form_data(), cd.disposition().eq_ignore_ascii_case(b"form-data"));
+}
+
 fn check_basename(name: &[u8]) {
     let base = basename(name);
     assert!(name.ends_with(base) && !base.contains(&b'/') && !base.contains(&b'\\'));
@@ -167,5 +206,6 @@ fn check_basename(name: &[u8]) {
 fuzz_target!(|data: &[u8]| {
     check_params(data, true);
     check_params(data, false);
+    check_disposition(data);
     check_basename(data);
 });

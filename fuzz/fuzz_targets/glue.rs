@@ -17,7 +17,9 @@
 //!   with the glue's loops: the same events, names, `filename*` and error
 //!   (kind and offset) as the Rust parser.
 //! * response heads: Perl's head and iovec sizing and Ruby's two attempts
-//!   write exactly the Rust writer's bytes, or all refuse.
+//!   write exactly the Rust writer's bytes, or all refuse; and
+//!   `sb_response_head_size` agrees with the Rust writer (as `sb_env_size`
+//!   does with the Rust env sizes in the env check).
 #![no_main]
 
 use std::collections::HashMap;
@@ -264,6 +266,32 @@ fn env(data: &[u8]) {
             (&mut perl as *mut Emitted).cast(),
         );
         let plain = |e: &Emitted| e.iter().map(|(k, v, _, _)| (k.clone(), v.clone())).collect::<Vec<_>>();
+        // sb_env_size (no binding calls it; they size from the head) on the
+        // C parse gives the Rust sizes.
+        if let (Some(_), Ok(Status::Complete(req))) = (&rust, &parsed) {
+            let mut ec = if rack { EnvConfig::rack() } else { EnvConfig::psgi() };
+            ec.underscores = underscores;
+            ec.rack_http_version = rack && !no_http_version;
+            let want = ec.sizes(req).unwrap();
+            let mut c_headers = vec![std::mem::zeroed::<sb_header>(); max_headers];
+            let mut c_req = std::mem::zeroed::<springbok::parse::sb_request>();
+            let rc = springbok::parse::sb_parser_config_parse_request(
+                config,
+                buf.as_ptr().cast(),
+                buf.len(),
+                0,
+                c_headers.as_mut_ptr(),
+                max_headers,
+                &mut c_req,
+                std::ptr::null_mut(),
+            );
+            assert_eq!(rc, sb_result::Ok);
+            let mut sizes = std::mem::zeroed::<springbok::sb_env_sizes>();
+            let rc =
+                springbok::env::sb_env_size(env_flags, &c_req, c_headers.as_ptr(), &mut sizes, std::ptr::null_mut());
+            assert_eq!(rc, sb_result::Ok);
+            assert_eq!((sizes.pairs, sizes.arena), (want.pairs, want.arena), "sb_env_size");
+        }
         match &rust {
             Some(env) => {
                 assert_eq!(ruby_rc, OK, "ruby glue: {:?}", sb_result_name(ruby_rc));
@@ -600,6 +628,29 @@ fn response_heads(data: &[u8]) {
             (rc, bytes)
         }
     };
+    // sb_response_head_size (what a caller sizes its buffer and iovecs
+    // with) agrees with the Rust writer.
+    let mut info = springbok::sb_response_head_info { len: 0, iovec_count: 0, dropped: 0 };
+    // SAFETY: spans valid for the call; `info` is writable.
+    let rc = unsafe {
+        springbok::response_head::sb_response_head_size(
+            c_int::from(status),
+            rp,
+            rl,
+            c_headers.as_ptr(),
+            c_headers.len(),
+            flags,
+            &mut info,
+            std::ptr::null_mut(),
+        )
+    };
+    match ResponseHead::new(status, reason, &headers, &options) {
+        Ok(h) => {
+            assert_eq!(rc, sb_result::Ok);
+            assert_eq!((info.len, info.iovec_count, info.dropped), (h.encoded_len(), h.iovec_count(), h.dropped()));
+        }
+        Err(_) => assert_ne!(rc, sb_result::Ok),
+    }
     for (name, f) in [("perl head", glue_perl_head as HeadFn), ("ruby head", glue_ruby_head as HeadFn)] {
         let (rc, out) = call(f);
         assert_eq!(out, rust, "{name}: {}", sb_result_name(rc));

@@ -31,11 +31,11 @@ use springbok::multipart::{sb_multipart_event, sb_multipart_event_kind as Kind};
 use springbok::multipart_names::sb_multipart_parser_filename_star;
 use springbok::{sb_error, sb_header, sb_result, sb_urlencoded_pair};
 use springbok_form_urlencoded::{self as form, Style};
-use springbok_fuzz::take;
+use springbok_fuzz::{c_config, config, take};
 use springbok_multipart::{boundary, Event, Limits, Options, Parser};
 use springbok_parser::env::{EnvConfig, EnvPair, Flavor, Underscores};
 use springbok_parser::response_head::{HttpVersion, ResponseHead, ResponseOptions};
-use springbok_parser::{Header, ObsFold, ParserConfig, Status, EMPTY_HEADER};
+use springbok_parser::{Header, Status, EMPTY_HEADER};
 
 type PairFn = extern "C" fn(*mut c_void, *const c_char, usize, *const c_char, usize, bool);
 type EventFn = extern "C" fn(*mut c_void, *const c_void, *const sb_multipart_event);
@@ -157,32 +157,6 @@ extern "C" fn collect_pair(cx: *mut c_void, k: *const c_char, kl: usize, v: *con
     out.push((bytes(k, kl).to_vec(), bytes(v, vl).to_vec(), st, k as usize));
 }
 
-/// The env leniency and limit setup: SB_PARSER_* bits and the Rust config
-/// they stand for.
-fn parser_configs(lo: u8, hi: u8) -> (u32, ParserConfig) {
-    let mut bits = u32::from(u16::from_le_bytes([lo, hi])) & 0x1ff;
-    if bits & 0b110 == 0b110 {
-        bits &= !0b100; // continuation and span folding are exclusive
-    }
-    let on = |b: u32| bits & (1 << b) != 0;
-    let mut c = ParserConfig::new();
-    c.allow_bare_lf = on(0);
-    c.obs_fold = if on(1) {
-        ObsFold::Continuation
-    } else if on(2) {
-        ObsFold::Span
-    } else {
-        ObsFold::Reject
-    };
-    c.allow_multiple_spaces = on(3);
-    c.allow_leading_empty_lines = on(4);
-    c.allow_whitespace_before_first_header = on(5);
-    c.ignore_invalid_headers = on(6);
-    c.allow_loose_target = on(7);
-    c.allow_missing_reason_space = on(8);
-    (bits, c)
-}
-
 /// Static keys seen so far, by address: the same address must always
 /// hold the same bytes.
 static STATIC_KEYS: Mutex<Option<HashMap<usize, Vec<u8>>>> = Mutex::new(None);
@@ -202,7 +176,11 @@ fn check_static_keys(emitted: &Emitted, buf: &[u8]) {
 
 fn env(data: &[u8]) {
     let ([lo, hi, env_bits, max_sel, split], buf) = take::<5>(data);
-    let (bits, rust_config) = parser_configs(lo, hi);
+    let mut rust_config = config(lo, hi);
+    // The C setters refuse 0.
+    rust_config.max_target_len = rust_config.max_target_len.max(1);
+    rust_config.max_name_len = rust_config.max_name_len.max(1);
+    rust_config.max_value_len = rust_config.max_value_len.max(1);
     let max_headers = [1, 8, 100, 127, 128, 129, 200, 1000][usize::from(max_sel % 8)];
     // Valid flag sets only (the glues build them from named options).
     let rack = env_bits & 1 != 0;
@@ -238,8 +216,7 @@ fn env(data: &[u8]) {
     // SAFETY: a config from sb_parser_config_new, freed below; `buf` is
     // `buf.len()` readable bytes; the callbacks get an `Emitted`.
     unsafe {
-        let config = springbok::config::sb_parser_config_new();
-        assert_eq!(springbok::config::sb_parser_config_set_flags(config, bits), sb_result::Ok);
+        let config = c_config(&rust_config);
         let run_ruby = |len: usize, last_len: usize| {
             let mut out: Emitted = Vec::new();
             let rc = glue_ruby_env(

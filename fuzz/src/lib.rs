@@ -50,3 +50,37 @@ pub fn assert_incremental_agrees(incremental: &str, one_shot: &str) {
         );
     }
 }
+
+/// The C ABI's twin of `c`: a `sb_parser_config` with the same
+/// `SB_PARSER_*` flags and limits. Free it with `sb_parser_config_free`.
+pub fn c_config(c: &ParserConfig) -> *mut springbok::sb_parser_config {
+    use springbok::config::*;
+    let bits = [
+        (c.allow_bare_lf, SB_PARSER_ALLOW_BARE_LF),
+        (c.obs_fold == ObsFold::Continuation, SB_PARSER_OBS_FOLD_CONTINUATION),
+        (c.obs_fold == ObsFold::Span, SB_PARSER_OBS_FOLD_SPAN),
+        (c.allow_multiple_spaces, SB_PARSER_ALLOW_MULTIPLE_SPACES),
+        (c.allow_leading_empty_lines, SB_PARSER_ALLOW_LEADING_EMPTY_LINES),
+        (c.allow_whitespace_before_first_header, SB_PARSER_ALLOW_WHITESPACE_BEFORE_FIRST_HEADER),
+        (c.ignore_invalid_headers, SB_PARSER_IGNORE_INVALID_HEADERS),
+        (c.allow_loose_target, SB_PARSER_ALLOW_LOOSE_TARGET),
+        (c.allow_missing_reason_space, SB_PARSER_ALLOW_MISSING_REASON_SPACE),
+    ];
+    let flags = bits.iter().filter(|(on, _)| *on).fold(0, |f, (_, bit)| f | bit);
+    let config = sb_parser_config_new();
+    // SAFETY: `config` is a live config from sb_parser_config_new.
+    unsafe {
+        let results = [
+            sb_parser_config_set_flags(config, flags),
+            sb_parser_config_set_max_head_bytes(config, c.max_head_bytes),
+            sb_parser_config_set_max_target_len(config, c.max_target_len),
+            sb_parser_config_set_max_name_len(config, c.max_name_len),
+            sb_parser_config_set_max_value_len(config, c.max_value_len),
+        ];
+        assert!(results.iter().all(|r| *r == springbok::sb_result::Ok), "{results:?}");
+        let mut back = 0;
+        assert_eq!(sb_parser_config_flags(config, &mut back), springbok::sb_result::Ok);
+        assert_eq!(back, flags);
+    }
+    config
+}

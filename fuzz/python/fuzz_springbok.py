@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """atheris harness over the Python binding (bindings/python), with the
 binding's Rust code built with SanitizerCoverage (python/run does that), so
 libFuzzer is guided by the coverage of the Rust crates and the pyo3 glue,

@@ -243,6 +243,16 @@ mod tests {
     }
 
     #[test]
+    fn a_head_alone_with_expect_gets_100_continue_first() {
+        let head = "POST /echo HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n";
+        let out = serve_str(&[head, "body"], &Setup::default());
+        assert!(out.starts_with("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n"), "{out}");
+        // With the body already there, no 100.
+        let joined = format!("{head}body");
+        assert!(serve_str(&[&joined], &Setup::default()).starts_with("HTTP/1.1 200 OK\r\n"));
+    }
+
+    #[test]
     fn a_bad_head_gets_400_and_the_connection_closes() {
         let t = serve(&[b"GET / HTTP/1.1\r\nBad Header: x\r\n\r\n"], &Setup::default());
         assert!(t.output.starts_with(b"HTTP/1.1 400 "), "{:?}", String::from_utf8_lossy(&t.output));

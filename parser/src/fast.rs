@@ -804,8 +804,9 @@ fn version_1x(version: &[u8; 8]) -> Option<u8> {
 }
 
 /// The common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
-/// with a single space each and a strict or loose target as configured),
-/// or `None` for anything else (including a line cut short).
+/// with a single space each, a method other than CONNECT and an
+/// origin-form target, strict or loose as configured), or `None` for
+/// anything else (including a line cut short).
 ///
 /// # Safety
 /// The CPU must support `K`'s backend.
@@ -818,6 +819,8 @@ unsafe fn common_request_line<'b, K: Kernels>(
     // byte compares); other methods by their scan.
     let (method, after) = match buf.split_first_chunk::<4>() {
         Some((get, after)) if *get == *b"GET " => (&buf[..3], after),
+        // CONNECT's authority-form target is the grammar's.
+        _ if buf.starts_with(b"CONNECT ") => return None,
         _ => match buf.split_at_checked(scan::token_run(buf))? {
             (method @ [_, ..], [b' ', after @ ..]) => (method, after),
             _ => return None,
@@ -834,7 +837,9 @@ unsafe fn common_request_line<'b, K: Kernels>(
                 // SAFETY: the caller guarantees that the CPU supports `K`.
                 n += unsafe { K::target_run(&after[n..], config.allow_loose_target) };
                 match after.get(n..)? {
-                    [b' ', tail @ ..] => break (n, tail),
+                    // Only origin-form here (the other forms depend on the
+                    // method), so never an empty target either.
+                    [b' ', tail @ ..] if after[0] == b'/' => break (n, tail),
                     // Strict targets stop at `%` (outside the strict class)
                     // for the escape to be checked.
                     [b'%', h1, h2, ..]
@@ -847,7 +852,7 @@ unsafe fn common_request_line<'b, K: Kernels>(
             }
         }
     };
-    if target_len == 0 || target_len > config.max_target_len {
+    if target_len > config.max_target_len {
         return None;
     }
     let target = after.get(..target_len)?;

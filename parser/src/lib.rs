@@ -8,8 +8,10 @@
 //!
 //! * **Strict by default.** [`ParserConfig::new`] follows RFC 9112 to the
 //!   letter: CRLF line endings, one SP between start-line parts, `HTTP/1.0`
-//!   and `HTTP/1.1` only, `tchar` header names with no whitespace before the
-//!   colon, no obs-fold, no control bytes anywhere. Each leniency peers have
+//!   and `HTTP/1.1` only (`HTTP/1.2` to `HTTP/1.9` processed as 1.1, as
+//!   RFC 9110 §6.2 says), a request-target whose form fits the method,
+//!   `tchar` header names with no whitespace before the colon, no obs-fold,
+//!   no control bytes anywhere. Each leniency peers have
 //!   is a named flag on [`ParserConfig`], documented with the peer it
 //!   matches.
 //! * **Precise errors.** An [`Error`] carries an [`ErrorKind`] and the byte
@@ -78,6 +80,7 @@ mod config;
 pub mod env;
 mod error;
 mod fast;
+mod field;
 pub mod framing;
 mod grammar;
 pub mod response_head;
@@ -85,7 +88,10 @@ mod scan;
 pub mod simd;
 mod sink;
 #[cfg(test)]
+mod strictness_tests;
+#[cfg(test)]
 mod tests;
+mod uri;
 
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
@@ -142,9 +148,11 @@ impl<T> Status<T> {
 pub struct Request<'b, 'h> {
     /// The method token, e.g. `GET`.
     pub method: &'b [u8],
-    /// The request-target exactly as sent, e.g. `/search?q=1`.
+    /// The request-target exactly as sent, e.g. `/search?q=1`, in a form
+    /// that fits the method (RFC 9112 §3.2).
     pub target: &'b [u8],
-    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1 and for HTTP/1.2 to HTTP/1.9,
+    /// which are processed as HTTP/1.1 (RFC 9110 §6.2).
     pub minor_version: u8,
     /// The headers, in order.
     pub headers: &'h [Header<'b>],
@@ -156,7 +164,8 @@ pub struct Request<'b, 'h> {
 /// A parsed response head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Response<'b, 'h> {
-    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1 and for HTTP/1.2 to HTTP/1.9,
+    /// which are processed as HTTP/1.1 (RFC 9110 §6.2).
     pub minor_version: u8,
     /// The status code, `100..=999`.
     pub code: u16,
@@ -220,7 +229,7 @@ impl<'c, 'b, 'h, T, L> ParseHead<'c, 'b, 'h, T, L> {
 /// took 2 to 8% off heads of at most one header line, in A/B runs of the
 /// `count` example.)
 #[inline(always)]
-fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
+fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
     config: &ParserConfig,
     buf: &'b [u8],
     last_len: usize,
@@ -250,7 +259,7 @@ macro_rules! parse_head_with {
         #[doc = concat!("The CPU must support ", $cpu, ".")]
         #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
         #[target_feature(enable = $features)]
-        unsafe fn $name<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
+        unsafe fn $name<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
             config: &ParserConfig,
             buf: &'b [u8],
             last_len: usize,
@@ -266,7 +275,26 @@ macro_rules! parse_head_with {
 parse_head_with!(parse_head_avx2, simd::x86::Avx2Blocks, "avx2,bmi1,bmi2", "AVX2, BMI1 and BMI2");
 parse_head_with!(parse_head_ssse3, simd::x86::SsseBlocks, "sse2,ssse3", "SSSE3");
 
-impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> fast::Job for ParseHead<'_, 'b, 'h, T, L> {
+/// A [`StartLine`] and whether it starts a response, for the
+/// response-only leniencies.
+trait Line<'b>: StartLine<'b> {
+    /// The line is a status line.
+    const RESPONSE: bool;
+}
+
+impl<'b> Line<'b> for RequestLine<'b> {
+    const RESPONSE: bool = false;
+}
+
+impl<'b> Line<'b> for StatusLine<'b> {
+    const RESPONSE: bool = true;
+}
+
+impl<'b> Line<'b> for fast::NoLine {
+    const RESPONSE: bool = false;
+}
+
+impl<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>> fast::Job for ParseHead<'_, 'b, 'h, T, L> {
     type Output = Result<Status<L::Head<'h>>, Error>;
 
     #[inline(always)]
@@ -325,14 +353,25 @@ impl ParserConfig {
     /// short of the head's end (see [`fast::general_head`]).
     #[cold]
     #[inline(never)]
-    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
+    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
         &self,
         head: &'b [u8],
         over_limit: bool,
         mut sink: Slots<'h, T>,
         so_far: fast::HeadSoFar<L>,
     ) -> Result<Status<L::Head<'h>>, Error> {
-        let step = fast::general_head(head, self, &mut sink, so_far);
+        // The header grammar is shared with requests and header blocks: a
+        // copy marked for a response lets it apply the response-only
+        // leniency. (Lines with whitespace before a colon always come here,
+        // never through the fast path.)
+        let marked;
+        let config = if L::RESPONSE && self.allow_space_before_colon_in_responses {
+            marked = ParserConfig { in_response: true, ..*self };
+            &marked
+        } else {
+            self
+        };
+        let step = fast::general_head(head, config, &mut sink, so_far);
         Ok(match self.status(step, over_limit)? {
             Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
             Status::Partial => Status::Partial,

@@ -59,7 +59,7 @@ pub(crate) mod input;
 
 pub(crate) mod ptr;
 
-pub use chunked::sb_chunked_decoder;
+pub use chunked::{sb_chunked_config, sb_chunked_decoder};
 pub use config::sb_parser_config;
 pub use env::{sb_env_pair, sb_env_sizes};
 pub use error::{sb_error, sb_result};

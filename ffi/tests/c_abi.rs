@@ -140,6 +140,11 @@ fn multipart() {
 }
 
 #[test]
+fn strict() {
+    c_test("strict.c");
+}
+
+#[test]
 fn guard_page() {
     c_test("guard_page.c");
 }
@@ -152,7 +157,8 @@ fn example_parse_request() {
 /// Every C file has a test above, so none is silently left out.
 #[test]
 fn every_c_source_is_built() {
-    let known = ["pico_compat.c", "extended.c", "extended2.c", "multipart.c", "guard_page.c", "parse_request.c"];
+    let known =
+        ["pico_compat.c", "extended.c", "extended2.c", "multipart.c", "guard_page.c", "strict.c", "parse_request.c"];
     for dir in ["tests/c", "examples"] {
         for entry in std::fs::read_dir(ffi_dir().join(dir)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

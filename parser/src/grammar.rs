@@ -181,7 +181,8 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
             // (RFC 3986 §3.2.2) may hold them.
             Some(b'[') if !config.allow_loose_target => {
                 let inner = &buf[pos + 1..];
-                let len = inner.iter().take_while(|&&b| uri::is_ip_literal_byte(b)).count();
+                let room = (target_start + config.max_target_len + 1).saturating_sub(pos);
+                let len = inner.iter().take(room).take_while(|&&b| uri::is_ip_literal_byte(b)).count();
                 if pos + 1 + len - target_start > config.max_target_len {
                     return err(ErrorKind::TargetTooLong, target_start);
                 }

@@ -417,6 +417,8 @@ fn target_form_must_fit_the_method() {
         "CONNECT a.example:44x HTTP/1.1",
         "GET http://a:x/ HTTP/1.1",
         "GET http://a:1:2/ HTTP/1.1",
+        "GET http://u@v@a/ HTTP/1.1",
+        "GET http://[::1]@a/ HTTP/1.1",
     ] {
         assert_eq!(strict_line(line), Some(ErrorKind::Target), "{line}");
     }

@@ -112,7 +112,8 @@ fn absolute_rest(rest: &[u8]) -> bool {
     let Some(after) = rest.strip_prefix(b"//") else { return !has_bracket(rest) };
     let end = memchr::memchr2(b'/', b'?', after).unwrap_or(after.len());
     let (authority, path) = after.split_at(end);
-    let host_port = match memchr::memrchr(b'@', authority) {
+    // User info holds no `@`: a second one is in the host, which rejects it.
+    let host_port = match memchr::memchr(b'@', authority) {
         Some(at) if has_bracket(&authority[..at]) => return false,
         Some(at) => &authority[at + 1..],
         None => authority,

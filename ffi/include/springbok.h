@@ -20,7 +20,10 @@
  *     sb_chunked_config (chunked-body limits) and sb_chunked_decoder_init;
  *     sb_urlencoded_pairs_new / _next / _free (decoded form pairs);
  *     sb_multipart_boundary, sb_multipart_config, sb_multipart_parser_new /
- *     _feed / _finish / _free (event-poll multipart/form-data parser);
+ *     _feed / _finish / _free (event-poll multipart/form-data parser),
+ *     sb_multipart_parser_filename_star, sb_multipart_basename;
+ *     sb_header_params_new / _next / _free (Content-Type and
+ *     Content-Disposition parameters, RFC 9110 and RFC 8187);
  *     sb_urlencoded_build / _encode (form serialization, 3 styles);
  *     sb_framing_request_info (+ _with_flags) / _request_body /
  *     _response_body / _keep_alive (body framing, keep-alive, Expect,
@@ -210,6 +213,48 @@
  * Limit id: most bytes in the whole body (default 64 MiB).
  */
 #define SB_MULTIPART_MAX_TOTAL_BYTES 6
+
+/**
+ * Limit id: most data bytes in one file part, one with `filename` or
+ * `filename*` (default: none of its own, `UINT64_MAX`; the body limit
+ * bounds it). Exceeding it is `SB_RESULT_FILE_TOO_LARGE` (413).
+ */
+#define SB_MULTIPART_MAX_FILE_BYTES 7
+
+/**
+ * Limit id: most file parts in a body (default 128, Rack's
+ * `multipart_file_limit`). Exceeding it is `SB_RESULT_TOO_MANY_FILES`.
+ */
+#define SB_MULTIPART_MAX_FILES 8
+
+/**
+ * Limit id: most non-file parts (fields) in a body (default 4096).
+ * Exceeding it is `SB_RESULT_TOO_MANY_FIELDS`.
+ */
+#define SB_MULTIPART_MAX_FIELDS 9
+
+/**
+ * Flag for `sb_multipart_config_set_flags`: accept folded part header
+ * lines (obs-fold, which MIME allows and browsers never send) and replace
+ * each fold with one SP in the event's header values, name, filename and
+ * content type; without it a fold is `SB_RESULT_INVALID_PART_HEADERS`.
+ */
+#define SB_MULTIPART_UNFOLD_HEADERS 1
+
+/**
+ * `sb_header_params_new` kind: a `Content-Type` value, `type/subtype` and
+ * RFC 9110 parameters (no whitespace around `=`; at most 4 KiB, as for
+ * `sb_multipart_boundary`). Errors: `SB_RESULT_MALFORMED_CONTENT_TYPE`,
+ * `SB_RESULT_CONTENT_TYPE_TOO_LONG`.
+ */
+#define SB_HEADER_PARAMS_CONTENT_TYPE 0
+
+/**
+ * `sb_header_params_new` kind: a `Content-Disposition` value, a
+ * disposition type and RFC 6266 parameters (whitespace allowed around
+ * `=`). Errors: `SB_RESULT_MALFORMED_CONTENT_DISPOSITION`.
+ */
+#define SB_HEADER_PARAMS_CONTENT_DISPOSITION 1
 
 /**
  * `sb_framing_request_info_with_flags`: also reject an HTTP/1.1 request
@@ -563,6 +608,18 @@ enum sb_result
      */
     SB_RESULT_MULTIPART_TRUNCATED = 417,
     /**
+     * A file part's data is longer than its limit (answer 413).
+     */
+    SB_RESULT_FILE_TOO_LARGE = 418,
+    /**
+     * More file parts than the limit.
+     */
+    SB_RESULT_TOO_MANY_FILES = 419,
+    /**
+     * More non-file parts (fields) than the limit.
+     */
+    SB_RESULT_TOO_MANY_FIELDS = 420,
+    /**
      * The multipart body is invalid in a way this version of the ABI has no
      * code for.
      */
@@ -801,10 +858,19 @@ typedef uint32_t sb_expect;
 typedef struct sb_chunked_config sb_chunked_config;
 
 /**
- * Limits for multipart parsers. Opaque; made by `sb_multipart_config_new`
- * with the defaults, changed with `sb_multipart_config_set_limit`, freed
- * with `sb_multipart_config_free`. A parser copies the limits when it is
- * made, so the config may be freed or changed afterwards.
+ * An iterator over the parameters of one header value. Opaque; made by
+ * `sb_header_params_new`, advanced by `sb_header_params_next`, freed by
+ * `sb_header_params_free`. It borrows the value, which must outlive it
+ * unchanged.
+ */
+typedef struct sb_header_params sb_header_params;
+
+/**
+ * Limits and flags for multipart parsers. Opaque; made by
+ * `sb_multipart_config_new` with the defaults (no flags), changed with
+ * `sb_multipart_config_set_limit` and `sb_multipart_config_set_flags`,
+ * freed with `sb_multipart_config_free`. A parser copies the settings when
+ * it is made, so the config may be freed or changed afterwards.
  */
 typedef struct sb_multipart_config sb_multipart_config;
 
@@ -1088,8 +1154,9 @@ typedef struct sb_multipart_event {
     size_t name_len;
     /**
      * `PART_START`: the `filename` parameter, escapes decoded, directories
-     * not stripped; NULL when absent. (`filename*` is not decoded here:
-     * read the `Content-Disposition` header.)
+     * not stripped (`sb_multipart_basename` strips them); NULL when
+     * absent. `filename*` is never merged into it: ask
+     * `sb_multipart_parser_filename_star` for that.
      */
     const char *filename;
     /**
@@ -1107,10 +1174,56 @@ typedef struct sb_multipart_event {
     size_t content_type_len;
     /**
      * `PART_START`: whether the part is a file (`filename` or `filename*`
-     * present); non-file parts are bounded by `SB_MULTIPART_MAX_FIELD_BYTES`.
+     * present: bounded by `SB_MULTIPART_MAX_FILE_BYTES` and counted against
+     * `SB_MULTIPART_MAX_FILES`); other parts are fields, bounded by
+     * `SB_MULTIPART_MAX_FIELD_BYTES` and `SB_MULTIPART_MAX_FIELDS`.
      */
     bool is_file;
 } sb_multipart_event;
+
+/**
+ * One parameter, written by `sb_header_params_next`.
+ */
+typedef struct sb_header_param {
+    /**
+     * The name as sent (compare it case-insensitively), `*` included for
+     * an RFC 8187 extended parameter; a span of the value.
+     */
+    const char *name;
+    /**
+     * Length of `name`.
+     */
+    size_t name_len;
+    /**
+     * The value: a token as sent; a quoted-string without its quotes and
+     * with quoted-pairs (`\x`) unescaped (RFC 9110 §5.6.6); for an
+     * extended parameter, percent-decoded and converted to UTF-8 (RFC
+     * 8187). Never NULL (an empty value has length 0).
+     */
+    const char *value;
+    /**
+     * Length of `value`.
+     */
+    size_t value_len;
+    /**
+     * For an extended (`name*`) parameter, the charset label as sent
+     * (`UTF-8` or `ISO-8859-1`, any case); NULL otherwise.
+     */
+    const char *charset;
+    /**
+     * Length of `charset`.
+     */
+    size_t charset_len;
+    /**
+     * For an extended parameter, the language tag as sent (often empty,
+     * then length 0 but not NULL); NULL otherwise.
+     */
+    const char *language;
+    /**
+     * Length of `language`.
+     */
+    size_t language_len;
+} sb_header_param;
 
 /**
  * A body's framing, written by `sb_framing_request_body` and
@@ -1735,9 +1848,27 @@ void sb_multipart_config_free(struct sb_multipart_config *config);
 sb_result sb_multipart_config_set_limit(struct sb_multipart_config *config, uint32_t limit, uint64_t value);
 
 /**
+ * Replaces the config's flags with `flags`, a bitwise OR of
+ * `SB_MULTIPART_*` flag constants (0, the default, is strict RFC 7578).
+ * An unknown bit is `SB_RESULT_INVALID_ARGUMENT` and changes nothing.
+ *
+ * # Safety
+ * `config` NULL or a live config not used by another thread meanwhile.
+ */
+sb_result sb_multipart_config_set_flags(struct sb_multipart_config *config, uint32_t flags);
+
+/**
+ * Writes the config's current flags to `*out_flags`.
+ *
+ * # Safety
+ * `config` NULL or a live config; `out_flags` NULL or writable.
+ */
+sb_result sb_multipart_config_flags(const struct sb_multipart_config *config, uint32_t *out_flags);
+
+/**
  * Creates a parser for a body delimited by `boundary` (as found by
  * `sb_multipart_boundary`: 1–70 RFC 2046 characters, without `--`) with
- * the limits of `config` (copied), written to `*out_parser`. An invalid
+ * the limits and flags of `config` (copied), written to `*out_parser`. An invalid
  * boundary is `SB_RESULT_INVALID_BOUNDARY` (with `*out_error`).
  *
  * # Safety
@@ -1762,8 +1893,12 @@ void sb_multipart_parser_free(struct sb_multipart_parser *parser);
  * of `buf` was consumed: read more. Every call consumes at least one byte
  * or returns another event, so the loop always progresses; consumed bytes
  * need not be kept. On an invalid body or a broken limit returns a code in
- * 400–499 and fills `*out_error` (offset from the start of the body,
- * status 400 or 413); every later call returns the same error.
+ * 400–499 and fills `*out_error` (status 400 or 413; offset from the start
+ * of the body, the same however the body was split into feeds: for a size
+ * limit the first byte past it, for a count limit the start of the part
+ * one too many); every later call returns the same error. The events
+ * before an error are the same at every split too: a part's data up to
+ * the first byte past its size limit comes as `DATA`, then the error.
  *
  * # Safety
  * `parser` NULL or a live parser; `buf` NULL (only with `len` 0) or `len`
@@ -1780,6 +1915,102 @@ sb_result sb_multipart_parser_feed(struct sb_multipart_parser *parser, const cha
  * `parser` NULL or a live parser; `out_error` NULL or writable.
  */
 sb_result sb_multipart_parser_finish(const struct sb_multipart_parser *parser, struct sb_error *out_error);
+
+/**
+ * The decoded `filename*` parameter (RFC 8187, `charset'language'value`)
+ * of the part whose `SB_MULTIPART_EVENT_KIND_PART_START` event the last
+ * `sb_multipart_parser_feed` on `parser` returned. RFC 7578 forbids
+ * `filename*` and peers disagree (busboy prefers it, Rack and
+ * python-multipart ignore it), so the event's `filename` never contains it:
+ * a part may have either, both or neither, and choosing is the caller's.
+ *
+ * On `SB_RESULT_OK` writes `*out_value`/`*out_value_len`: the value,
+ * percent-decoded and converted to UTF-8 from its charset (`UTF-8` or
+ * `ISO-8859-1`), directories not stripped; NULL/0 when the part has no
+ * `filename*` (or its disposition is not `form-data`). When the value is
+ * present and the pointers are not NULL, also writes the charset label
+ * and the language tag as sent (`*out_charset`, `*out_language`; the
+ * language is often empty); NULL/0 when absent. The spans live in the
+ * parser and are valid as long as the event's spans: until the next
+ * `sb_multipart_parser_feed` or `_free` on `parser`; calling this again
+ * meanwhile returns the same spans.
+ *
+ * Returns `SB_RESULT_INVALID_ARGUMENT`, writing nothing, when the last
+ * feed did not return a `PART_START` event (or failed).
+ *
+ * # Safety
+ * `parser` NULL or a live parser not used by another thread meanwhile;
+ * `out_value` and `out_value_len` NULL or writable; the charset and
+ * language outputs NULL (not wanted) or writable.
+ */
+sb_result sb_multipart_parser_filename_star(const struct sb_multipart_parser *parser, const char **out_value, size_t *out_value_len, const char **out_charset, size_t *out_charset_len, const char **out_language, size_t *out_language_len);
+
+/**
+ * The last path component of a client-sent file name: the part of
+ * `filename`/`len` after its last `/` or `\` (all of it when it has
+ * neither), written to `*out_basename`/`*out_basename_len` as a span of
+ * `filename`. RFC 7578 §4.2: a recipient must not use the directory part
+ * (browsers and old clients send Windows paths, with `\`). The input is
+ * unchanged, so the raw name stays available; every binding strips with
+ * this one call, so they agree.
+ *
+ * Not a sanitizer: the result may be empty (`dir/`), `.`, `..`, or hold a
+ * drive prefix (`C:name`), NUL or control bytes; check it before using it
+ * as a path, or choose the stored name yourself.
+ *
+ * # Safety
+ * `filename` NULL (only with `len` 0) or `len` readable bytes; the outputs
+ * NULL or writable.
+ */
+sb_result sb_multipart_basename(const char *filename, size_t len, const char **out_basename, size_t *out_basename_len);
+
+/**
+ * Parses a `Content-Type` (`kind` `SB_HEADER_PARAMS_CONTENT_TYPE`) or
+ * `Content-Disposition` (`SB_HEADER_PARAMS_CONTENT_DISPOSITION`) header
+ * value. On `SB_RESULT_OK` writes `*out_type`/`*out_type_len` (the media
+ * type `type/subtype` or the disposition type, as sent; a span of `value`)
+ * and `*out_params`, an iterator over the parameters in order (repeats
+ * included: which of `title` and `title*` wins is the caller's choice).
+ * The whole value is checked here, so `sb_header_params_next` cannot fail.
+ * A malformed value returns its code (400–499, status 400) and fills
+ * `*out_error` (offset from the value's start) when it is not NULL; an
+ * unknown `kind` is `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * This is the RFC rule, for `charset` and other `Content-Type` parameters
+ * and for `Content-Disposition` outside form-data. It is **not** the rule
+ * for a form-data part's `name` and `filename`: browsers send backslashes
+ * raw and escape `"`, CR and LF as `%22`, `%0D`, `%0A`, so take those from
+ * `sb_multipart_event` (`filename="C:\dir\a.txt"` is `C:\dir\a.txt`
+ * there and `C:dira.txt` here).
+ *
+ * # Safety
+ * `value` NULL (only with `len` 0) or `len` readable bytes that stay valid
+ * and unchanged until `sb_header_params_free`; the outputs NULL or
+ * writable.
+ */
+sb_result sb_header_params_new(const char *value, size_t len, uint32_t kind, struct sb_header_params **out_params, const char **out_type, size_t *out_type_len, struct sb_error *out_error);
+
+/**
+ * Writes the next parameter to `*out_param` and returns `SB_RESULT_OK`, or
+ * returns `SB_RESULT_END` when there is none (writing nothing). The
+ * name, charset and language point into the value; the value points into
+ * it too unless it was decoded, then into the iterator: every span is
+ * valid until the next `sb_header_params_next` or `sb_header_params_free`
+ * on this iterator (and as long as the value).
+ *
+ * # Safety
+ * `params` NULL or a live iterator not used by another thread meanwhile;
+ * `out_param` NULL or writable.
+ */
+sb_result sb_header_params_next(struct sb_header_params *params, struct sb_header_param *out_param);
+
+/**
+ * Frees an iterator; NULL is a no-op. Spans it handed out become invalid.
+ *
+ * # Safety
+ * `params` NULL or an iterator from `sb_header_params_new` not yet freed.
+ */
+void sb_header_params_free(struct sb_header_params *params);
 
 /**
  * Decides the framing, keep-alive, Expect, Upgrade and CONNECT of a

@@ -170,6 +170,12 @@ pub enum sb_result {
     MalformedContentDisposition = 416,
     /// The body ended before the close delimiter.
     MultipartTruncated = 417,
+    /// A file part's data is longer than its limit (answer 413).
+    FileTooLarge = 418,
+    /// More file parts than the limit.
+    TooManyFiles = 419,
+    /// More non-file parts (fields) than the limit.
+    TooManyFields = 420,
     /// The multipart body is invalid in a way this version of the ABI has no
     /// code for.
     InvalidMultipart = 499,
@@ -297,7 +303,7 @@ impl sb_result {
 
     /// Every code, for tests.
     #[cfg(test)]
-    pub(crate) const ALL: [sb_result; 87] = [
+    pub(crate) const ALL: [sb_result; 90] = [
         sb_result::Ok,
         sb_result::Partial,
         sb_result::NullArgument,
@@ -360,6 +366,9 @@ impl sb_result {
         sb_result::DuplicatePartHeader,
         sb_result::MalformedContentDisposition,
         sb_result::MultipartTruncated,
+        sb_result::FileTooLarge,
+        sb_result::TooManyFiles,
+        sb_result::TooManyFields,
         sb_result::InvalidMultipart,
         sb_result::TransferEncodingWithContentLength,
         sb_result::ChunkedNotFinal,
@@ -451,6 +460,9 @@ impl sb_result {
             415 => c"duplicate part header",
             416 => c"malformed Content-Disposition value",
             417 => c"body ended before the close delimiter",
+            418 => c"file too large",
+            419 => c"too many files",
+            420 => c"too many fields",
             499 => c"invalid multipart body",
             500 => c"Transfer-Encoding with Content-Length",
             501 => c"final transfer coding is not chunked",
@@ -516,7 +528,7 @@ fn http_status(result: u32) -> u16 {
         116 => 414,
         115 | 117 | 118 | 119 => 431,
         105 => 505,
-        206 | 300 | 301 | 411 | 412 => 413,
+        206 | 300 | 301 | 411 | 412 | 418 => 413,
         401 => 415,
         208 => 431,
         505 => 501,

@@ -13,7 +13,8 @@
 //!   `include/springbok/picohttpparser.h` maps the `phr_*` names onto them.
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
 //! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
-//!   [`framing`], [`env`](mod@env), [`response_head`]): rustls-ffi
+//!   [`multipart_names`], [`header_params`], [`framing`], [`env`](mod@env),
+//!   [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].
@@ -49,6 +50,10 @@ pub mod urlencoded;
 
 pub mod multipart;
 
+pub mod multipart_names;
+
+pub mod header_params;
+
 pub mod framing;
 
 pub mod env;
@@ -64,6 +69,7 @@ pub use config::sb_parser_config;
 pub use env::{sb_env_pair, sb_env_sizes};
 pub use error::{sb_error, sb_result};
 pub use framing::{sb_body, sb_body_kind, sb_expect, sb_request_info};
+pub use header_params::{sb_header_param, sb_header_params};
 pub use multipart::{sb_multipart_config, sb_multipart_event, sb_multipart_parser};
 pub use pico::sb_header;
 pub use response_head::{sb_iovec, sb_response_head_info};

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::ffi::c_char;
 
-use springbok_multipart::{boundary, Error, ErrorKind, Event, Limits, Parser};
+use springbok_multipart::{boundary, Error, ErrorKind, Event, Limits, Options, Parser};
 
 use crate::error::{sb_error, sb_result};
 use crate::pico::sb_header;
@@ -25,13 +25,34 @@ pub const SB_MULTIPART_MAX_EPILOGUE_BYTES: u32 = 4;
 pub const SB_MULTIPART_MAX_FIELD_BYTES: u32 = 5;
 /// Limit id: most bytes in the whole body (default 64 MiB).
 pub const SB_MULTIPART_MAX_TOTAL_BYTES: u32 = 6;
+/// Limit id: most data bytes in one file part, one with `filename` or
+/// `filename*` (default: none of its own, `UINT64_MAX`; the body limit
+/// bounds it). Exceeding it is `SB_RESULT_FILE_TOO_LARGE` (413).
+pub const SB_MULTIPART_MAX_FILE_BYTES: u32 = 7;
+/// Limit id: most file parts in a body (default 128, Rack's
+/// `multipart_file_limit`). Exceeding it is `SB_RESULT_TOO_MANY_FILES`.
+pub const SB_MULTIPART_MAX_FILES: u32 = 8;
+/// Limit id: most non-file parts (fields) in a body (default 4096).
+/// Exceeding it is `SB_RESULT_TOO_MANY_FIELDS`.
+pub const SB_MULTIPART_MAX_FIELDS: u32 = 9;
 
-/// Limits for multipart parsers. Opaque; made by `sb_multipart_config_new`
-/// with the defaults, changed with `sb_multipart_config_set_limit`, freed
-/// with `sb_multipart_config_free`. A parser copies the limits when it is
-/// made, so the config may be freed or changed afterwards.
+/// Flag for `sb_multipart_config_set_flags`: accept folded part header
+/// lines (obs-fold, which MIME allows and browsers never send) and replace
+/// each fold with one SP in the event's header values, name, filename and
+/// content type; without it a fold is `SB_RESULT_INVALID_PART_HEADERS`.
+pub const SB_MULTIPART_UNFOLD_HEADERS: u32 = 1;
+
+/// Every `SB_MULTIPART_*` flag bit.
+const ALL_FLAGS: u32 = SB_MULTIPART_UNFOLD_HEADERS;
+
+/// Limits and flags for multipart parsers. Opaque; made by
+/// `sb_multipart_config_new` with the defaults (no flags), changed with
+/// `sb_multipart_config_set_limit` and `sb_multipart_config_set_flags`,
+/// freed with `sb_multipart_config_free`. A parser copies the settings when
+/// it is made, so the config may be freed or changed afterwards.
 pub struct sb_multipart_config {
     limits: Limits,
+    options: Options,
 }
 
 /// What `sb_multipart_parser_feed` found.
@@ -81,8 +102,9 @@ pub struct sb_multipart_event {
     /// Length of `name`.
     pub name_len: usize,
     /// `PART_START`: the `filename` parameter, escapes decoded, directories
-    /// not stripped; NULL when absent. (`filename*` is not decoded here:
-    /// read the `Content-Disposition` header.)
+    /// not stripped (`sb_multipart_basename` strips them); NULL when
+    /// absent. `filename*` is never merged into it: ask
+    /// `sb_multipart_parser_filename_star` for that.
     pub filename: *const c_char,
     /// Length of `filename`.
     pub filename_len: usize,
@@ -92,7 +114,9 @@ pub struct sb_multipart_event {
     /// Length of `content_type`.
     pub content_type_len: usize,
     /// `PART_START`: whether the part is a file (`filename` or `filename*`
-    /// present); non-file parts are bounded by `SB_MULTIPART_MAX_FIELD_BYTES`.
+    /// present: bounded by `SB_MULTIPART_MAX_FILE_BYTES` and counted against
+    /// `SB_MULTIPART_MAX_FILES`); other parts are fields, bounded by
+    /// `SB_MULTIPART_MAX_FIELD_BYTES` and `SB_MULTIPART_MAX_FIELDS`.
     pub is_file: bool,
 }
 
@@ -124,9 +148,23 @@ pub struct sb_multipart_parser {
     /// The current part's name and filename when decoding escapes made a copy.
     name: Vec<u8>,
     filename: Vec<u8>,
+    /// Whether the last feed returned `PART_START`: only then do the
+    /// current part's spans exist.
+    pub(crate) at_part_start: bool,
+    /// The current part's decoded `filename*`, if it has one.
+    pub(crate) filename_star: Option<FilenameStar>,
 }
 
-fn code(kind: ErrorKind) -> sb_result {
+/// The current part's decoded `filename*`: the value is a copy (decoded and
+/// converted to UTF-8), the charset and language point into the parser's
+/// header buffer.
+pub(crate) struct FilenameStar {
+    pub(crate) value: Vec<u8>,
+    pub(crate) charset: (*const c_char, usize),
+    pub(crate) language: (*const c_char, usize),
+}
+
+pub(crate) fn code(kind: ErrorKind) -> sb_result {
     use ErrorKind as K;
     match kind {
         K::ContentTypeTooLong => sb_result::ContentTypeTooLong,
@@ -147,6 +185,9 @@ fn code(kind: ErrorKind) -> sb_result {
         K::DuplicatePartHeader => sb_result::DuplicatePartHeader,
         K::MalformedContentDisposition => sb_result::MalformedContentDisposition,
         K::Truncated => sb_result::MultipartTruncated,
+        K::FileTooLarge => sb_result::FileTooLarge,
+        K::TooManyFiles => sb_result::TooManyFiles,
+        K::TooManyFields => sb_result::TooManyFields,
         #[allow(unreachable_patterns)]
         _ => sb_result::InvalidMultipart,
     }
@@ -156,7 +197,7 @@ fn detail(e: &Error) -> sb_error {
     sb_error::new(code(e.kind()), usize::try_from(e.offset()).unwrap_or(usize::MAX), e.status())
 }
 
-fn fail(e: &Error, out_error: Option<&mut std::mem::MaybeUninit<sb_error>>) -> sb_result {
+pub(crate) fn fail(e: &Error, out_error: Option<&mut std::mem::MaybeUninit<sb_error>>) -> sb_result {
     let d = detail(e);
     if let Some(slot) = out_error {
         slot.write(d);
@@ -211,7 +252,7 @@ pub unsafe extern "C" fn sb_multipart_boundary(
 /// `sb_multipart_config_free`. NULL only if a panic was caught.
 #[no_mangle]
 pub extern "C" fn sb_multipart_config_new() -> *mut sb_multipart_config {
-    guard(std::ptr::null_mut(), || to_raw(sb_multipart_config { limits: Limits::DEFAULT }))
+    guard(std::ptr::null_mut(), || to_raw(sb_multipart_config { limits: Limits::DEFAULT, options: Options::default() }))
 }
 
 /// Frees a config; NULL is a no-op.
@@ -252,15 +293,60 @@ pub unsafe extern "C" fn sb_multipart_config_set_limit(
             SB_MULTIPART_MAX_EPILOGUE_BYTES => l.max_epilogue_bytes = value,
             SB_MULTIPART_MAX_FIELD_BYTES => l.max_field_bytes = value,
             SB_MULTIPART_MAX_TOTAL_BYTES => l.max_total_bytes = value,
+            SB_MULTIPART_MAX_FILE_BYTES => l.max_file_bytes = value,
+            SB_MULTIPART_MAX_FILES => l.max_files = size,
+            SB_MULTIPART_MAX_FIELDS => l.max_fields = size,
             _ => return sb_result::InvalidArgument,
         }
         sb_result::Ok
     })
 }
 
+/// Replaces the config's flags with `flags`, a bitwise OR of
+/// `SB_MULTIPART_*` flag constants (0, the default, is strict RFC 7578).
+/// An unknown bit is `SB_RESULT_INVALID_ARGUMENT` and changes nothing.
+///
+/// # Safety
+/// `config` NULL or a live config not used by another thread meanwhile.
+#[no_mangle]
+pub unsafe extern "C" fn sb_multipart_config_set_flags(config: *mut sb_multipart_config, flags: u32) -> sb_result {
+    guard(sb_result::Panic, || {
+        // SAFETY: the export's contract.
+        let config = match unsafe { try_mut(config) } {
+            Ok(c) => c,
+            Err(e) => return e.into(),
+        };
+        if flags & !ALL_FLAGS != 0 {
+            return sb_result::InvalidArgument;
+        }
+        config.options.unfold_headers = flags & SB_MULTIPART_UNFOLD_HEADERS != 0;
+        sb_result::Ok
+    })
+}
+
+/// Writes the config's current flags to `*out_flags`.
+///
+/// # Safety
+/// `config` NULL or a live config; `out_flags` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sb_multipart_config_flags(
+    config: *const sb_multipart_config,
+    out_flags: *mut u32,
+) -> sb_result {
+    guard(sb_result::Panic, || {
+        // SAFETY: the export's contract.
+        let (config, out) = match unsafe { (try_ref(config), try_out(out_flags)) } {
+            (Ok(c), Ok(o)) => (c, o),
+            (Err(e), _) | (_, Err(e)) => return e.into(),
+        };
+        out.write(if config.options.unfold_headers { SB_MULTIPART_UNFOLD_HEADERS } else { 0 });
+        sb_result::Ok
+    })
+}
+
 /// Creates a parser for a body delimited by `boundary` (as found by
 /// `sb_multipart_boundary`: 1–70 RFC 2046 characters, without `--`) with
-/// the limits of `config` (copied), written to `*out_parser`. An invalid
+/// the limits and flags of `config` (copied), written to `*out_parser`. An invalid
 /// boundary is `SB_RESULT_INVALID_BOUNDARY` (with `*out_error`).
 ///
 /// # Safety
@@ -288,13 +374,15 @@ pub unsafe extern "C" fn sb_multipart_parser_new(
             (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
             (Err(e), ..) | (_, Err(e), ..) | (_, _, Err(e), _) | (.., Err(e)) => return e.into(),
         };
-        match Parser::new(b, config.limits) {
+        match Parser::with_options(b, config.limits, config.options) {
             Ok(parser) => {
                 out.write(to_raw(sb_multipart_parser {
                     parser,
                     headers: Vec::new(),
                     name: Vec::new(),
                     filename: Vec::new(),
+                    at_part_start: false,
+                    filename_star: None,
                 }));
                 sb_result::Ok
             }
@@ -335,8 +423,12 @@ fn keep<'a>(value: Option<Cow<'a, [u8]>>, store: &'a mut Vec<u8>) -> Option<&'a 
 /// of `buf` was consumed: read more. Every call consumes at least one byte
 /// or returns another event, so the loop always progresses; consumed bytes
 /// need not be kept. On an invalid body or a broken limit returns a code in
-/// 400–499 and fills `*out_error` (offset from the start of the body,
-/// status 400 or 413); every later call returns the same error.
+/// 400–499 and fills `*out_error` (status 400 or 413; offset from the start
+/// of the body, the same however the body was split into feeds: for a size
+/// limit the first byte past it, for a count limit the start of the part
+/// one too many); every later call returns the same error. The events
+/// before an error are the same at every split too: a part's data up to
+/// the first byte past its size limit comes as `DATA`, then the error.
 ///
 /// # Safety
 /// `parser` NULL or a live parser; `buf` NULL (only with `len` 0) or `len`
@@ -367,7 +459,9 @@ pub unsafe extern "C" fn sb_multipart_parser_feed(
                 return e.into()
             }
         };
-        let sb_multipart_parser { parser, headers, name, filename } = w;
+        let sb_multipart_parser { parser, headers, name, filename, at_part_start, filename_star } = w;
+        // The previous part's spans end with this call.
+        *at_part_start = false;
         let (consumed, event) = match parser.feed(input) {
             Ok(r) => r,
             Err(e) => return fail(&e, oerr),
@@ -391,6 +485,15 @@ pub unsafe extern "C" fn sb_multipart_parser_feed(
                 (ev.filename, ev.filename_len) = span(keep(part.filename(), filename));
                 (ev.content_type, ev.content_type_len) = span(part.content_type());
                 ev.is_file = part.is_file();
+                *at_part_start = true;
+                // Decoded now (rarely sent), so that the spans
+                // `sb_multipart_parser_filename_star` hands out stay put
+                // until the next feed however often it is called.
+                *filename_star = part.filename_star().map(|f| FilenameStar {
+                    value: f.value.into_bytes(),
+                    charset: span(Some(f.charset)),
+                    language: span(Some(f.language)),
+                });
             }
             Event::Data(d) => {
                 ev.kind = sb_multipart_event_kind::Data;
@@ -455,6 +558,9 @@ mod tests {
             K::DuplicatePartHeader,
             K::MalformedContentDisposition,
             K::Truncated,
+            K::FileTooLarge,
+            K::TooManyFiles,
+            K::TooManyFields,
         ];
         for kind in kinds {
             let c = code(kind);

@@ -140,6 +140,16 @@ fn multipart() {
 }
 
 #[test]
+fn multipart_limits() {
+    c_test("multipart_limits.c");
+}
+
+#[test]
+fn multipart_params() {
+    c_test("multipart_params.c");
+}
+
+#[test]
 fn strict() {
     c_test("strict.c");
 }
@@ -157,8 +167,17 @@ fn example_parse_request() {
 /// Every C file has a test above, so none is silently left out.
 #[test]
 fn every_c_source_is_built() {
-    let known =
-        ["pico_compat.c", "extended.c", "extended2.c", "multipart.c", "guard_page.c", "strict.c", "parse_request.c"];
+    let known = [
+        "pico_compat.c",
+        "extended.c",
+        "extended2.c",
+        "multipart.c",
+        "multipart_limits.c",
+        "multipart_params.c",
+        "guard_page.c",
+        "strict.c",
+        "parse_request.c",
+    ];
     for dir in ["tests/c", "examples"] {
         for entry in std::fs::read_dir(ffi_dir().join(dir)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();

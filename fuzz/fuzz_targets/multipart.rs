@@ -1,18 +1,80 @@
 //! The multipart parser fed at random splits yields the same events (and
-//! the same error) as when fed the whole body at once.
+//! the same error, at the same offset) as when fed the whole body at once,
+//! with limits (all ten) and the unfold option drawn from the input; and the
+//! C ABI (`sb_multipart_parser_feed`, `sb_multipart_parser_filename_star`)
+//! reports exactly what the Rust parser does.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use springbok_fuzz::take;
-use springbok_multipart::{Event, Limits, Parser};
+use std::ffi::{c_char, CStr};
+use std::ptr;
 
-/// Feeds `body` in pieces cut at `cuts`; returns a log of the events, data
-/// merged, ending with the outcome.
-fn run(body: &[u8], cuts: &[usize]) -> Vec<String> {
-    let mut limits = Limits::default();
-    limits.max_preamble_bytes = 256;
-    limits.max_epilogue_bytes = 256;
-    let mut parser = Parser::new(b"boundary", limits).unwrap();
+use libfuzzer_sys::fuzz_target;
+use springbok::multipart::{self as c, sb_multipart_event, sb_multipart_event_kind as Kind};
+use springbok::multipart_names::sb_multipart_parser_filename_star;
+use springbok::{sb_error, sb_result};
+use springbok_fuzz::take;
+use springbok_multipart::{basename, Event, Limits, Options, Parser, Part};
+
+const BOUNDARY: &[u8] = b"boundary";
+
+/// Limits and options from three bytes: the defaults (with small preamble
+/// and epilogue limits) or, for half the inputs, every limit small.
+fn settings(flags: u8, a: u8, b: u8) -> (Limits, Options) {
+    let mut l = Limits::default();
+    l.max_preamble_bytes = 256;
+    l.max_epilogue_bytes = 256;
+    if flags & 2 != 0 {
+        l.max_parts = usize::from(a % 8);
+        l.max_files = usize::from(b % 4);
+        l.max_fields = usize::from(a / 64);
+        l.max_header_bytes = 16 + usize::from(b);
+        l.max_headers = usize::from(a % 5);
+        l.max_preamble_bytes = u64::from(a / 4);
+        l.max_epilogue_bytes = u64::from(b / 4);
+        l.max_field_bytes = u64::from(a % 32);
+        l.max_file_bytes = u64::from(b % 32);
+        l.max_total_bytes = 32 + u64::from(a) * 2;
+    }
+    let mut o = Options::default();
+    o.unfold_headers = flags & 1 != 0;
+    (l, o)
+}
+
+/// A part start as both drivers log it.
+fn part_line(
+    index: usize,
+    headers: Vec<(&[u8], &[u8])>,
+    name: Option<&[u8]>,
+    filename: Option<&[u8]>,
+    content_type: Option<&[u8]>,
+    is_file: bool,
+    star: Option<(&[u8], &[u8], &[u8])>,
+) -> String {
+    format!(
+        "start {index} {headers:?} name={name:?} filename={filename:?} base={:?} type={content_type:?} \
+         file={is_file} star={star:?}",
+        filename.map(basename)
+    )
+}
+
+fn rust_part(p: &Part<'_>) -> String {
+    let star = p.filename_star();
+    let star = star.as_ref().map(|f| (f.value.as_bytes(), f.charset, f.language));
+    part_line(
+        p.index(),
+        p.headers().collect(),
+        p.name().as_deref(),
+        p.filename().as_deref(),
+        p.content_type(),
+        p.is_file(),
+        star,
+    )
+}
+
+/// Feeds `body` in pieces cut at `cuts` to the Rust parser; returns a log
+/// of the events, data merged, ending with the outcome.
+fn run(body: &[u8], cuts: &[usize], limits: Limits, options: Options) -> Vec<String> {
+    let mut parser = Parser::with_options(BOUNDARY, limits, options).unwrap();
     let mut log = Vec::new();
     let mut data = Vec::new();
     let mut start = 0;
@@ -23,7 +85,10 @@ fn run(body: &[u8], cuts: &[usize]) -> Vec<String> {
         loop {
             match parser.feed(rest) {
                 Err(e) => {
-                    log.push(format!("error {:?}", e.kind()));
+                    if !data.is_empty() {
+                        log.push(format!("data {:?}", std::mem::take(&mut data)));
+                    }
+                    log.push(format!("error {} at {}", e.kind().description(), e.offset()));
                     return log;
                 }
                 Ok((consumed, event)) => {
@@ -38,14 +103,10 @@ fn run(body: &[u8], cuts: &[usize]) -> Vec<String> {
                             if !data.is_empty() {
                                 log.push(format!("data {:?}", std::mem::take(&mut data)));
                             }
-                            let done = matches!(other, Event::End);
                             log.push(match other {
-                                Event::PartStart(p) => format!("start {:?} {:?}", p.raw_headers(), p.filename()),
+                                Event::PartStart(p) => format!("{} raw={:?}", rust_part(&p), p.raw_headers()),
                                 e => format!("{e:?}"),
                             });
-                            if done {
-                                return log;
-                            }
                         }
                     }
                     rest = &rest[consumed..];
@@ -56,14 +117,131 @@ fn run(body: &[u8], cuts: &[usize]) -> Vec<String> {
     if !data.is_empty() {
         log.push(format!("data {data:?}"));
     }
-    log.push(format!("finish {:?}", parser.finish().map_err(|e| e.kind())));
+    log.push(match parser.finish() {
+        Ok(()) => "finish ok".to_string(),
+        Err(e) => format!("error {} at {}", e.kind().description(), e.offset()),
+    });
     log
 }
 
+/// A span from the C ABI as a slice (NULL is `None`).
+fn slice<'a>(p: *const c_char, len: usize) -> Option<&'a [u8]> {
+    // SAFETY: the ABI's spans are valid for `len` bytes until the next feed,
+    // and every one is read before that.
+    (!p.is_null()).then(|| unsafe { std::slice::from_raw_parts(p.cast(), len) })
+}
+
+fn c_error(code: sb_result, err: &sb_error) -> String {
+    assert_eq!(err.kind, code);
+    // SAFETY: a static NUL-terminated string.
+    let msg = unsafe { CStr::from_ptr(springbok::error::sb_result_message(code as u32)) };
+    format!("error {} at {}", msg.to_str().unwrap(), err.offset)
+}
+
+/// The same as [`run`] at once, through the C ABI, without the raw block.
+fn run_c(body: &[u8], limits: Limits, options: Options) -> Vec<String> {
+    // SAFETY: every pointer below is valid for the call that takes it;
+    // spans are read before the next feed.
+    unsafe {
+        let config = c::sb_multipart_config_new();
+        let set = [
+            (c::SB_MULTIPART_MAX_PARTS, limits.max_parts as u64),
+            (c::SB_MULTIPART_MAX_HEADER_BYTES, limits.max_header_bytes as u64),
+            (c::SB_MULTIPART_MAX_HEADERS, limits.max_headers as u64),
+            (c::SB_MULTIPART_MAX_PREAMBLE_BYTES, limits.max_preamble_bytes),
+            (c::SB_MULTIPART_MAX_EPILOGUE_BYTES, limits.max_epilogue_bytes),
+            (c::SB_MULTIPART_MAX_FIELD_BYTES, limits.max_field_bytes),
+            (c::SB_MULTIPART_MAX_TOTAL_BYTES, limits.max_total_bytes),
+            (c::SB_MULTIPART_MAX_FILE_BYTES, limits.max_file_bytes),
+            (c::SB_MULTIPART_MAX_FILES, limits.max_files as u64),
+            (c::SB_MULTIPART_MAX_FIELDS, limits.max_fields as u64),
+        ];
+        for (id, value) in set {
+            assert_eq!(c::sb_multipart_config_set_limit(config, id, value), sb_result::Ok);
+        }
+        let flags = if options.unfold_headers { c::SB_MULTIPART_UNFOLD_HEADERS } else { 0 };
+        assert_eq!(c::sb_multipart_config_set_flags(config, flags), sb_result::Ok);
+        let mut parser = ptr::null_mut();
+        let r =
+            c::sb_multipart_parser_new(config, BOUNDARY.as_ptr().cast(), BOUNDARY.len(), &mut parser, ptr::null_mut());
+        assert_eq!(r, sb_result::Ok);
+        c::sb_multipart_config_free(config);
+        let mut log = Vec::new();
+        let mut data = Vec::new();
+        let mut rest = body;
+        let mut err = sb_error { kind: sb_result::Ok, offset: 0, status: 0, header: 0 };
+        let outcome = loop {
+            let mut consumed = 0;
+            let mut ev: sb_multipart_event = std::mem::zeroed();
+            let r =
+                c::sb_multipart_parser_feed(parser, rest.as_ptr().cast(), rest.len(), &mut consumed, &mut ev, &mut err);
+            if r != sb_result::Ok {
+                break c_error(r, &err);
+            }
+            rest = &rest[consumed..];
+            let (mut v, mut vl, mut cs, mut csl, mut lang, mut langl) =
+                (ptr::null(), 0, ptr::null(), 0, ptr::null(), 0);
+            let star =
+                sb_multipart_parser_filename_star(parser, &mut v, &mut vl, &mut cs, &mut csl, &mut lang, &mut langl);
+            assert_eq!(star == sb_result::Ok, ev.kind == Kind::PartStart);
+            match ev.kind {
+                Kind::Data => data.extend_from_slice(slice(ev.data, ev.data_len).unwrap()),
+                Kind::NeedMore => break "finish".to_string(),
+                kind => {
+                    if !data.is_empty() {
+                        log.push(format!("data {:?}", std::mem::take(&mut data)));
+                    }
+                    log.push(match kind {
+                        Kind::PartStart => {
+                            let headers = std::slice::from_raw_parts(ev.headers, ev.num_headers);
+                            let star = slice(v, vl).map(|v| (v, slice(cs, csl).unwrap(), slice(lang, langl).unwrap()));
+                            part_line(
+                                ev.part_index,
+                                headers
+                                    .iter()
+                                    .map(|h| (slice(h.name, h.name_len).unwrap(), slice(h.value, h.value_len).unwrap()))
+                                    .collect(),
+                                slice(ev.name, ev.name_len),
+                                slice(ev.filename, ev.filename_len),
+                                slice(ev.content_type, ev.content_type_len),
+                                ev.is_file,
+                                star,
+                            )
+                        }
+                        Kind::PartEnd => "PartEnd".to_string(),
+                        _ => "End".to_string(),
+                    });
+                }
+            }
+        };
+        if !data.is_empty() {
+            log.push(format!("data {data:?}"));
+        }
+        log.push(if outcome == "finish" {
+            match c::sb_multipart_parser_finish(parser, &mut err) {
+                sb_result::Ok => "finish ok".to_string(),
+                r => c_error(r, &err),
+            }
+        } else {
+            outcome
+        });
+        c::sb_multipart_parser_free(parser);
+        log
+    }
+}
+
+/// The Rust log without the raw header blocks (the C ABI does not have them).
+fn without_raw(log: &[String]) -> Vec<String> {
+    log.iter().map(|l| l.split(" raw=").next().unwrap().to_string()).collect()
+}
+
 fuzz_target!(|data: &[u8]| {
-    let ([a, b, c], body) = take::<3>(data);
+    let ([a, b, c, flags, la, lb], body) = take::<6>(data);
+    let (limits, options) = settings(flags, la, lb);
     let n = body.len();
     let mut cuts: Vec<usize> = [a, b, c].iter().map(|&x| usize::from(x) * n / 256).collect();
     cuts.sort_unstable();
-    assert_eq!(run(body, &cuts), run(body, &[]));
+    let whole = run(body, &[], limits, options);
+    assert_eq!(run(body, &cuts, limits, options), whole);
+    assert_eq!(run_c(body, limits, options), without_raw(&whole));
 });

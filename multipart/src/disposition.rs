@@ -27,6 +27,7 @@ pub struct ContentDisposition<'a> {
     name: Option<&'a [u8]>,
     filename: Option<&'a [u8]>,
     filename_star: Option<FilenameStar<'a>>,
+    filename_star_raw: Option<&'a [u8]>,
 }
 
 /// A decoded RFC 8187 `filename*` parameter (`charset'language'value`).
@@ -62,7 +63,13 @@ impl<'a> ContentDisposition<'a> {
         if disposition.is_empty() {
             return Err(bad(&c));
         }
-        let mut cd = ContentDisposition { disposition, name: None, filename: None, filename_star: None };
+        let mut cd = ContentDisposition {
+            disposition,
+            name: None,
+            filename: None,
+            filename_star: None,
+            filename_star_raw: None,
+        };
         loop {
             skip_ows(&mut c);
             match c.peek() {
@@ -107,6 +114,7 @@ impl<'a> ContentDisposition<'a> {
                 if cd.filename_star.replace(ext).is_some() {
                     return Err(dup);
                 }
+                cd.filename_star_raw = Some(pvalue);
             }
         }
     }
@@ -153,6 +161,12 @@ impl<'a> ContentDisposition<'a> {
         self.filename_star.as_ref()
     }
 
+    /// The `filename*` parameter exactly as sent (`charset'language'value`,
+    /// between the quotes if it was quoted).
+    pub fn filename_star_raw(&self) -> Option<&'a [u8]> {
+        self.filename_star_raw
+    }
+
     /// Whether the part is a file upload: it has a `filename` or a
     /// `filename*` parameter (even an empty one, as browsers send for an
     /// empty file input).
@@ -191,7 +205,7 @@ pub(crate) fn html_unescape(v: &[u8]) -> Cow<'_, [u8]> {
 }
 
 /// RFC 8187 `attr-char`.
-fn is_attr_char(b: u8) -> bool {
+pub(crate) fn is_attr_char(b: u8) -> bool {
     b.is_ascii_alphanumeric()
         || matches!(b, b'!' | b'#' | b'$' | b'&' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~')
 }
@@ -199,7 +213,7 @@ fn is_attr_char(b: u8) -> bool {
 /// Parses `charset "'" [ language ] "'" value-chars` and decodes it, with
 /// `value-chars = *( pct-encoded / attr-char )`: the grammar is checked here,
 /// the `%XX` decoding is the workspace's one percent-decoder.
-fn parse_ext_value(v: &[u8]) -> Option<FilenameStar<'_>> {
+pub(crate) fn parse_ext_value(v: &[u8]) -> Option<FilenameStar<'_>> {
     let q1 = memchr::memchr(b'\'', v)?;
     let q2 = q1 + 1 + memchr::memchr(b'\'', &v[q1 + 1..])?;
     let (charset, language, chars) = (&v[..q1], &v[q1 + 1..q2], &v[q2 + 1..]);

@@ -41,6 +41,14 @@ pub enum ErrorKind {
     /// The body is longer than
     /// [`Limits::max_total_bytes`](crate::Limits::max_total_bytes).
     BodyTooLarge,
+    /// A file part (with `filename` or `filename*`) has more data than
+    /// [`Limits::max_file_bytes`](crate::Limits::max_file_bytes).
+    FileTooLarge,
+    /// More file parts than [`Limits::max_files`](crate::Limits::max_files).
+    TooManyFiles,
+    /// More non-file parts than
+    /// [`Limits::max_fields`](crate::Limits::max_fields).
+    TooManyFields,
     /// A boundary line is followed by something other than transport padding
     /// (SP/HTAB) and CRLF, or `--`.
     MalformedDelimiter,
@@ -75,6 +83,9 @@ impl ErrorKind {
             ErrorKind::TooManyHeaders => "too many part headers",
             ErrorKind::FieldTooLarge => "field too large",
             ErrorKind::BodyTooLarge => "body too large",
+            ErrorKind::FileTooLarge => "file too large",
+            ErrorKind::TooManyFiles => "too many files",
+            ErrorKind::TooManyFields => "too many fields",
             ErrorKind::MalformedDelimiter => "malformed boundary line",
             ErrorKind::PartHeaders => "invalid part header block",
             ErrorKind::DuplicatePartHeader => "duplicate part header",
@@ -84,12 +95,15 @@ impl ErrorKind {
     }
 
     /// The HTTP status a server should answer with: `413 Content Too Large`
-    /// for [`BodyTooLarge`](ErrorKind::BodyTooLarge) and
-    /// [`FieldTooLarge`](ErrorKind::FieldTooLarge), `415 Unsupported Media
-    /// Type` for [`NotMultipart`](ErrorKind::NotMultipart), `400` otherwise.
+    /// for [`BodyTooLarge`](ErrorKind::BodyTooLarge),
+    /// [`FieldTooLarge`](ErrorKind::FieldTooLarge) and
+    /// [`FileTooLarge`](ErrorKind::FileTooLarge), `415 Unsupported Media
+    /// Type` for [`NotMultipart`](ErrorKind::NotMultipart), `400` otherwise
+    /// (the count limits included, as for
+    /// [`TooManyParts`](ErrorKind::TooManyParts)).
     pub const fn status(self) -> u16 {
         match self {
-            ErrorKind::BodyTooLarge | ErrorKind::FieldTooLarge => 413,
+            ErrorKind::BodyTooLarge | ErrorKind::FieldTooLarge | ErrorKind::FileTooLarge => 413,
             ErrorKind::NotMultipart => 415,
             _ => 400,
         }
@@ -105,7 +119,10 @@ impl fmt::Display for ErrorKind {
 /// An error: its [`ErrorKind`] and the byte offset where it was detected.
 ///
 /// For [`Parser`](crate::Parser) errors the offset counts from the start of
-/// the body; for [`boundary`](crate::boundary()) and
+/// the body and does not depend on how the body was split into feeds: for a
+/// size limit it is the first byte past the limit, for a count limit the
+/// start of the part (or header line) that is one too many; for
+/// [`ErrorKind::Truncated`] the body's length. For [`boundary`](crate::boundary()) and
 /// [`ContentDisposition::parse`](crate::ContentDisposition::parse) it counts
 /// from the start of the value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

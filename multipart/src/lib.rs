@@ -5,8 +5,13 @@
 //!   size (one byte at a time works) and it returns [`Event`]s: a part starts
 //!   (with its parsed headers), data, the part ends, the body ends.
 //! * [`ContentDisposition`] parses a part's `Content-Disposition` the way
-//!   browsers write it.
+//!   browsers write it; [`Part::filename_star`] decodes `filename*`.
+//! * [`HeaderParams`] splits any `Content-Type` or `Content-Disposition`
+//!   value into its type and parameters by the RFC rules (a part's
+//!   `charset`, python-multipart's `parse_options_header`).
+//! * [`basename()`] strips the directory part of a client's file name.
 //! * [`Limits`] bound everything; each limit is an error when exceeded.
+//!   [`Options`] holds the opt-in behaviours (unfolding folded part headers).
 //! * [`collect()`] and the [`collect`](mod@collect) module are the convenience layer: fields into memory, file parts
 //!   streamed to a [`FileSink`] you supply.
 //! * [`Builder`] writes a body (for clients and tests).
@@ -88,13 +93,34 @@
 //!   bare-LF leniency, for boundary lines or part headers.
 //! * The preamble and epilogue are skipped, bounded by
 //!   [`Limits::max_preamble_bytes`] and [`Limits::max_epilogue_bytes`].
+//! * Every error, and the events before it, are the same whatever the split
+//!   into feeds. The offset of a size limit error is the first byte past
+//!   the limit (a part's data up to it is handed out first), of a count
+//!   limit error the start of the part one too many.
 //! * Part headers are an HTTP header block, parsed by `springbok-parser`'s
 //!   strict header-block parser. `Content-Disposition`, `Content-Type` and
 //!   `Content-Transfer-Encoding` may each appear at most once; the first is
 //!   validated with [`ContentDisposition::parse`] when the part starts.
 //!   `Content-Transfer-Encoding` is passed through, never applied.
 //! * Filenames are exposed raw (HTML escapes decoded, directories kept): the
-//!   application must make them safe before using them as paths.
+//!   application must make them safe before using them as paths;
+//!   [`basename()`] drops the directory part (RFC 7578 §4.2).
+//! * Folded part header lines are an error unless
+//!   [`Options::unfold_headers`] is set; then each fold becomes one SP.
+//!
+//! # Which quoting rule applies where
+//!
+//! | value | rule | API |
+//! |---|---|---|
+//! | `name`, `filename` of a `form-data` part | HTML's form-data encoding: a quoted value runs to the next `"`, backslashes are literal, `%22` `%0D` `%0A` are decoded (browsers write it so, and RFC 7578 §4.2 points to it) | [`Part::name`], [`Part::filename`], [`ContentDisposition`] |
+//! | `filename*` of a `form-data` part | RFC 8187 ext-value, `UTF-8` or `ISO-8859-1`, decoded to UTF-8; never merged into `filename` | [`Part::filename_star`], [`ContentDisposition::filename_star`] |
+//! | `boundary` | RFC 2046 `bchars`, token or quoted-string (a quoted-pair is rejected) | [`boundary()`] |
+//! | any other parameter: a part's `charset`, `Content-Type` parameters, `Content-Disposition` outside form-data | RFC 9110 §5.6.6 token or quoted-string with quoted-pairs unescaped; RFC 8187 for `name*` parameters | [`HeaderParams`] |
+//!
+//! The two quoted-string rules give different results for the same bytes:
+//! `filename="C:\dir.txt"` is `C:\dir.txt` by the form-data rule and
+//! `C:dira.txt` by RFC 9110, which is why form-data names never go through
+//! the RFC rule.
 //!
 //! # Performance
 //!
@@ -106,21 +132,27 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod basename;
 mod boundary;
 mod build;
 pub mod collect;
 mod disposition;
 mod error;
 mod limits;
+mod options;
+mod params;
 mod parser;
 mod part;
 mod syntax;
 
+pub use basename::basename;
 pub use boundary::{boundary, is_valid_boundary, MAX_BOUNDARY_LEN, MAX_CONTENT_TYPE_LEN};
 pub use build::{BuildError, Builder};
 pub use collect::{collect, FileSink};
 pub use disposition::{ContentDisposition, FilenameStar};
 pub use error::{Error, ErrorKind};
 pub use limits::Limits;
+pub use options::Options;
+pub use params::{HeaderParams, Param, Params};
 pub use parser::{Event, Parser};
 pub use part::Part;

@@ -20,8 +20,8 @@ pub struct Limits {
     /// Most parts in a body. Default 4096 (Rack's).
     pub max_parts: usize,
     /// Most bytes in one part's header block, its terminating empty line
-    /// included, plus transport padding on the boundary line before it.
-    /// Default 16 KiB.
+    /// included. The transport padding on the boundary line before it is
+    /// bounded by the same number on its own. Default 16 KiB.
     pub max_header_bytes: usize,
     /// Most header lines in one part. Default 16.
     pub max_headers: usize,
@@ -32,6 +32,18 @@ pub struct Limits {
     /// Most data bytes in one part that is not a file (has neither `filename`
     /// nor `filename*`). Default 1 MiB.
     pub max_field_bytes: u64,
+    /// Most data bytes in one file part (one with `filename` or
+    /// `filename*`). Default: no limit of its own (`u64::MAX`), so a file is
+    /// bounded by [`max_total_bytes`](Self::max_total_bytes) and raising
+    /// that one is enough for large uploads.
+    pub max_file_bytes: u64,
+    /// Most file parts in a body. Default 128 (Rack's
+    /// `multipart_file_limit`; Starlette's `max_files` is 1000).
+    pub max_files: usize,
+    /// Most non-file parts (fields) in a body. Default 4096, the same as
+    /// [`max_parts`](Self::max_parts) (Rack has no separate field limit;
+    /// Starlette's `max_fields` is 1000).
+    pub max_fields: usize,
     /// Most bytes in the whole body. Default 64 MiB.
     pub max_total_bytes: u64,
 }
@@ -45,6 +57,9 @@ impl Limits {
         max_preamble_bytes: 32 * 1024,
         max_epilogue_bytes: 32 * 1024,
         max_field_bytes: 1024 * 1024,
+        max_file_bytes: u64::MAX,
+        max_files: 128,
+        max_fields: 4096,
         max_total_bytes: 64 * 1024 * 1024,
     };
 }

@@ -9,14 +9,17 @@ use core::mem::MaybeUninit;
 
 use springbok_parser::{Header, ParserConfig, Status};
 
-use crate::disposition::{html_unescape, ContentDisposition};
+use crate::disposition::{html_unescape, parse_ext_value, ContentDisposition, FilenameStar};
 use crate::error::{Error, ErrorKind};
 
-/// Where one header's name and value sit in the header block.
+/// Where one header's name and value sit in the header buffer.
 #[derive(Clone, Debug)]
 pub(crate) struct HeaderSpan {
     name: Range<usize>,
     value: Range<usize>,
+    /// For a value that was unfolded (and so copied after the block), where
+    /// the folded value is in the block.
+    folded: Option<Range<usize>>,
 }
 
 /// What the parser needs to know about a part once its headers are parsed.
@@ -24,90 +27,162 @@ pub(crate) struct HeaderSpan {
 pub(crate) struct PartMeta {
     pub(crate) index: usize,
     pub(crate) is_file: bool,
+    /// Length of the raw header block at the start of the header buffer;
+    /// unfolded values, if any, follow it.
+    block_len: usize,
     disposition: Option<usize>,
     content_type: Option<usize>,
     transfer_encoding: Option<usize>,
-    /// The raw `name` and `filename` parameters, as block offsets.
+    /// The raw `name`, `filename` and `filename*` parameters, as offsets in
+    /// the header buffer.
     name: Option<(usize, usize)>,
     filename: Option<(usize, usize)>,
+    filename_star: Option<(usize, usize)>,
 }
 
 /// Header storage on the stack for blocks with at most this many lines.
 const STACK_HEADERS: usize = 32;
 
-/// Parses `block` (a complete header block, terminating empty line
-/// included) into `spans` and returns the part's metadata. `block_offset`
-/// is the block's offset in the body, for error offsets.
+/// Parses the complete header block (terminating empty line included) that
+/// fills `buf` from `start` on into `spans`, and returns the part's
+/// metadata. `block_offset` is the block's offset in the body, for error
+/// offsets. With `unfold` (and `cfg` keeping folds in values), each folded
+/// value is copied to the end of `buf` with every fold replaced by one SP.
+/// Spans and metadata count from `start`.
 pub(crate) fn parse_block(
     cfg: &ParserConfig,
     max_headers: usize,
-    block: &[u8],
+    buf: &mut Vec<u8>,
+    start: usize,
     block_offset: u64,
     index: usize,
     spans: &mut Vec<HeaderSpan>,
 ) -> Result<PartMeta, Error> {
-    // The storage length is the header-count limit: the parser reports
-    // `TooManyHeaders` itself when a block has more lines.
-    let mut stack = [MaybeUninit::<Header<'_>>::uninit(); STACK_HEADERS];
-    let mut heap;
-    let storage: &mut [MaybeUninit<Header<'_>>] = if max_headers <= STACK_HEADERS {
-        &mut stack[..max_headers]
-    } else {
-        heap = vec![MaybeUninit::uninit(); max_headers];
-        &mut heap
-    };
-    let parsed = match cfg.parse_headers_uninit(block, 0, storage) {
-        Ok(Status::Complete(b)) if b.len == block.len() => b.headers,
-        Ok(_) => return Err(Error::new(ErrorKind::PartHeaders, block_offset)),
-        Err(e) if e.kind() == springbok_parser::ErrorKind::TooManyHeaders => {
-            return Err(Error::new(ErrorKind::TooManyHeaders, block_offset + e.offset() as u64))
-        }
-        Err(e) => return Err(Error::from_header(e, block_offset)),
-    };
+    let block_len = buf.len() - start;
+    let mut meta = PartMeta { index, block_len, ..PartMeta::default() };
     spans.clear();
-    let base = block.as_ptr() as usize;
-    let range_of = |s: &[u8]| {
-        let start = (s.as_ptr() as usize).wrapping_sub(base);
-        if start <= block.len() && s.len() <= block.len() - start {
-            start..start + s.len()
+    {
+        let block = &buf[start..];
+        // The storage length is the header-count limit: the parser reports
+        // `TooManyHeaders` itself when a block has more lines.
+        let mut stack = [MaybeUninit::<Header<'_>>::uninit(); STACK_HEADERS];
+        let mut heap;
+        let storage: &mut [MaybeUninit<Header<'_>>] = if max_headers <= STACK_HEADERS {
+            &mut stack[..max_headers]
         } else {
-            0..0 // only an empty slice not pointing into the block
-        }
-    };
-    let mut meta = PartMeta { index, ..PartMeta::default() };
-    for (i, h) in parsed.iter().enumerate() {
-        let slot = if h.name.eq_ignore_ascii_case(b"content-disposition") {
-            Some(&mut meta.disposition)
-        } else if h.name.eq_ignore_ascii_case(b"content-type") {
-            Some(&mut meta.content_type)
-        } else if h.name.eq_ignore_ascii_case(b"content-transfer-encoding") {
-            Some(&mut meta.transfer_encoding)
-        } else {
-            None
+            heap = vec![MaybeUninit::uninit(); max_headers];
+            &mut heap
         };
-        if let Some(slot) = slot {
-            if slot.replace(i).is_some() {
-                let at = block_offset + range_of(h.name).start as u64;
-                return Err(Error::new(ErrorKind::DuplicatePartHeader, at));
+        let parsed = match cfg.parse_headers_uninit(block, 0, storage) {
+            Ok(Status::Complete(b)) if b.len == block.len() => b.headers,
+            Ok(_) => return Err(Error::new(ErrorKind::PartHeaders, block_offset)),
+            Err(e) if e.kind() == springbok_parser::ErrorKind::TooManyHeaders => {
+                return Err(Error::new(ErrorKind::TooManyHeaders, block_offset + e.offset() as u64))
             }
+            Err(e) => return Err(Error::from_header(e, block_offset)),
+        };
+        for (i, h) in parsed.iter().enumerate() {
+            let slot = if h.name.eq_ignore_ascii_case(b"content-disposition") {
+                Some(&mut meta.disposition)
+            } else if h.name.eq_ignore_ascii_case(b"content-type") {
+                Some(&mut meta.content_type)
+            } else if h.name.eq_ignore_ascii_case(b"content-transfer-encoding") {
+                Some(&mut meta.transfer_encoding)
+            } else {
+                None
+            };
+            let name = range_in(block, h.name);
+            if let Some(slot) = slot {
+                if slot.replace(i).is_some() {
+                    return Err(Error::new(ErrorKind::DuplicatePartHeader, block_offset + name.start as u64));
+                }
+            }
+            spans.push(HeaderSpan { name, value: range_in(block, h.value), folded: None });
         }
-        spans.push(HeaderSpan { name: range_of(h.name), value: range_of(h.value) });
+    }
+    // A value keeps its folds only when `cfg` allows them (the unfold
+    // option): give it its unfolded copy.
+    if cfg.obs_fold == springbok_parser::ObsFold::Span {
+        unfold_values(buf, start, spans);
     }
     if let Some(i) = meta.disposition {
-        let value = &parsed[i].value;
-        let at = block_offset + spans[i].value.start as u64;
-        let cd = ContentDisposition::parse(value).map_err(|e| Error::new(e.kind(), at + e.offset()))?;
+        let all = &buf[start..];
+        let span = &spans[i];
+        let value = &all[span.value.clone()];
+        let cd = ContentDisposition::parse(value).map_err(|e| {
+            let at = match &span.folded {
+                Some(raw) => raw.start + raw_offset(&all[raw.clone()], e.offset() as usize),
+                None => span.value.start + e.offset() as usize,
+            };
+            Error::new(e.kind(), block_offset + at as u64)
+        })?;
         meta.is_file = cd.is_file();
         if cd.is_form_data() {
-            let span = |s: &[u8]| {
-                let r = range_of(s);
+            let pair = |s: &[u8]| {
+                let r = range_in(all, s);
                 (r.start, r.end)
             };
-            meta.name = cd.name_raw().map(span);
-            meta.filename = cd.filename_raw().map(span);
+            meta.name = cd.name_raw().map(pair);
+            meta.filename = cd.filename_raw().map(pair);
+            meta.filename_star = cd.filename_star_raw().map(pair);
         }
     }
     Ok(meta)
+}
+
+/// Appends an unfolded copy of each folded value in `spans` to `buf` (each
+/// fold, with the whitespace around it, becomes one SP) and points the
+/// span at it.
+fn unfold_values(buf: &mut Vec<u8>, start: usize, spans: &mut [HeaderSpan]) {
+    for span in spans {
+        let raw = span.value.clone();
+        let value = &buf[start + raw.start..start + raw.end];
+        if memchr::memchr(b'\n', value).is_none() {
+            continue;
+        }
+        let pieces: Vec<Range<usize>> = springbok_parser::unfold(value).map(|p| range_in(value, p)).collect();
+        let copy_at = buf.len() - start;
+        for (k, p) in pieces.into_iter().enumerate() {
+            if k > 0 {
+                buf.push(b' ');
+            }
+            buf.extend_from_within(start + raw.start + p.start..start + raw.start + p.end);
+        }
+        span.value = copy_at..buf.len() - start;
+        span.folded = Some(raw);
+    }
+}
+
+/// Where `s`, a subslice of `outer`, sits in it (`0..0` for an empty slice
+/// that does not point into it).
+fn range_in(outer: &[u8], s: &[u8]) -> Range<usize> {
+    let start = (s.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize);
+    if start <= outer.len() && s.len() <= outer.len() - start {
+        start..start + s.len()
+    } else {
+        0..0
+    }
+}
+
+/// Where byte `k` of the unfolded form of `raw` is in `raw`: inside a piece,
+/// the same byte; at the SP that replaced a fold, where the fold starts.
+fn raw_offset(raw: &[u8], k: usize) -> usize {
+    let (mut at, mut prev_end) = (0, 0);
+    for (i, piece) in springbok_parser::unfold(raw).enumerate() {
+        if i > 0 {
+            if k == at {
+                return prev_end;
+            }
+            at += 1;
+        }
+        let r = range_in(raw, piece);
+        if k < at + r.len() {
+            return r.start + (k - at);
+        }
+        at += r.len();
+        prev_end = r.end;
+    }
+    raw.len()
 }
 
 /// A part's headers, handed out with
@@ -115,14 +190,15 @@ pub(crate) fn parse_block(
 /// parser's header buffer.
 #[derive(Clone, Copy, Debug)]
 pub struct Part<'a> {
+    /// The raw header block, then any unfolded values.
     block: &'a [u8],
     spans: &'a [HeaderSpan],
     meta: PartMeta,
 }
 
 impl<'a> Part<'a> {
-    pub(crate) fn new(block: &'a [u8], spans: &'a [HeaderSpan], meta: PartMeta) -> Self {
-        Part { block, spans, meta }
+    pub(crate) fn new(buf: &'a [u8], spans: &'a [HeaderSpan], meta: PartMeta) -> Self {
+        Part { block: buf, spans, meta }
     }
 
     /// The part's position in the body, counting from 0.
@@ -131,7 +207,9 @@ impl<'a> Part<'a> {
     }
 
     /// The headers as `(name, value)` pairs, in order, names as sent, values
-    /// without surrounding whitespace.
+    /// without surrounding whitespace. With
+    /// [`Options::unfold_headers`](crate::Options::unfold_headers), a folded
+    /// value comes with each fold replaced by one SP.
     pub fn headers(&self) -> impl ExactSizeIterator<Item = (&'a [u8], &'a [u8])> + 'a {
         let block = self.block;
         self.spans.iter().map(move |s| (&block[s.name.clone()], &block[s.value.clone()]))
@@ -142,9 +220,10 @@ impl<'a> Part<'a> {
         self.headers().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v)
     }
 
-    /// The raw header block, including its terminating empty line.
+    /// The raw header block, including its terminating empty line (folds
+    /// kept as sent).
     pub fn raw_headers(&self) -> &'a [u8] {
-        self.block
+        &self.block[..self.meta.block_len]
     }
 
     fn value(&self, i: Option<usize>) -> Option<&'a [u8]> {
@@ -170,9 +249,22 @@ impl<'a> Part<'a> {
         self.meta.filename.map(|(a, b)| html_unescape(&self.block[a..b]))
     }
 
+    /// The decoded RFC 8187 `filename*` parameter of a `form-data`
+    /// `Content-Disposition`, if sent. RFC 7578 forbids it and peers
+    /// disagree (busboy prefers it, Rack and python-multipart ignore it), so
+    /// it never replaces [`filename`](Self::filename): a part may have
+    /// either, both or neither.
+    pub fn filename_star(&self) -> Option<FilenameStar<'a>> {
+        self.meta.filename_star.and_then(|(a, b)| parse_ext_value(&self.block[a..b]))
+    }
+
     /// Whether the part is a file (its `Content-Disposition` has `filename`
-    /// or `filename*`). Non-file parts are fields, bounded by
-    /// [`Limits::max_field_bytes`](crate::Limits::max_field_bytes).
+    /// or `filename*`). Files are bounded by
+    /// [`Limits::max_file_bytes`](crate::Limits::max_file_bytes) and counted
+    /// against [`Limits::max_files`](crate::Limits::max_files); non-file
+    /// parts are fields, bounded by
+    /// [`Limits::max_field_bytes`](crate::Limits::max_field_bytes) and
+    /// counted against [`Limits::max_fields`](crate::Limits::max_fields).
     pub fn is_file(&self) -> bool {
         self.meta.is_file
     }
@@ -188,5 +280,27 @@ impl<'a> Part<'a> {
     /// it, so decoding (e.g. base64) is left to the application.
     pub fn content_transfer_encoding(&self) -> Option<&'a [u8]> {
         self.value(self.meta.transfer_encoding)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::raw_offset;
+
+    #[test]
+    fn raw_offset_maps_unfolded_bytes_back() {
+        let raw = b"ab;\r\n \t cd\r\n\te";
+        // Unfolded: "ab; cd e" (the whitespace before a fold goes with it).
+        let unfolded: Vec<u8> = springbok_parser::unfold(raw).collect::<Vec<_>>().join(&b' ');
+        assert_eq!(unfolded, b"ab; cd e");
+        let want = [0, 1, 2, 3, 8, 9, 10, 13, 14];
+        for (k, &w) in want.iter().enumerate() {
+            assert_eq!(raw_offset(raw, k), w, "byte {k}");
+            if k < unfolded.len() && unfolded[k] != b' ' {
+                assert_eq!(raw[w], unfolded[k]);
+            }
+        }
+        assert_eq!(raw_offset(b"plain", 3), 3);
+        assert_eq!(raw_offset(b"", 0), 0);
     }
 }

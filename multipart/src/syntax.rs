@@ -1,5 +1,5 @@
 //! Small lexical helpers shared by the header-value parsers
-//! (`Content-Type` parameters and `Content-Disposition`).
+//! (`Content-Type` parameters, `Content-Disposition`, [`HeaderParams`](crate::HeaderParams)).
 
 use crate::error::{Error, ErrorKind};
 
@@ -31,6 +31,7 @@ fn is_qdtext(b: u8) -> bool {
 }
 
 /// A read position over a header value.
+#[derive(Clone)]
 pub(crate) struct Cursor<'a> {
     buf: &'a [u8],
     pos: usize,
@@ -39,6 +40,11 @@ pub(crate) struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     pub(crate) fn new(buf: &'a [u8]) -> Self {
         Cursor { buf, pos: 0 }
+    }
+
+    /// A cursor at `pos` (at most `buf.len()`).
+    pub(crate) fn at(buf: &'a [u8], pos: usize) -> Self {
+        Cursor { buf, pos: pos.min(buf.len()) }
     }
 
     pub(crate) fn pos(&self) -> usize {

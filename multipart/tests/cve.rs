@@ -107,8 +107,8 @@ fn cve_2024_53981_python_multipart_crlf_preamble_epilogue() {
 }
 
 /// Rack CVE-2023-27530: no limit on the number of parts (each one a file
-/// and objects). Here the part count is limited (4096 by default), and the
-/// error comes as soon as the limit is passed.
+/// and objects). Here file parts are limited (128 by default, Rack's fix) and
+/// so are parts (4096), and the error comes as soon as a limit is passed.
 #[test]
 fn cve_2023_27530_rack_too_many_parts() {
     let part: &[u8] = b"--x\r\nContent-Disposition: form-data; name=\"f\"; filename=\"a\"\r\n\r\n\r\n";
@@ -117,9 +117,19 @@ fn cve_2023_27530_rack_too_many_parts() {
     let limits = Limits::default();
     let (e, max_buf, p) = drive(b"x", limits, &body, 8192);
     let e = e.unwrap();
+    assert_eq!(e.kind(), ErrorKind::TooManyFiles);
+    assert_eq!(p.part_count(), limits.max_files + 1);
+    // At the header block of file 129.
+    assert_eq!(e.offset(), (limits.max_files * part.len() + 5) as u64);
+    assert!(max_buf <= part.len());
+    // With the file limit out of the way, the part limit stops it.
+    let mut limits = Limits::default();
+    limits.max_files = usize::MAX;
+    let (e, max_buf, p) = drive(b"x", limits, &body, 8192);
+    let e = e.unwrap();
     assert_eq!(e.kind(), ErrorKind::TooManyParts);
     assert_eq!(p.part_count(), limits.max_parts);
-    assert!(e.offset() <= ((limits.max_parts + 1) * part.len()) as u64);
+    assert_eq!(e.offset(), (limits.max_parts * part.len() + 5) as u64);
     assert!(max_buf <= part.len());
 }
 

@@ -2,7 +2,7 @@
 //! record its events, with consecutive data pieces joined.
 #![allow(dead_code)]
 
-use springbok_multipart::{Error, Event, Limits, Parser};
+use springbok_multipart::{Error, Event, Limits, Options, Parser};
 
 /// An owned, normalized event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,20 +16,45 @@ pub enum Ev {
 /// Feeds `body` in chunks of the sizes `sizes` yields (cycled; 0 is taken
 /// as 1), records events, then calls `finish`.
 pub fn run_sizes(boundary: &[u8], limits: Limits, body: &[u8], sizes: &[usize]) -> Result<Vec<Ev>, Error> {
-    let mut p = Parser::new(boundary, limits)?;
+    run_sizes_with(boundary, limits, Options::default(), body, sizes)
+}
+
+/// [`run_sizes`] with parser options.
+pub fn run_sizes_with(
+    boundary: &[u8],
+    limits: Limits,
+    options: Options,
+    body: &[u8],
+    sizes: &[usize],
+) -> Result<Vec<Ev>, Error> {
+    let (events, outcome) = run_events_with(boundary, limits, options, body, sizes);
+    outcome.map(|()| events)
+}
+
+/// The events, and the outcome: on an error, the events before it too.
+pub fn run_events_with(
+    boundary: &[u8],
+    limits: Limits,
+    options: Options,
+    body: &[u8],
+    sizes: &[usize],
+) -> (Vec<Ev>, Result<(), Error>) {
     let mut out = Vec::new();
-    let mut at = 0;
-    let mut k = 0;
-    while at < body.len() {
-        let n = sizes[k % sizes.len()].max(1).min(body.len() - at);
-        k += 1;
-        feed_all(&mut p, &body[at..at + n], &mut out)?;
-        at += n;
-    }
-    // An empty feed must be harmless.
-    feed_all(&mut p, &[], &mut out)?;
-    p.finish()?;
-    Ok(out)
+    let outcome = (|| {
+        let mut p = Parser::with_options(boundary, limits, options)?;
+        let mut at = 0;
+        let mut k = 0;
+        while at < body.len() {
+            let n = sizes[k % sizes.len()].max(1).min(body.len() - at);
+            k += 1;
+            feed_all(&mut p, &body[at..at + n], &mut out)?;
+            at += n;
+        }
+        // An empty feed must be harmless.
+        feed_all(&mut p, &[], &mut out)?;
+        p.finish()
+    })();
+    (out, outcome)
 }
 
 /// Feeds one chunk completely.
@@ -79,19 +104,36 @@ pub fn run(boundary: &[u8], body: &[u8]) -> Result<Vec<Ev>, Error> {
     run_sizes(boundary, Limits::default(), body, &[usize::MAX])
 }
 
-/// The same body must give the same result for one feed, 1-byte feeds and a
-/// few odd splits; returns that result.
+/// The same body must give the same result — the same events, and the
+/// same error with the same offset after the same events — for one feed, for
+/// every split into two pieces, for pieces of 1 to 8 bytes and for a few
+/// uneven patterns; returns that result.
 pub fn run_all_splits(boundary: &[u8], limits: Limits, body: &[u8]) -> Result<Vec<Ev>, Error> {
-    let whole = run_sizes(boundary, limits, body, &[usize::MAX]);
-    for sizes in [&[1usize][..], &[2], &[3, 1, 7], &[5, 11, 2]] {
-        let r = run_sizes(boundary, limits, body, sizes);
-        match (&whole, &r) {
-            (Ok(a), Ok(b)) => assert_eq!(a, b, "split {sizes:?}"),
-            (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "split {sizes:?}"),
-            _ => panic!("split {sizes:?}: {whole:?} vs {r:?}"),
-        }
+    run_all_splits_with(boundary, limits, Options::default(), body)
+}
+
+/// [`run_all_splits`] with parser options.
+pub fn run_all_splits_with(boundary: &[u8], limits: Limits, options: Options, body: &[u8]) -> Result<Vec<Ev>, Error> {
+    let run = |sizes: &[usize]| run_events_with(boundary, limits, options, body, sizes);
+    let whole = run(&[usize::MAX]);
+    let check = |r: (Vec<Ev>, Result<(), Error>), what: &dyn Fn() -> String| {
+        assert_eq!(r.1, whole.1, "{}: outcome (error kind and offset)", what());
+        assert_eq!(r.0, whole.0, "{}: events", what());
+    };
+    // Every two-piece split (bodies in these tests are small; cap the
+    // quadratic sweep for the few large ones).
+    let step = body.len().div_ceil(2048).max(1);
+    for k in (1..body.len()).step_by(step) {
+        check(run(&[k, usize::MAX]), &|| format!("split at {k}"));
     }
-    whole
+    for size in 1..=8 {
+        check(run(&[size]), &|| format!("{size}-byte pieces"));
+    }
+    for sizes in [&[3usize, 1, 7][..], &[5, 11, 2], &[1, 64]] {
+        check(run(sizes), &|| format!("pieces {sizes:?}"));
+    }
+    let (events, outcome) = whole;
+    outcome.map(|()| events)
 }
 
 pub fn start(headers: &[(&str, &str)]) -> Ev {

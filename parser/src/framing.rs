@@ -160,7 +160,10 @@ impl FramingError {
 
 impl fmt::Display for FramingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (header {})", self.kind.description(), self.header)
+        match self.header {
+            usize::MAX => f.write_str(self.kind.description()),
+            header => write!(f, "{} (header {header})", self.kind.description()),
+        }
     }
 }
 

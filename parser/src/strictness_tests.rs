@@ -365,6 +365,11 @@ fn missing_host_is_rejected_only_when_required() {
     let no_host = b"GET / HTTP/1.1\r\nX: y\r\n\r\n";
     assert_eq!(info_of(no_host, FramingConfig::new()), Ok(()));
     assert_eq!(info_of(no_host, server), Err((FramingErrorKind::MissingHost, usize::MAX, 400)));
+    let mut h = [EMPTY_HEADER; 4];
+    let req = parse_request(no_host, &mut h).unwrap().complete().unwrap();
+    assert_eq!(std::format!("{}", server.request_info(&req).unwrap_err()), "no Host header");
+    let two = parse_request(b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", &mut h).unwrap().complete().unwrap();
+    assert_eq!(std::format!("{}", server.request_info(&two).unwrap_err()), "more than one Host header (header 1)");
     // HTTP/1.0 has no Host requirement.
     assert_eq!(info_of(b"GET / HTTP/1.0\r\n\r\n", server), Ok(()));
     assert_eq!(info_of(b"GET / HTTP/1.1\r\nHost: a\r\n\r\n", server), Ok(()));

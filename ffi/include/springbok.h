@@ -383,7 +383,8 @@ enum sb_result
      */
     SB_RESULT_BUFFER_TOO_SMALL = 6,
     /**
-     * Empty line before the request line.
+     * Empty line before the request line (or, in a response, the status
+     * line).
      */
     SB_RESULT_LEADING_EMPTY_LINE = 100,
     /**

@@ -55,7 +55,8 @@ pub enum sb_result {
     /// is too small; the call's size output says how much is needed and
     /// nothing else is written.
     BufferTooSmall = 6,
-    /// Empty line before the request line.
+    /// Empty line before the request line (or, in a response, the status
+    /// line).
     LeadingEmptyLine = 100,
     /// Invalid method.
     Method = 101,
@@ -405,7 +406,7 @@ impl sb_result {
             4 => c"internal error: Springbok panicked (please report this bug)",
             5 => c"no more items",
             6 => c"output storage too small: the needed size was written",
-            100 => c"empty line before the request line",
+            100 => c"empty line before the start line",
             101 => c"invalid method",
             102 => c"invalid request-target",
             103 => c"unexpected space in start line",

@@ -96,7 +96,7 @@ impl ErrorKind {
     /// A short, human-readable description (no trailing punctuation).
     pub const fn description(self) -> &'static str {
         match self {
-            ErrorKind::LeadingEmptyLine => "empty line before the request line",
+            ErrorKind::LeadingEmptyLine => "empty line before the start line",
             ErrorKind::Method => "invalid method",
             ErrorKind::Target => "invalid request-target",
             ErrorKind::StartLineSpace => "unexpected space in start line",

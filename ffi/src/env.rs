@@ -276,6 +276,15 @@ fn flatten<'a>(
     out: &mut [MaybeUninit<sb_env_pair>],
     arena: &'a mut [MaybeUninit<u8>],
 ) -> Result<sb_env_sizes, Failure> {
+    // When the caller's storage holds the env of this request unless values
+    // must be joined, one walk into scratch storage is usually enough: no
+    // size pass first. The caller's arena is still written only on success
+    // and only as far as used.
+    if out.len() >= EnvConfig::max_pairs(req.headers.len()) && arena.len() >= arena_guess(req) {
+        if let Some(done) = flatten_once(config, req, out, arena) {
+            return done;
+        }
+    }
     let sizes = config.sizes(req)?;
     if out.len() < sizes.pairs || arena.len() < sizes.arena {
         return Err(Failure::TooSmall(sizes.into()));
@@ -294,14 +303,101 @@ fn flatten<'a>(
         e => Failure::Env(e),
     })?;
     for (p, slot) in env.iter().zip(out.iter_mut()) {
-        slot.write(sb_env_pair {
-            key: p.key.as_ptr().cast(),
-            key_len: p.key.len(),
-            value: p.value.as_ptr().cast(),
-            value_len: p.value.len(),
-        });
+        slot.write(pair(p.key, p.value));
     }
     Ok(sb_env_sizes { pairs: env.len(), arena: sizes.arena })
+}
+
+fn pair(key: &[u8], value: &[u8]) -> sb_env_pair {
+    sb_env_pair { key: key.as_ptr().cast(), key_len: key.len(), value: value.as_ptr().cast(), value_len: value.len() }
+}
+
+/// What an env of `req` needs when no value is joined (no repeated header
+/// and no folded line, the usual case): the generated names and the decoded
+/// path. `flatten_once` tries this much scratch first.
+fn arena_guess(req: &Request<'_, '_>) -> usize {
+    req.headers.iter().fold(req.target.len(), |n, h| n.saturating_add(h.name.len() + 5))
+}
+
+/// `out` filled with empty pairs, as initialised pairs.
+fn empty_pairs<'s, 'a>(out: &'s mut [MaybeUninit<EnvPair<'a>>]) -> &'s mut [EnvPair<'a>] {
+    out.fill(MaybeUninit::new(EMPTY_PAIR));
+    // SAFETY: every element was just initialised, and `MaybeUninit<T>` has
+    // the layout of `T`; the borrow is the same one, only reinterpreted.
+    unsafe { &mut *(std::ptr::from_mut::<[MaybeUninit<EnvPair<'a>>]>(out) as *mut [EnvPair<'a>]) }
+}
+
+/// Scratch arena kept on the stack (uninitialised but for the bytes a
+/// request may use); larger envs use the heap.
+const STACK_ARENA: usize = 16 * 1024;
+
+/// Scratch pairs kept on the stack by `flatten_once` (the env of 128
+/// headers); more use the heap.
+const STACK_ONCE_PAIRS: usize = 137;
+
+/// One walk into scratch pairs and a scratch arena, then the used arena
+/// bytes are copied to the caller's and the spans that point into the
+/// scratch arena are moved with them. The scratch arena is `arena_guess`
+/// bytes; `None` when that was not enough (values had to be joined), and
+/// the caller sizes the env first instead.
+fn flatten_once(
+    config: &EnvConfig,
+    req: &Request<'_, '_>,
+    out: &mut [MaybeUninit<sb_env_pair>],
+    arena: &mut [MaybeUninit<u8>],
+) -> Option<Result<sb_env_sizes, Failure>> {
+    let guess = arena_guess(req);
+    // Only the bytes this request may use are initialised (zeroed), not the
+    // whole stack buffer.
+    let mut stack_arena = [MaybeUninit::<u8>::uninit(); STACK_ARENA];
+    let mut heap_arena = Vec::new();
+    let scratch_arena: &mut [u8] = if guess <= STACK_ARENA {
+        zeroed(&mut stack_arena[..guess])
+    } else {
+        heap_arena.resize(guess, 0);
+        &mut heap_arena[..]
+    };
+    let base = scratch_arena.as_ptr() as usize;
+    let end = base + scratch_arena.len();
+    let n = EnvConfig::max_pairs(req.headers.len());
+    let mut stack = [MaybeUninit::<EnvPair<'_>>::uninit(); STACK_ONCE_PAIRS];
+    let mut heap = Vec::new();
+    let scratch: &mut [EnvPair<'_>] = if n <= STACK_ONCE_PAIRS {
+        empty_pairs(&mut stack[..n])
+    } else {
+        heap.resize(n, EMPTY_PAIR);
+        &mut heap[..]
+    };
+    let env = match config.try_flatten(req, scratch, scratch_arena) {
+        Ok(Some(env)) => env,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(Failure::Env(e))),
+    };
+    // Spans inside the scratch arena move to the same offset in the
+    // caller's (empty ones may sit at its very end and move too). Each arena
+    // byte belongs to one span and the arena is filled from its start, so
+    // the furthest end is the used length.
+    let dest = arena.as_mut_ptr() as usize;
+    let mut used = 0;
+    let mut moved = |s: &[u8]| -> *const c_char {
+        let at = (s.as_ptr() as usize).wrapping_sub(base);
+        if at > end - base {
+            return s.as_ptr().cast();
+        }
+        let target = &mut arena[at..at + s.len()];
+        // SAFETY: `target` is `s.len()` writable bytes of the caller's arena
+        // (bounds checked by the slicing), `s` is readable, and they cannot
+        // overlap (one is Springbok's scratch storage, the other the
+        // caller's).
+        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), target.as_mut_ptr().cast::<u8>(), s.len()) };
+        used = used.max(at + s.len());
+        (dest + at) as *const c_char
+    };
+    for (p, slot) in env.iter().zip(out.iter_mut()) {
+        let (key, value) = (moved(p.key), moved(p.value));
+        slot.write(sb_env_pair { key, key_len: p.key.len(), value, value_len: p.value.len() });
+    }
+    Some(Ok(sb_env_sizes { pairs: env.len(), arena: used }))
 }
 
 #[cfg(test)]
@@ -323,5 +419,96 @@ mod tests {
         assert_eq!(config(SB_ENV_UNDERSCORES_REJECT | SB_ENV_UNDERSCORES_ALLOW), Err(ArgError::Invalid));
         assert_eq!(config(SB_ENV_RACK_NO_HTTP_VERSION), Err(ArgError::Invalid));
         assert_eq!(config(1 << 4), Err(ArgError::Invalid));
+    }
+
+    /// What `env_with` saw: the result, the pairs, the sizes, the arena after its used bytes.
+    type Flattened = (sb_result, Vec<(Vec<u8>, Vec<u8>)>, sb_env_sizes, Vec<u8>);
+
+    /// The env of `buf` through `sb_env_flatten` with `pairs_len` pairs and
+    /// an arena of `arena_len` bytes preset to 0xAA: the result, the pairs
+    /// as bytes, the sizes, and the arena bytes after the used ones.
+    fn env_with(buf: &[u8], flags: u32, pairs_len: usize, arena_len: usize) -> Flattened {
+        use crate::config::{
+            sb_parser_config_free, sb_parser_config_new, sb_parser_config_set_flags, SB_PARSER_OBS_FOLD_CONTINUATION,
+        };
+        use crate::parse::sb_parser_config_parse_request;
+        let mut headers =
+            [sb_header { name: std::ptr::null(), name_len: 0, value: std::ptr::null(), value_len: 0 }; 64];
+        let mut req = std::mem::MaybeUninit::<sb_request>::uninit();
+        let mut pairs =
+            vec![sb_env_pair { key: std::ptr::null(), key_len: 0, value: std::ptr::null(), value_len: 0 }; pairs_len];
+        let mut arena = vec![0xAAu8; arena_len];
+        let mut sizes = sb_env_sizes { pairs: 0, arena: 0 };
+        // SAFETY: every pointer is valid for its length; the config is freed once.
+        unsafe {
+            let config = sb_parser_config_new();
+            assert_eq!(sb_parser_config_set_flags(config, SB_PARSER_OBS_FOLD_CONTINUATION), sb_result::Ok);
+            let rc = sb_parser_config_parse_request(
+                config,
+                buf.as_ptr().cast(),
+                buf.len(),
+                0,
+                headers.as_mut_ptr(),
+                64,
+                req.as_mut_ptr(),
+                std::ptr::null_mut(),
+            );
+            sb_parser_config_free(config);
+            assert_eq!(rc, sb_result::Ok);
+            let rc = sb_env_flatten(
+                flags,
+                req.as_ptr(),
+                headers.as_ptr(),
+                pairs.as_mut_ptr(),
+                pairs_len,
+                arena.as_mut_ptr().cast(),
+                arena_len,
+                &mut sizes,
+                std::ptr::null_mut(),
+            );
+            let got = if rc == sb_result::Ok {
+                pairs[..sizes.pairs]
+                    .iter()
+                    .map(|p| {
+                        (
+                            std::slice::from_raw_parts(p.key.cast::<u8>(), p.key_len).to_vec(),
+                            std::slice::from_raw_parts(p.value.cast::<u8>(), p.value_len).to_vec(),
+                        )
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let rest = if rc == sb_result::Ok { arena[sizes.arena..].to_vec() } else { arena.clone() };
+            (rc, got, sizes, rest)
+        }
+    }
+
+    #[test]
+    fn one_walk_and_sized_paths_agree() {
+        let requests: [&[u8]; 6] = [
+            b"GET /a%20b?x=1 HTTP/1.1\r\nHost: h\r\nX-Custom-Thing: 1\r\nUser-Agent: u\r\n\r\n",
+            b"GET / HTTP/1.1\r\nX-Dup: 1\r\nx-dup: 2\r\nX-Other: 3\r\nX-DUP: 4\r\n\r\n",
+            b"GET / HTTP/1.1\r\nX-Fold: a\r\n  b\r\nX-Long-Value-Header: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\r\n\r\n",
+            b"GET /%E2%82%AC HTTP/1.1\r\nX_Under: 1\r\nX-Under: 2\r\nContent-Type: t\r\ncontent-type: u\r\n\r\n",
+            b"GET / HTTP/1.1\r\n\r\n",
+            b"GET / HTTP/1.1\r\nA: \r\na: \r\n\r\n",
+        ];
+        for buf in requests {
+            for flags in [SB_ENV_PSGI, SB_ENV_UNDERSCORES_ALLOW, SB_ENV_RACK] {
+                // Exact storage: the sized path (the one walk needs room to guess).
+                let (rc, _, need, _) = env_with(buf, flags, 0, 0);
+                assert_eq!(rc, sb_result::BufferTooSmall);
+                let (rc, exact, sizes, _) = env_with(buf, flags, need.pairs, need.arena);
+                assert_eq!(rc, sb_result::Ok);
+                assert_eq!((sizes.pairs, sizes.arena), (need.pairs, need.arena));
+                // Generous storage: the one walk, falling back when values are joined.
+                let (rc, once, sizes, rest) = env_with(buf, flags, 200, 4096);
+                assert_eq!(rc, sb_result::Ok);
+                assert_eq!(once, exact, "{:?}", String::from_utf8_lossy(buf));
+                assert_eq!((sizes.pairs, sizes.arena), (need.pairs, need.arena));
+                assert!(rest.iter().all(|&b| b == 0xAA), "arena written past its used bytes");
+            }
+        }
     }
 }

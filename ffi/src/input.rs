@@ -3,26 +3,29 @@
 //! head).
 
 use std::ffi::c_int;
+use std::mem::MaybeUninit;
 
-use springbok_parser::{Header, Request, EMPTY_HEADER};
+use springbok_parser::{Header, Request};
 
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{try_slice, ArgError};
 
 /// Headers converted on the stack up to this many, on the heap beyond.
-const STACK_HEADERS: usize = 64;
+const STACK_HEADERS: usize = 128;
 
 /// Storage for `sb_header`s converted to [`Header`]s (whose layout is not
 /// `sb_header`'s).
 pub(crate) struct HeaderStore<'a> {
-    stack: [Header<'a>; STACK_HEADERS],
+    /// Written entry by entry by `fill`, never read before: not initialised
+    /// up front (64 headers is 2 KiB of stores per call otherwise).
+    stack: [MaybeUninit<Header<'a>>; STACK_HEADERS],
     heap: Vec<Header<'a>>,
 }
 
 impl<'a> HeaderStore<'a> {
     pub(crate) fn new() -> Self {
-        HeaderStore { stack: [EMPTY_HEADER; STACK_HEADERS], heap: Vec::new() }
+        HeaderStore { stack: [MaybeUninit::uninit(); STACK_HEADERS], heap: Vec::new() }
     }
 
     /// Converts `headers`. A NULL `name` (an obs-fold continuation line from
@@ -32,19 +35,28 @@ impl<'a> HeaderStore<'a> {
     /// Each entry's `name` and `value` must be NULL or point to as many
     /// readable bytes as its length, unchanged for `'a`.
     pub(crate) unsafe fn fill(&mut self, headers: &[sb_header]) -> Result<&[Header<'a>], ArgError> {
-        let out = if headers.len() <= STACK_HEADERS {
-            &mut self.stack[..headers.len()]
-        } else {
-            self.heap.resize(headers.len(), EMPTY_HEADER);
-            &mut self.heap[..]
+        // SAFETY: forwarded from the caller.
+        let convert = |h: &sb_header| unsafe {
+            Ok::<_, ArgError>(Header {
+                name: try_slice(h.name.cast::<u8>(), h.name_len)?,
+                value: try_slice(h.value.cast::<u8>(), h.value_len)?,
+            })
         };
-        for (h, slot) in headers.iter().zip(out.iter_mut()) {
-            // SAFETY: forwarded from the caller.
-            let (name, value) =
-                unsafe { (try_slice(h.name.cast::<u8>(), h.name_len)?, try_slice(h.value.cast::<u8>(), h.value_len)?) };
-            *slot = Header { name, value };
+        if headers.len() > STACK_HEADERS {
+            self.heap.clear();
+            self.heap.reserve(headers.len());
+            for h in headers {
+                self.heap.push(convert(h)?);
+            }
+            return Ok(&self.heap[..]);
         }
-        Ok(out)
+        let out = &mut self.stack[..headers.len()];
+        for (h, slot) in headers.iter().zip(out.iter_mut()) {
+            slot.write(convert(h)?);
+        }
+        // SAFETY: the loop wrote every entry of `out` (it returns early
+        // otherwise), and `MaybeUninit<T>` has the layout of `T`.
+        Ok(unsafe { &*(std::ptr::from_ref::<[MaybeUninit<Header<'a>>]>(out) as *const [Header<'a>]) })
     }
 }
 

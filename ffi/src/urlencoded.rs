@@ -4,12 +4,11 @@
 
 use std::borrow::Cow;
 use std::ffi::c_char;
-use std::mem::MaybeUninit;
 
-use springbok_form_urlencoded::{parse, Error, Mode, Options, Pairs, Serializer, Style};
+use springbok_form_urlencoded::{encode_into, encoded_len, parse, Error, Mode, Options, Pairs, Style};
 
 use crate::error::{sb_error, sb_result};
-use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, ArgError};
+use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, zeroed, ArgError};
 
 /// WHATWG splitting (the default): `&` only, empty pieces skipped, a piece
 /// without `=` has an empty value.
@@ -186,26 +185,6 @@ fn style(style: u32) -> Result<Style, ArgError> {
     }
 }
 
-/// The encoded length of `input` in `style`, without encoding it.
-fn encoded_len(input: &[u8], style: Style) -> usize {
-    let set = style.encode_set();
-    input.iter().map(|&b| if set.keeps(b) || (b == b' ' && set.space_as_plus()) { 1 } else { 3 }).sum()
-}
-
-/// Copies `out` to the caller's buffer, or says how long it must be.
-fn deliver(out: &[u8], buf: &mut [MaybeUninit<u8>], out_len: &mut MaybeUninit<usize>) -> sb_result {
-    out_len.write(out.len());
-    match buf.get_mut(..out.len()) {
-        Some(dst) => {
-            for (d, &s) in dst.iter_mut().zip(out) {
-                d.write(s);
-            }
-            sb_result::Ok
-        }
-        None => sb_result::BufferTooSmall,
-    }
-}
-
 /// Serializes `pairs[0, num_pairs)` (their `key`/`value` spans, raw bytes;
 /// a span may be NULL when its length is 0) as
 /// `application/x-www-form-urlencoded` in `style`
@@ -253,11 +232,21 @@ pub unsafe extern "C" fn sb_urlencoded_build(
                 out_len.write(needed);
                 return Ok(sb_result::BufferTooSmall);
             }
-            let mut s = Serializer::new(String::with_capacity(needed), style);
-            for p in pairs {
-                s.append_pair(span(p.key, p.key_len)?, span(p.value, p.value_len)?);
+            // Encoded straight into the caller's buffer (sized above).
+            let out = zeroed(&mut buf[..needed]);
+            let mut w = 0;
+            for (i, p) in pairs.iter().enumerate() {
+                if i > 0 {
+                    out[w] = b'&';
+                    w += 1;
+                }
+                w += encode_into(span(p.key, p.key_len)?, style, &mut out[w..]).ok_or(ArgError::Invalid)?;
+                out[w] = b'=';
+                w += 1;
+                w += encode_into(span(p.value, p.value_len)?, style, &mut out[w..]).ok_or(ArgError::Invalid)?;
             }
-            Ok(deliver(s.finish().as_bytes(), buf, out_len))
+            out_len.write(w);
+            Ok(sb_result::Ok)
         })();
         r.unwrap_or_else(sb_result::from)
     })
@@ -296,7 +285,13 @@ pub unsafe extern "C" fn sb_urlencoded_encode(
             out_len.write(needed);
             return sb_result::BufferTooSmall;
         }
-        deliver(springbok_form_urlencoded::encode(input, style).as_bytes(), buf, out_len)
+        match encode_into(input, style, zeroed(&mut buf[..needed])) {
+            Some(n) => {
+                out_len.write(n);
+                sb_result::Ok
+            }
+            None => sb_result::InvalidArgument, // sized above: cannot happen
+        }
     })
 }
 

@@ -48,6 +48,31 @@ pub fn encode(input: &[u8], style: Style) -> Cow<'_, str> {
     springbok_percent::encode(input, style.encode_set())
 }
 
+/// The length of [`encode`]'s result.
+///
+/// ```
+/// use springbok_form_urlencoded::{encoded_len, Style};
+/// assert_eq!(encoded_len(b"a b~", Style::Whatwg), 6);
+/// ```
+pub fn encoded_len(input: &[u8], style: Style) -> usize {
+    springbok_percent::encoded_len(input, style.encode_set())
+}
+
+/// Encodes one key or value in `style` into `out`, without allocating:
+/// the number of bytes written, or `None` (with `out` partly written) when
+/// `out` is shorter than [`encoded_len`].
+///
+/// ```
+/// use springbok_form_urlencoded::{encode_into, Style};
+/// let mut out = [0u8; 8];
+/// assert_eq!(encode_into(b"a b~", Style::Whatwg, &mut out), Some(6));
+/// assert_eq!(&out[..6], b"a+b%7E");
+/// assert_eq!(encode_into(b"a b~", Style::Whatwg, &mut out[..5]), None);
+/// ```
+pub fn encode_into(input: &[u8], style: Style, out: &mut [u8]) -> Option<usize> {
+    springbok_percent::encode_into(input, out, style.encode_set()).ok()
+}
+
 /// Appends pairs to a `String`, one at a time.
 ///
 /// ```

@@ -38,7 +38,7 @@ mod options;
 mod pairs;
 mod split;
 
-pub use build::{build, encode, Serializer, Style};
+pub use build::{build, encode, encode_into, encoded_len, Serializer, Style};
 pub use component::{decode, decode_into, decode_keep_plus};
 pub use error::Error;
 pub use options::{Mode, Options, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PAIRS};

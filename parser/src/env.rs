@@ -89,6 +89,13 @@
 
 use core::fmt;
 
+mod keys;
+
+use keys::{
+    has_byte, map, maps_to, same_key, Fact, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
+    KEY_GENERATED,
+};
+
 use springbok_percent::{needs_decoding, validate_strict, Plus};
 
 use crate::{Header, Request};
@@ -228,154 +235,6 @@ impl core::error::Error for EnvError {}
 
 /// The most fixed (non-header) keys any flavour emits.
 const MAX_FIXED: usize = 9;
-
-/// Common header keys, sorted by length: a header whose name maps to one of
-/// these gets the `'static` key instead of a generated one. Matching is
-/// case-insensitive (the name is mapped before comparing).
-static COMMON: [&str; 57] = [
-    "HTTP_TE",
-    "HTTP_DNT",
-    "HTTP_VIA",
-    "HTTP_DATE",
-    "HTTP_FROM",
-    "HTTP_HOST",
-    "HTTP_ALLOW",
-    "HTTP_RANGE",
-    "HTTP_ACCEPT",
-    "HTTP_COOKIE",
-    "HTTP_EXPECT",
-    "HTTP_ORIGIN",
-    "HTTP_PRAGMA",
-    "HTTP_REFERER",
-    "HTTP_TRAILER",
-    "HTTP_UPGRADE",
-    "HTTP_WARNING",
-    "HTTP_IF_MATCH",
-    "HTTP_PRIORITY",
-    "HTTP_FORWARDED",
-    "HTTP_IF_RANGE",
-    "HTTP_SEC_CH_UA",
-    "HTTP_CONNECTION",
-    "HTTP_KEEP_ALIVE",
-    "HTTP_USER_AGENT",
-    "HTTP_X_REAL_IP",
-    "HTTP_MAX_FORWARDS",
-    "HTTP_X_REQUEST_ID",
-    "HTTP_AUTHORIZATION",
-    "HTTP_CACHE_CONTROL",
-    "HTTP_IF_NONE_MATCH",
-    "HTTP_X_CSRF_TOKEN",
-    "HTTP_ACCEPT_CHARSET",
-    "HTTP_SEC_FETCH_DEST",
-    "HTTP_SEC_FETCH_MODE",
-    "HTTP_SEC_FETCH_SITE",
-    "HTTP_SEC_FETCH_USER",
-    "HTTP_ACCEPT_ENCODING",
-    "HTTP_ACCEPT_LANGUAGE",
-    "HTTP_CONTENT_ENCODING",
-    "HTTP_SEC_CH_UA_MOBILE",
-    "HTTP_SEC_WEBSOCKET_KEY",
-    "HTTP_X_FORWARDED_FOR",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PORT",
-    "HTTP_TRANSFER_ENCODING",
-    "HTTP_X_FORWARDED_PROTO",
-    "HTTP_IF_MODIFIED_SINCE",
-    "HTTP_X_REQUESTED_WITH",
-    "HTTP_SEC_CH_UA_PLATFORM",
-    "HTTP_PROXY_AUTHORIZATION",
-    "HTTP_IF_UNMODIFIED_SINCE",
-    "HTTP_SEC_WEBSOCKET_VERSION",
-    "HTTP_SEC_WEBSOCKET_PROTOCOL",
-    "HTTP_UPGRADE_INSECURE_REQUESTS",
-    "HTTP_SEC_WEBSOCKET_EXTENSIONS",
-    "HTTP_X_FORWARDED_SSL",
-];
-
-/// Longest header name with a common key, plus one.
-const BY_LEN_SIZE: usize = 32;
-
-/// `BY_LEN[n]` is the range of `COMMON` entries whose header name is `n`
-/// bytes long. Built at compile time; `COMMON` need not be sorted.
-static BY_LEN: [[u8; 2]; BY_LEN_SIZE] = by_len();
-
-/// `COMMON` indices grouped by name length (a counting sort at compile
-/// time), so `BY_LEN` ranges index into it.
-static SORTED: [u8; COMMON.len()] = sorted();
-
-const fn name_len(i: usize) -> usize {
-    COMMON[i].len() - 5
-}
-
-const fn sorted() -> [u8; COMMON.len()] {
-    let mut out = [0u8; COMMON.len()];
-    let mut n = 0;
-    let mut len = 0;
-    while len < BY_LEN_SIZE {
-        let mut i = 0;
-        while i < COMMON.len() {
-            if name_len(i) == len {
-                out[n] = i as u8;
-                n += 1;
-            }
-            i += 1;
-        }
-        len += 1;
-    }
-    assert!(n == COMMON.len(), "a common header name is too long for BY_LEN");
-    out
-}
-
-const fn by_len() -> [[u8; 2]; BY_LEN_SIZE] {
-    let mut out = [[0u8; 2]; BY_LEN_SIZE];
-    let mut start = 0usize;
-    let mut len = 0;
-    while len < BY_LEN_SIZE {
-        let mut count = 0;
-        let mut i = 0;
-        while i < COMMON.len() {
-            if name_len(i) == len {
-                count += 1;
-            }
-            i += 1;
-        }
-        out[len] = [start as u8, (start + count) as u8];
-        start += count;
-        len += 1;
-    }
-    out
-}
-
-/// The env mapping of one name byte: ASCII upper case, `-` → `_`.
-#[inline(always)]
-fn map(b: u8) -> u8 {
-    if b == b'-' {
-        b'_'
-    } else {
-        b.to_ascii_uppercase()
-    }
-}
-
-/// Whether `name` maps to `key_suffix` (the key without `HTTP_`).
-#[inline]
-fn maps_to(name: &[u8], key_suffix: &[u8]) -> bool {
-    name.len() == key_suffix.len() && name.iter().zip(key_suffix).all(|(&n, &k)| map(n) == k)
-}
-
-/// Whether two header names map to the same key.
-#[inline]
-fn same_key(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(&x, &y)| map(x) == map(y))
-}
-
-/// The `'static` key for a common header name.
-fn common_key(name: &[u8]) -> Option<&'static [u8]> {
-    let [start, end] = *BY_LEN.get(name.len())?;
-    SORTED[start as usize..end as usize]
-        .iter()
-        .map(|&i| COMMON[i as usize].as_bytes())
-        .find(|key| maps_to(name, &key[5..]))
-}
 
 /// A byte string to emit: borrowed, or built in the arena.
 #[derive(Clone, Copy)]
@@ -618,28 +477,69 @@ impl EnvConfig {
         pairs: &'p mut [EnvPair<'a>],
         arena: &'a mut [u8],
     ) -> Result<&'p [EnvPair<'a>], EnvError> {
+        let n = match self.fill(req, pairs, arena) {
+            Ok(n) => n,
+            Err(Stop::Env(e)) => return Err(e),
+            Err(Stop::Full) => {
+                let sizes = self.sizes(req)?;
+                return Err(if pairs.len() < sizes.pairs {
+                    EnvError::PairsTooSmall { needed: sizes.pairs }
+                } else {
+                    EnvError::ArenaTooSmall { needed: sizes.arena }
+                });
+            }
+        };
+        Ok(&pairs[..n])
+    }
+
+    /// [`EnvConfig::flatten`] for a caller that tries storage of a guessed
+    /// size and sizes the env only when that was not enough: `Ok(None)` when
+    /// `pairs` or `arena` is too small (what was written to them is then
+    /// meaningless), without the second walk that computing the needed sizes
+    /// costs.
+    ///
+    /// ```
+    /// use springbok_parser::env::{EnvConfig, EMPTY_PAIR};
+    /// use springbok_parser::{parse_request, EMPTY_HEADER};
+    ///
+    /// let buf = b"GET / HTTP/1.1\r\nX-Custom: a\r\nx-custom: b\r\n\r\n";
+    /// let mut headers = [EMPTY_HEADER; 4];
+    /// let req = parse_request(buf, &mut headers).unwrap().complete().unwrap();
+    /// let config = EnvConfig::psgi();
+    /// let mut pairs = [EMPTY_PAIR; EnvConfig::max_pairs(4)];
+    /// let mut small = [0u8; 8];
+    /// assert_eq!(config.try_flatten(&req, &mut pairs, &mut small).unwrap(), None);
+    /// let mut pairs = [EMPTY_PAIR; EnvConfig::max_pairs(4)];
+    /// let mut arena = [0u8; 64];
+    /// let env = config.try_flatten(&req, &mut pairs, &mut arena).unwrap().unwrap();
+    /// assert_eq!(env.last().unwrap().value, b"a, b");
+    /// ```
+    pub fn try_flatten<'a, 'p>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &'p mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+    ) -> Result<Option<&'p [EnvPair<'a>]>, EnvError> {
+        match self.fill(req, pairs, arena) {
+            Ok(n) => Ok(Some(&pairs[..n])),
+            Err(Stop::Env(e)) => Err(e),
+            Err(Stop::Full) => Ok(None),
+        }
+    }
+
+    /// The walk that writes the pairs: how many, or where it stopped.
+    fn fill<'a>(&self, req: &Request<'a, '_>, pairs: &mut [EnvPair<'a>], arena: &'a mut [u8]) -> Result<usize, Stop> {
         let mut arena = Arena { rest: arena };
         let mut n = 0;
-        let result = self.walk(req, |ctx, key, value| {
+        self.walk(req, |ctx, key, value| {
             let slot = pairs.get_mut(n).ok_or(Stop::Full)?;
             let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
             let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
             *slot = EnvPair { key, value };
             n += 1;
             Ok::<(), Stop>(())
-        });
-        match result {
-            Ok(()) => Ok(&pairs[..n]),
-            Err(Stop::Env(e)) => Err(e),
-            Err(Stop::Full) => {
-                let sizes = self.sizes(req)?;
-                Err(if pairs.len() < sizes.pairs {
-                    EnvError::PairsTooSmall { needed: sizes.pairs }
-                } else {
-                    EnvError::ArenaTooSmall { needed: sizes.arena }
-                })
-            }
-        }
+        })?;
+        Ok(n)
     }
 
     /// The one pass: calls `emit(key, value)` for every pair, in order.
@@ -684,26 +584,19 @@ impl EnvConfig {
             }
         }
 
+        let keys = Keys::new(headers, &ctx);
         for (i, h) in headers.iter().enumerate() {
-            if !ctx.emitted(h) || headers[..i].iter().any(|e| same_key(e.name, h.name) && ctx.emitted(e)) {
+            let Role::First { repeated } = keys.role(i, &ctx) else {
                 continue;
-            }
-            let key = if h.name.eq_ignore_ascii_case(b"content-type") {
-                b(b"CONTENT_TYPE")
-            } else if h.name.eq_ignore_ascii_case(b"content-length") {
-                b(b"CONTENT_LENGTH")
-            } else if let Some(key) = common_key(h.name) {
-                b(key)
-            } else {
-                Spec::HttpName(h.name)
             };
-            let folded =
-                headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || memchr::memchr(b'\n', h.value).is_some();
-            let value = if folded || headers[i + 1..].iter().any(|l| same_key(l.name, h.name) && ctx.emitted(l)) {
-                Spec::Joined(i)
-            } else {
-                b(h.value)
+            let key = match keys.fact(i).key {
+                KEY_CONTENT_TYPE => b(b"CONTENT_TYPE"),
+                KEY_CONTENT_LENGTH => b(b"CONTENT_LENGTH"),
+                KEY_GENERATED => Spec::HttpName(h.name),
+                k => b(COMMON[(k - KEY_COMMON) as usize].as_bytes()),
             };
+            let folded = headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || has_byte(b'\n', h.value);
+            let value = if folded || repeated { Spec::Joined(i) } else { b(h.value) };
             emit(&ctx, key, value)?;
         }
         Ok(())
@@ -721,16 +614,21 @@ impl<'b> Ctx<'b, '_> {
     /// Whether a header line starts a field that goes into the env. (With
     /// [`Underscores::Reject`] underscore names were refused up front.)
     fn emitted(&self, h: &Header<'_>) -> bool {
+        self.emitted_with(h, Fact::of(h.name))
+    }
+
+    /// [`Ctx::emitted`] with the name's [`Fact`] at hand.
+    #[inline]
+    fn emitted_with(&self, h: &Header<'_>, fact: Fact) -> bool {
         if h.name.is_empty() {
             return false; // an obs-fold continuation
         }
-        if memchr::memchr(b'_', h.name).is_some() {
-            if self.underscores != Underscores::Allow {
-                return false;
-            }
-            if maps_to(h.name, b"CONTENT_TYPE") || maps_to(h.name, b"CONTENT_LENGTH") {
-                return false;
-            }
+        if fact.underscore {
+            // Only `Allow` emits these, and never as CONTENT_TYPE/_LENGTH.
+            return self.underscores == Underscores::Allow
+                && fact.key != KEY_CONTENT_TYPE
+                && fact.key != KEY_CONTENT_LENGTH
+                && !(self.drop_version && maps_to(h.name, b"VERSION"));
         }
         !(self.drop_version && maps_to(h.name, b"VERSION"))
     }
@@ -747,6 +645,7 @@ impl<'b> Ctx<'b, '_> {
     }
 
     /// Materialises `spec`: borrowed as is, or built in an arena chunk.
+    #[inline]
     fn build<'a>(&self, spec: Spec<'a>, arena: &mut Arena<'a>) -> Option<&'a [u8]>
     where
         'b: 'a,
@@ -754,6 +653,15 @@ impl<'b> Ctx<'b, '_> {
         if let Spec::Borrowed(s) = spec {
             return Some(s);
         }
+        self.build_in(spec, arena)
+    }
+
+    /// [`Ctx::build`] of a spec that is not borrowed, out of line.
+    #[inline(never)]
+    fn build_in<'a>(&self, spec: Spec<'a>, arena: &mut Arena<'a>) -> Option<&'a [u8]>
+    where
+        'b: 'a,
+    {
         let chunk = arena.take(self.arena_len(spec))?;
         let mut fill = Fill { buf: chunk, pos: 0 };
         self.put(spec, &mut fill);
@@ -800,25 +708,6 @@ impl<'b> Ctx<'b, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn common_keys_are_consistent() {
-        for (i, key) in COMMON.iter().enumerate() {
-            assert!(key.starts_with("HTTP_"), "{key}");
-            assert!(key[5..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'), "{key}");
-            assert!(!COMMON[..i].contains(key), "duplicate {key}");
-            assert_ne!(*key, "HTTP_VERSION", "HTTP_VERSION is Rack's fixed key");
-            assert_ne!(*key, "HTTP_CONTENT_TYPE");
-            assert_ne!(*key, "HTTP_CONTENT_LENGTH");
-            // Found by its dashed, lower-case spelling.
-            let name: std::vec::Vec<u8> =
-                key[5..].bytes().map(|b| if b == b'_' { b'-' } else { b.to_ascii_lowercase() }).collect();
-            assert_eq!(common_key(&name), Some(key.as_bytes()));
-        }
-        assert_eq!(common_key(b"X-Unknown"), None);
-        assert_eq!(common_key(b""), None);
-        assert_eq!(common_key(&[b'a'; 300]), None);
-    }
 
     #[test]
     fn rack_target_forms() {

@@ -292,6 +292,41 @@ fn duplicates_joined_in_first_seen_position() {
 }
 
 #[test]
+fn many_headers_duplicates_found_past_the_key_filter() {
+    // 3000 distinct names fill much of the 4096-bit repeat filter, so many
+    // headers take the comparing path; a few names come back far apart.
+    let mut buf = b"GET / HTTP/1.1\r\n".to_vec();
+    let mut expected = BTreeMap::new();
+    for i in 0..3000 {
+        buf.extend_from_slice(format!("X-Name-{i}: v{i}\r\n").as_bytes());
+        expected.insert(format!("HTTP_X_NAME_{i}"), format!("v{i}"));
+    }
+    for i in [0, 1023, 2999] {
+        buf.extend_from_slice(format!("x-name-{i}: again\r\n").as_bytes());
+        expected.insert(format!("HTTP_X_NAME_{i}"), format!("v{i}, again"));
+    }
+    buf.extend_from_slice(b"\r\n");
+    let mut headers = vec![EMPTY_HEADER; 4000];
+    let req = parse_with(&ParserConfig::default(), &buf, &mut headers);
+    let env = flatten(&EnvConfig::rack(), &req).unwrap();
+    let http: BTreeMap<String, String> = env
+        .iter()
+        .filter(|(k, _)| k.starts_with(b"HTTP_X_NAME_"))
+        .map(|(k, v)| (String::from_utf8(k.clone()).unwrap(), String::from_utf8(v.clone()).unwrap()))
+        .collect();
+    assert_eq!(http, expected);
+    assert_eq!(env.len(), 3000 + 9 - 1, "one pair per key (no FRAGMENT)");
+}
+
+#[test]
+fn repeated_names_among_few_headers_are_joined() {
+    let env = env_of(&EnvConfig::rack(), b"GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\na: 3\r\nC: 4\r\nb: 5\r\n\r\n").unwrap();
+    assert_eq!(get(&env, "HTTP_A"), Some(&b"1, 3"[..]));
+    assert_eq!(get(&env, "HTTP_B"), Some(&b"2, 5"[..]));
+    assert_eq!(get(&env, "HTTP_C"), Some(&b"4"[..]));
+}
+
+#[test]
 fn common_names_use_no_arena() {
     let buf = b"GET / HTTP/1.1\r\nHost: h\r\nuser-agent: u\r\nACCEPT: */*\r\nAccept-Encoding: gzip\r\n\
                 Accept-Language: en\r\nConnection: close\r\nCookie: a=b\r\nReferer: r\r\nX-Forwarded-For: f\r\n\

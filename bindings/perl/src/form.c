@@ -1,0 +1,208 @@
+/*
+ * form.c: application/x-www-form-urlencoded for Springbok::Form, with
+ * WWW::Form::UrlEncoded's rules. Splitting, `+` and `%XX` decoding are
+ * libspringbok's Perl mode (sb_urlencoded_pairs_*); encoding is its
+ * WWW::Form::UrlEncoded::XS style (sb_urlencoded_encode). This file walks
+ * Perl's argument shapes and makes the strings.
+ */
+#include "springbok_perl.h"
+
+#include <string.h>
+
+SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
+    STRLEN len;
+    const char *p;
+    sb_urlencoded_pairs *pairs = NULL;
+    sb_urlencoded_pair pair;
+    sb_error error;
+    sb_result rc;
+    SSize_t pushed = 0;
+
+    SvGETMAGIC(buf);
+    if (!SvOK(buf)) {
+        PL_stack_sp = sp;
+        return 0;
+    }
+    p = SvPV_nomg_const(buf, len);
+    rc = sb_urlencoded_pairs_new(p, len, SB_URLENCODED_PERL, cxt->form_max_pairs, cxt->form_max_input_bytes, &pairs,
+                                 &error);
+    if (rc != SB_RESULT_OK) {
+        PL_stack_sp = sp;
+        if (rc == SB_RESULT_URLENCODED_TOO_MANY_PAIRS)
+            croak("Springbok::Form: the urlencoded input has more than %lu pairs "
+                  "(Springbok::Form::set_limits(max_pairs => ...) raises the limit)",
+                  (unsigned long)cxt->form_max_pairs);
+        if (rc == SB_RESULT_URLENCODED_INPUT_TOO_LONG)
+            croak("Springbok::Form: the urlencoded input is longer than %lu bytes "
+                  "(Springbok::Form::set_limits(max_input_bytes => ...) raises the limit)",
+                  (unsigned long)cxt->form_max_input_bytes);
+        sbp_croak_result(aTHX_ "Springbok::Form", rc);
+    }
+    while (sb_urlencoded_pairs_next(pairs, &pair) == SB_RESULT_OK) {
+        SV *k = newSVpvn(pair.key, pair.key_len);
+        SV *v = newSVpvn(pair.value, pair.value_len);
+        if (av) {
+            av_push(av, k);
+            av_push(av, v);
+        } else {
+            EXTEND(sp, 2);
+            *++sp = sv_2mortal(k);
+            *++sp = sv_2mortal(v);
+        }
+        pushed += 2;
+    }
+    sb_urlencoded_pairs_free(pairs);
+    PL_stack_sp = sp;
+    return pushed;
+}
+
+/* The bytes to encode for sv: undef is empty; with utf8, characters are
+ * encoded as UTF-8 first (utf8::encode), otherwise Perl's internal bytes
+ * are used, as WWW::Form::UrlEncoded::XS does. A conversion is freed with
+ * the enclosing scope. */
+static const char *form_bytes(pTHX_ SV *sv, STRLEN *len, int utf8) {
+    const char *p;
+    SvGETMAGIC(sv);
+    if (!SvOK(sv)) {
+        *len = 0;
+        return "";
+    }
+    p = SvPV_nomg_const(sv, *len);
+    if (utf8 && !SvUTF8(sv) && !is_utf8_invariant_string((const U8 *)p, *len)) {
+        U8 *converted = bytes_to_utf8((const U8 *)p, len);
+        SAVEFREEPV(converted);
+        p = (const char *)converted;
+    }
+    return p;
+}
+
+typedef struct {
+    sb_urlencoded_pair *pairs;
+    size_t len, cap;
+    size_t bytes; /* sum of key and value lengths */
+} pair_list;
+
+static void push_pair(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
+    sb_urlencoded_pair *pair;
+    if (list->len == list->cap) {
+        sb_urlencoded_pair *bigger;
+        list->cap *= 2;
+        Newx(bigger, list->cap, sb_urlencoded_pair);
+        Copy(list->pairs, bigger, list->len, sb_urlencoded_pair);
+        SAVEFREEPV(bigger);
+        list->pairs = bigger;
+    }
+    pair = &list->pairs[list->len++];
+    pair->key = form_bytes(aTHX_ k, &pair->key_len, utf8);
+    pair->value = v ? form_bytes(aTHX_ v, &pair->value_len, utf8) : "";
+    if (!v)
+        pair->value_len = 0;
+    list->bytes += pair->key_len + pair->value_len;
+}
+
+/* One name => value of the argument list: a value that is an array
+ * reference gives one pair per element. */
+static void push_arg(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
+    if (v && SvROK(v) && SvTYPE(SvRV(v)) == SVt_PVAV) {
+        AV *values = (AV *)SvRV(v);
+        SSize_t i, top = av_top_index(values);
+        for (i = 0; i <= top; i++) {
+            SV **e = av_fetch(values, i, 0);
+            push_pair(aTHX_ list, k, e ? *e : &PL_sv_undef, utf8);
+        }
+        return;
+    }
+    push_pair(aTHX_ list, k, v, utf8);
+}
+
+/* Encodes one key or value onto the end of out. */
+static void append_encoded(pTHX_ SV *out, const char *p, STRLEN len) {
+    STRLEN cur = SvCUR(out);
+    size_t written = 0;
+    sb_result rc;
+    if (SvLEN(out) < cur + 3 * len + 1)
+        SvGROW(out, (cur + 3 * len + 1) > 2 * SvLEN(out) ? cur + 3 * len + 1 : 2 * SvLEN(out));
+    rc = sb_urlencoded_encode(p, len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out) + cur, SvLEN(out) - cur - 1, &written);
+    if (rc != SB_RESULT_OK)
+        sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
+    SvCUR_set(out, cur + written);
+}
+
+SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
+    sb_urlencoded_pair stack[64];
+    pair_list list = {stack, 0, sizeof stack / sizeof stack[0], 0};
+    SV *out = sv_2mortal(newSVpvs(""));
+    SV *delim_sv = NULL;
+    const char *delim = "&";
+    STRLEN delim_len = 1;
+    size_t i;
+
+    if (items == 0)
+        return out;
+    if (SvROK(args[0]) && (SvTYPE(SvRV(args[0])) == SVt_PVAV || SvTYPE(SvRV(args[0])) == SVt_PVHV)) {
+        if (items > 1) {
+            SvGETMAGIC(args[1]);
+            if (SvOK(args[1]))
+                delim_sv = args[1];
+        }
+    } else if (items > 2 && items % 2) {
+        delim_sv = args[--items];
+        SvGETMAGIC(delim_sv);
+        if (!SvOK(delim_sv)) {
+            delim = "";
+            delim_len = 0;
+            delim_sv = NULL;
+        }
+    }
+    if (delim_sv)
+        delim = form_bytes(aTHX_ delim_sv, &delim_len, utf8);
+
+    if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVAV) {
+        AV *av = (AV *)SvRV(args[0]);
+        SSize_t j, top = av_top_index(av);
+        for (j = 0; j <= top; j += 2) {
+            SV **k = av_fetch(av, j, 0);
+            SV **v = j + 1 <= top ? av_fetch(av, j + 1, 0) : NULL;
+            push_arg(aTHX_ &list, k ? *k : &PL_sv_undef, v ? *v : NULL, utf8);
+        }
+    } else if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVHV) {
+        HV *hv = (HV *)SvRV(args[0]);
+        HE *he;
+        hv_iterinit(hv);
+        while ((he = hv_iternext(hv)))
+            push_arg(aTHX_ &list, hv_iterkeysv(he), hv_iterval(hv, he), utf8);
+    } else {
+        I32 j;
+        for (j = 0; j < items; j += 2)
+            push_arg(aTHX_ &list, args[j], j + 1 < items ? args[j + 1] : NULL, utf8);
+    }
+    if (list.len == 0)
+        return out;
+
+    if (delim_len == 1 && delim[0] == '&') {
+        /* libspringbok joins with '&' itself: one call for the whole form. */
+        size_t needed = 0;
+        sb_result rc;
+        SvGROW(out, 3 * list.bytes + 2 * list.len + 1);
+        rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
+                                 &needed);
+        if (rc == SB_RESULT_BUFFER_TOO_SMALL) {
+            SvGROW(out, needed + 1);
+            rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
+                                     &needed);
+        }
+        if (rc != SB_RESULT_OK)
+            sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
+        SvCUR_set(out, needed);
+    } else {
+        for (i = 0; i < list.len; i++) {
+            if (i)
+                sv_catpvn(out, delim, delim_len);
+            append_encoded(aTHX_ out, list.pairs[i].key, list.pairs[i].key_len);
+            sv_catpvs(out, "=");
+            append_encoded(aTHX_ out, list.pairs[i].value, list.pairs[i].value_len);
+        }
+    }
+    *SvEND(out) = '\0';
+    return out;
+}

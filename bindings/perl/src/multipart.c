@@ -1,0 +1,330 @@
+/*
+ * multipart.c: HTTP::MultiPartParser's callbacks over libspringbok's
+ * event-poll multipart parser. Every Perl callback runs here, in the glue's
+ * own frame, between two sb_multipart_parser_feed calls; a callback that
+ * dies unwinds only Perl and C frames, never Rust ones.
+ *
+ * on_body($chunk, $final) wants to know whether a piece is a part's last, and
+ * libspringbok says so with a separate PART_END event, so the newest piece
+ * is kept (copied: its span dies with the next feed) until the next event
+ * says which it was. Small pieces (the bytes held back across feeds) are
+ * merged with the next one, so a part fed in large chunks costs about one
+ * callback per chunk.
+ */
+#include "springbok_perl.h"
+
+#include <string.h>
+
+/* Pieces shorter than this are merged with the next one of the same part. */
+#define MERGE_BELOW 8192
+
+struct sbp_multipart {
+    sb_multipart_parser *parser;
+    char boundary[72];
+    size_t boundary_len;
+    uint64_t limits[SBP_MULTIPART_LIMITS];
+    bool has_limit[SBP_MULTIPART_LIMITS];
+    SV *on_header, *on_body, *on_error;
+    SV *pending; /* the newest data piece of the current part, not yet delivered */
+    SV *backlog; /* input not parsed yet because a callback died */
+    const char *rest; /* while parsing: the input not consumed yet */
+    STRLEN rest_len;
+    bool unparsed; /* on_header_as => 'unparsed' */
+    bool unfold;   /* unfold_headers => 1: SB_MULTIPART_UNFOLD_HEADERS */
+    bool aborted;
+    bool busy; /* inside parse/finish: callbacks may not re-enter */
+};
+
+static sb_multipart_parser *make_parser(pTHX_ sbp_multipart *mp, sb_error *error, sb_result *rc_out) {
+    sb_multipart_config *config = sb_multipart_config_new();
+    sb_multipart_parser *parser = NULL;
+    sb_result rc = config ? SB_RESULT_OK : SB_RESULT_PANIC;
+    uint32_t i;
+    for (i = 0; i < SBP_MULTIPART_LIMITS && rc == SB_RESULT_OK; i++) {
+        if (mp->has_limit[i])
+            rc = sb_multipart_config_set_limit(config, i, mp->limits[i]);
+    }
+    if (rc == SB_RESULT_OK && mp->unfold)
+        rc = sb_multipart_config_set_flags(config, SB_MULTIPART_UNFOLD_HEADERS);
+    if (rc == SB_RESULT_OK)
+        rc = sb_multipart_parser_new(config, mp->boundary, mp->boundary_len, &parser, error);
+    sb_multipart_config_free(config);
+    *rc_out = rc;
+    return rc == SB_RESULT_OK ? parser : NULL;
+}
+
+sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body, SV *on_error, int unparsed,
+                                 int unfold, AV *limits) {
+    sbp_multipart *mp;
+    STRLEN blen;
+    const char *b = SvPV_const(boundary, blen);
+    sb_error error;
+    sb_result rc;
+    uint32_t i;
+
+    if (blen == 0 || blen > 70)
+        croak("Springbok::MultiPartParser: the boundary must be 1 to 70 characters long (RFC 2046)");
+    Newxz(mp, 1, sbp_multipart);
+    memcpy(mp->boundary, b, blen);
+    mp->boundary_len = blen;
+    mp->unfold = unfold != 0;
+    for (i = 0; i < SBP_MULTIPART_LIMITS; i++) {
+        SV **e = limits ? av_fetch(limits, i, 0) : NULL;
+        if (e && SvOK(*e)) {
+            NV v = SvNV(*e);
+            mp->has_limit[i] = TRUE;
+            mp->limits[i] = v <= 0 ? 0 : v >= 18446744073709551615.0 ? UINT64_MAX : (uint64_t)v;
+        }
+    }
+    mp->parser = make_parser(aTHX_ mp, &error, &rc);
+    if (!mp->parser) {
+        Safefree(mp);
+        sbp_croak_result(aTHX_ "Springbok::MultiPartParser", rc);
+    }
+    mp->on_header = newSVsv(on_header);
+    mp->on_body = newSVsv(on_body);
+    mp->on_error = newSVsv(on_error);
+    mp->unparsed = unparsed != 0;
+    return mp;
+}
+
+void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
+    if (!mp)
+        return;
+    sb_multipart_parser_free(mp->parser);
+    SvREFCNT_dec(mp->on_header);
+    SvREFCNT_dec(mp->on_body);
+    SvREFCNT_dec(mp->on_error);
+    SvREFCNT_dec(mp->pending);
+    SvREFCNT_dec(mp->backlog);
+    Safefree(mp);
+}
+
+static void call(pTHX_ SV *cb, SV *a, SV *b) {
+    dSP;
+    ENTER;
+    SAVETMPS;
+    PUSHMARK(SP);
+    EXTEND(SP, 2);
+    PUSHs(a);
+    if (b)
+        PUSHs(b);
+    PUTBACK;
+    call_sv(cb, G_DISCARD | G_VOID);
+    FREETMPS;
+    LEAVE;
+}
+
+/* The new() parameter that sets the limit a result code is about, or NULL. */
+static const char *limit_name(sb_result rc) {
+    switch (rc) {
+    case SB_RESULT_PREAMBLE_TOO_LARGE: return "max_preamble_size";
+    case SB_RESULT_EPILOGUE_TOO_LARGE: return "max_epilogue_size";
+    case SB_RESULT_TOO_MANY_PARTS: return "max_parts";
+    case SB_RESULT_PART_HEADER_TOO_LARGE: return "max_header_size";
+    case SB_RESULT_TOO_MANY_PART_HEADERS: return "max_headers";
+    case SB_RESULT_FIELD_TOO_LARGE: return "max_field_size";
+    case SB_RESULT_MULTIPART_BODY_TOO_LARGE: return "max_total_size";
+    case SB_RESULT_FILE_TOO_LARGE: return "max_file_size";
+    case SB_RESULT_TOO_MANY_FILES: return "max_files";
+    case SB_RESULT_TOO_MANY_FIELDS: return "max_fields";
+    default: return NULL;
+    }
+}
+
+/* Marks the parser aborted and calls on_error (by default Carp::croak). */
+static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
+    SV *msg;
+    const char *limit = limit_name(rc);
+    mp->aborted = TRUE;
+    SvREFCNT_dec(mp->pending);
+    mp->pending = NULL;
+    if (limit)
+        msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
+                       (UV)error->offset, limit);
+    else if (rc >= 400 && rc < 500)
+        msg = newSVpvf("%s (at byte %" UVuf " of the multipart body)", sb_result_message(rc), (UV)error->offset);
+    else
+        msg = newSVpv(sb_result_message(rc), 0);
+    call(aTHX_ mp->on_error, sv_2mortal(msg), NULL);
+}
+
+static void deliver(pTHX_ sbp_multipart *mp, bool final) {
+    SV *piece = mp->pending ? mp->pending : newSVpvs("");
+    mp->pending = NULL;
+    call(aTHX_ mp->on_body, sv_2mortal(piece), final ? &PL_sv_yes : &PL_sv_no);
+}
+
+static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
+    size_t i;
+    SV *arg;
+    if (mp->unparsed) {
+        SV *block = newSVpvs("");
+        for (i = 0; i < ev->num_headers; i++) {
+            const sb_header *h = &ev->headers[i];
+            sv_catpvn(block, h->name, h->name_len);
+            sv_catpvs(block, ": ");
+            sv_catpvn(block, h->value, h->value_len);
+            sv_catpvs(block, "\r\n");
+        }
+        sv_catpvs(block, "\r\n");
+        arg = sv_2mortal(block);
+    } else {
+        AV *lines = newAV();
+        if (ev->num_headers)
+            av_extend(lines, (SSize_t)ev->num_headers - 1);
+        for (i = 0; i < ev->num_headers; i++) {
+            const sb_header *h = &ev->headers[i];
+            SV *line = newSV(h->name_len + 2 + h->value_len + 1);
+            char *d = SvPVX(line);
+            memcpy(d, h->name, h->name_len);
+            d[h->name_len] = ':';
+            d[h->name_len + 1] = ' ';
+            memcpy(d + h->name_len + 2, h->value, h->value_len);
+            d[h->name_len + 2 + h->value_len] = '\0';
+            SvCUR_set(line, h->name_len + 2 + h->value_len);
+            SvPOK_only(line);
+            av_push(lines, line);
+        }
+        arg = sv_2mortal(newRV_noinc((SV *)lines));
+    }
+    call(aTHX_ mp->on_header, arg, NULL);
+}
+
+static void data(pTHX_ sbp_multipart *mp, const char *p, size_t n) {
+    if (mp->pending && SvCUR(mp->pending) < MERGE_BELOW) {
+        sv_catpvn(mp->pending, p, n);
+        return;
+    }
+    if (mp->pending)
+        deliver(aTHX_ mp, FALSE);
+    mp->pending = newSVpvn(p, n);
+}
+
+/* Runs when parse's scope is left, normally or by a callback's exception:
+ * input not consumed yet is kept for the next call, as HTTP::MultiPartParser
+ * keeps its buffer. */
+static void keep_rest(pTHX_ void *arg) {
+    sbp_multipart *mp = (sbp_multipart *)arg;
+    if (mp->rest_len) {
+        mp->backlog = newSVpvn(mp->rest, mp->rest_len);
+        mp->rest_len = 0;
+    }
+}
+
+static void enter(pTHX_ SV *self, sbp_multipart *mp, const char *method) {
+    if (mp->busy)
+        croak("Springbok::MultiPartParser: %s called from one of the parser's own callbacks", method);
+    /* Keep the object alive until the caller's statement ends, even if a
+     * callback drops the last reference to it. */
+    sv_2mortal(SvREFCNT_inc_simple_NN(self));
+    SAVEBOOL(mp->busy);
+    mp->busy = TRUE;
+}
+
+bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
+    STRLEN len;
+    const char *p;
+    bool ok = TRUE;
+
+    ENTER;
+    enter(aTHX_ self, mp, "parse");
+    SvGETMAGIC(chunk);
+    if (mp->aborted || (!SvOK(chunk) && !mp->backlog)) {
+        ok = !mp->aborted;
+        LEAVE;
+        return ok;
+    }
+    if (mp->backlog) {
+        SV *all = sv_2mortal(mp->backlog);
+        mp->backlog = NULL;
+        if (SvOK(chunk))
+            sv_catsv_nomg(all, chunk);
+        chunk = all;
+    } else if (!SvTEMP(chunk) || SvMAGICAL(chunk)) {
+        /* A callback may change the caller's string: parse a copy, which
+         * shares the buffer (copy-on-write) and costs no copy unless it
+         * does. Magic was called above. */
+        chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV);
+    }
+    p = SvPV_nomg_const(chunk, len);
+    SAVEDESTRUCTOR_X(keep_rest, mp);
+    for (;;) {
+        size_t consumed = 0;
+        sb_multipart_event ev;
+        sb_error error;
+        sb_result rc = sb_multipart_parser_feed(mp->parser, p, len, &consumed, &ev, &error);
+        if (rc != SB_RESULT_OK) {
+            mp->rest_len = 0;
+            fail(aTHX_ mp, rc, &error);
+            ok = FALSE;
+            break;
+        }
+        p += consumed;
+        len -= consumed;
+        mp->rest = p;
+        mp->rest_len = len;
+        if (ev.kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
+            break;
+        switch (ev.kind) {
+        case SB_MULTIPART_EVENT_KIND_PART_START:
+            header(aTHX_ mp, &ev);
+            break;
+        case SB_MULTIPART_EVENT_KIND_DATA:
+            data(aTHX_ mp, ev.data, ev.data_len);
+            break;
+        case SB_MULTIPART_EVENT_KIND_PART_END:
+            deliver(aTHX_ mp, TRUE);
+            break;
+        default: /* END: what follows is the epilogue, bounded by its limit */
+            break;
+        }
+        if (mp->aborted) {
+            ok = FALSE;
+            break;
+        }
+    }
+    mp->rest_len = 0;
+    LEAVE;
+    return ok;
+}
+
+bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp) {
+    sb_error error;
+    sb_result rc;
+    bool ok;
+    if (mp->backlog && !mp->busy && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
+        return FALSE;
+    ENTER;
+    enter(aTHX_ self, mp, "finish");
+    if (!mp->aborted) {
+        rc = sb_multipart_parser_finish(mp->parser, &error);
+        if (rc != SB_RESULT_OK)
+            fail(aTHX_ mp, rc, &error);
+    }
+    ok = !mp->aborted;
+    LEAVE;
+    return ok;
+}
+
+void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp) {
+    sb_error error;
+    sb_result rc;
+    sb_multipart_parser *parser;
+    if (mp->busy)
+        croak("Springbok::MultiPartParser: reset called from one of the parser's own callbacks");
+    parser = make_parser(aTHX_ mp, &error, &rc);
+    if (!parser)
+        sbp_croak_result(aTHX_ "Springbok::MultiPartParser::reset", rc);
+    sb_multipart_parser_free(mp->parser);
+    mp->parser = parser;
+    SvREFCNT_dec(mp->pending);
+    mp->pending = NULL;
+    SvREFCNT_dec(mp->backlog);
+    mp->backlog = NULL;
+    mp->aborted = FALSE;
+}
+
+bool sbp_multipart_is_aborted(sbp_multipart *mp) {
+    return mp->aborted;
+}

@@ -1,0 +1,98 @@
+/*
+ * springbok_perl.h: what the XS glue's C files share. Springbok.xs holds the
+ * XSUBs (argument checks and conversions); src/ files hold the loops that turn
+ * libspringbok's spans into Perl values. Per-interpreter state (shared hash
+ * keys, configs, limits) lives in one sbp_cxt, Springbok.xs's MY_CXT, so the
+ * glue is safe under ithreads.
+ */
+#ifndef SPRINGBOK_PERL_H
+#define SPRINGBOK_PERL_H
+
+#define PERL_NO_GET_CONTEXT
+#include "EXTERN.h"
+#include "perl.h"
+#include "XSUB.h"
+
+#include <springbok.h>
+
+/* Header storage of one parse: HTTP::Parser::XS's limit (more headers is -1). */
+#define SBP_DEFAULT_MAX_HEADERS 128
+/* Largest header storage that configure() accepts. */
+#define SBP_MAX_MAX_HEADERS 65536
+
+/* Env keys with a precomputed shared hash key; sbp_key_names[] in keys.c. */
+enum {
+    SBP_KEY_REQUEST_METHOD,
+    SBP_KEY_REQUEST_URI,
+    SBP_KEY_SCRIPT_NAME,
+    SBP_KEY_PATH_INFO,
+    SBP_KEY_QUERY_STRING,
+    SBP_KEY_SERVER_PROTOCOL,
+    SBP_KEY_FIXED_COUNT, /* the pairs sb_env_flatten always emits first (PSGI) */
+    SBP_KEY_CONTENT_TYPE = SBP_KEY_FIXED_COUNT,
+    SBP_KEY_CONTENT_LENGTH,
+    SBP_KEY_FIRST_HTTP, /* then the common HTTP_* keys */
+    SBP_KEY_COUNT = SBP_KEY_FIRST_HTTP + 57
+};
+
+/* Multipart limit ids known to this glue (SB_MULTIPART_MAX_* are 0 to 9). */
+#define SBP_MULTIPART_LIMITS 10
+
+typedef struct {
+    /* HTTP parsing */
+    SV *keys[SBP_KEY_COUNT];   /* shared hash key SVs (newSVpvn_share) */
+    sb_parser_config *config;  /* requests and responses */
+    uint32_t parser_flags;     /* mirror of config's flags, for config() */
+    uint32_t env_flags;        /* SB_ENV_PSGI | an underscore policy */
+    size_t max_headers;
+    size_t limits[4];          /* head, target, name, value (0 = default) */
+    sb_error last_error;       /* of the last failed parse_http_request/_response */
+    sb_result last_result;     /* SB_RESULT_OK when the last parse did not fail */
+    /* urlencoded forms */
+    size_t form_max_pairs;
+    size_t form_max_input_bytes;
+} sbp_cxt;
+
+/* keys.c */
+extern const char *const sbp_key_names[SBP_KEY_COUNT];
+void sbp_keys_init(pTHX_ sbp_cxt *cxt);
+void sbp_keys_free(pTHX_ sbp_cxt *cxt);
+/* The index of a key span sb_env_flatten returned (a pointer into
+ * libspringbok's static memory), or -1 when it is not one of ours. */
+int sbp_key_index(const char *key);
+/* Whether sbp_key_names[index]'s static address was learnt at load time. */
+bool sbp_key_is_recognised(int index);
+
+/* http.c */
+IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env);
+/* Pushes parse_http_response's return list; returns the count. */
+int sbp_parse_response(pTHX_ sbp_cxt *cxt, SV **sp_base, SV *buf, IV header_format, HV *special);
+SV *sbp_parser_config_apply(pTHX_ sbp_cxt *cxt, uint32_t flags, const size_t limits[4]);
+
+/* form.c */
+/* Pushes the decoded pairs of buf on the stack (or into av when not NULL);
+ * croaks on a limit. Returns how many SVs were pushed. */
+SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp);
+SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8);
+
+/* multipart.c */
+typedef struct sbp_multipart sbp_multipart;
+sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body, SV *on_error,
+                                 int unparsed, int unfold, AV *limits);
+/* self is the object's inner (blessed) scalar, kept alive during the call. */
+bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk);
+bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp);
+void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp);
+bool sbp_multipart_is_aborted(sbp_multipart *mp);
+void sbp_multipart_free(pTHX_ sbp_multipart *mp);
+
+/* response.c */
+/* The serialized head as a new SV; croaks naming the header that is refused. */
+SV *sbp_response_head(pTHX_ IV minor, IV status, SV *reason, AV *headers);
+/* Bytes written, or -1 with errno set (a timeout is ETIMEDOUT). */
+IV sbp_write_response(pTHX_ SV *fh_or_fd, IV minor, IV status, SV *reason, AV *headers, AV *body, NV timeout);
+
+/* Croaks "func: message" with sb_result_message(code). */
+void sbp_croak_result(pTHX_ const char *func, sb_result code) __attribute__((noreturn));
+
+#endif

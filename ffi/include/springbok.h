@@ -465,7 +465,7 @@ enum sb_result
     SB_RESULT_HEAD_TOO_LARGE = 119,
     /**
      * The request-target's form does not fit the method: origin-form or
-     * absolute-form with CONNECT, anything but authority-form with
+     * absolute-form with CONNECT, anything but a valid `host:port` with
      * CONNECT, `*` with a method other than OPTIONS (see
      * `SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD`), or no form at all.
      */

@@ -71,7 +71,8 @@ pub enum ErrorKind {
     HeadTooLarge,
     /// The request-target's form does not fit the method (RFC 9112 §3.2):
     /// origin-form (`/path`) and absolute-form (`scheme:...`) for any
-    /// method but CONNECT, which takes authority-form (`host:port`) only;
+    /// method but CONNECT, which takes a valid authority-form (`host:port`)
+    /// only;
     /// asterisk-form (`*`) for OPTIONS only (see
     /// [`allow_asterisk_form_any_method`](crate::ParserConfig::allow_asterisk_form_any_method)).
     /// A target of no form at all (`a/b`) is this kind too.

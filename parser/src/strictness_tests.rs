@@ -302,12 +302,14 @@ fn ip_literals_elsewhere_or_malformed_are_rejected() {
         "GET http://[::1][::2]/ HTTP/1.1",
         "GET http://a]/ HTTP/1.1",
         "GET http://[fe80::1%25en0]/ HTTP/1.1",
-        "CONNECT [::1] HTTP/1.1",
-        "CONNECT [::1]:x HTTP/1.1",
-        "CONNECT [::1]: HTTP/1.1",
-        "CONNECT x[::1]:80 HTTP/1.1",
     ] {
         assert_eq!(strict_line(line), Some(ErrorKind::Target), "{line}");
+    }
+    // A CONNECT target that is no valid host:port does not fit CONNECT.
+    for line in
+        ["CONNECT [::1] HTTP/1.1", "CONNECT [::1]:x HTTP/1.1", "CONNECT [::1]: HTTP/1.1", "CONNECT x[::1]:80 HTTP/1.1"]
+    {
+        assert_eq!(strict_line(line), Some(ErrorKind::TargetForm), "{line}");
     }
     // An unterminated literal waits for more input, within the limit.
     assert_eq!(parse_req(&ParserConfig::new(), b"GET http://[::1", 0), Parsed::Partial);
@@ -414,17 +416,15 @@ fn target_form_must_fit_the_method() {
     ] {
         assert_eq!(strict_line(line), None, "{line}");
     }
-    // Malformed authorities are invalid targets.
-    for line in [
-        "CONNECT a.example HTTP/1.1",
-        "CONNECT :443 HTTP/1.1",
-        "CONNECT a@b:443 HTTP/1.1",
-        "CONNECT a.example:44x HTTP/1.1",
-        "GET http://a:x/ HTTP/1.1",
-        "GET http://a:1:2/ HTTP/1.1",
-        "GET http://u@v@a/ HTTP/1.1",
-        "GET http://[::1]@a/ HTTP/1.1",
-    ] {
+    // CONNECT takes a valid host:port and nothing else.
+    for line in
+        ["CONNECT a.example HTTP/1.1", "CONNECT :443 HTTP/1.1", "CONNECT a@b:443 HTTP/1.1", "CONNECT a:44x HTTP/1.1"]
+    {
+        assert_eq!(strict_line(line), Some(ErrorKind::TargetForm), "{line}");
+        assert_eq!(line_result(line, |c| c.allow_loose_target = true), Some(ErrorKind::TargetForm), "loose: {line}");
+    }
+    // Malformed absolute-form authorities are invalid targets.
+    for line in ["GET http://a:1:2/ HTTP/1.1", "GET http://u@v@a/ HTTP/1.1", "GET http://[::1]@a/ HTTP/1.1"] {
         assert_eq!(strict_line(line), Some(ErrorKind::Target), "{line}");
     }
     assert_eq!(ErrorKind::TargetForm.status(), 400);

@@ -21,8 +21,9 @@ use crate::ParserConfig;
 /// * authority-form (`host:port`): CONNECT, which may use nothing else;
 /// * absolute-form (`scheme:...`): any method but CONNECT.
 ///
-/// A form that does not fit is [`ErrorKind::TargetForm`]; an authority
-/// whose host or port is malformed, or an IP literal outside the host, is
+/// A form that does not fit is [`ErrorKind::TargetForm`], as is any CONNECT
+/// target that is not a valid `host:port`; an absolute-form authority whose
+/// host or port is malformed, or an IP literal outside a host, is
 /// [`ErrorKind::Target`]. With
 /// [`allow_loose_target`](ParserConfig::allow_loose_target) the bytes of the
 /// host, user info, path and query are not checked, only the form's shape.
@@ -35,7 +36,7 @@ pub(crate) fn check_target(
 ) -> Result<(), ErrorKind> {
     let strict = !config.allow_loose_target;
     if method == b"CONNECT" {
-        return if authority_form(target, strict) { Ok(()) } else { Err(form_or_target(target)) };
+        return if authority_form(target, strict) { Ok(()) } else { Err(ErrorKind::TargetForm) };
     }
     match target {
         [b'/', ..] if strict && bracket => Err(ErrorKind::Target),
@@ -46,17 +47,6 @@ pub(crate) fn check_target(
             Some(_) => Err(ErrorKind::Target),
             None => Err(ErrorKind::TargetForm),
         },
-    }
-}
-
-/// The error for a CONNECT target that is not a valid authority-form: a
-/// target of another form is [`ErrorKind::TargetForm`], a broken authority
-/// [`ErrorKind::Target`].
-fn form_or_target(target: &[u8]) -> ErrorKind {
-    match target {
-        [b'/', ..] | b"*" => ErrorKind::TargetForm,
-        _ if scheme_len(target).is_some_and(|n| target[n + 1..].starts_with(b"//")) => ErrorKind::TargetForm,
-        _ => ErrorKind::Target,
     }
 }
 

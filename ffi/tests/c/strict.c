@@ -153,7 +153,6 @@ static void test_ip_literal_targets(void)
         "GET /[::1] HTTP/1.1\r\n\r\n",
         "GET http://[::g]/ HTTP/1.1\r\n\r\n",
         "GET http://a/[::1] HTTP/1.1\r\n\r\n",
-        "CONNECT [::1] HTTP/1.1\r\n\r\n",
     };
     size_t i;
     for (i = 0; i < sizeof good / sizeof *good; i++) {
@@ -232,6 +231,8 @@ static void test_target_forms(void)
         "GET ! HTTP/1.1\r\n\r\n",
         "CONNECT / HTTP/1.1\r\n\r\n",
         "CONNECT http://a:1/ HTTP/1.1\r\n\r\n",
+        "CONNECT [::1] HTTP/1.1\r\n\r\n",
+        "CONNECT a.example HTTP/1.1\r\n\r\n",
         "M-SEARCH * HTTP/1.1\r\n\r\n",
     };
     size_t i;

@@ -10,10 +10,12 @@ use springbok_parser::env::{EnvConfig, EnvError, EnvPair, EnvSizes, Flavor, Unde
 use springbok_parser::Request;
 
 use crate::error::{sb_error, sb_result};
+use crate::failure::{finish, Detail, Failure};
 use crate::input::{self, HeaderStore};
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, zeroed, ArgError};
+use crate::scratch::Scratch;
 
 /// PSGI env (HTTP::Parser::XS's `%env`, the default): `PATH_INFO`
 /// percent-decoded, fragment stripped.
@@ -101,56 +103,20 @@ fn config(flags: u32) -> Result<EnvConfig, ArgError> {
     Ok(config)
 }
 
-/// Why an env call produced no result.
-enum Failure {
-    Arg(ArgError),
-    Env(EnvError),
-    /// The caller's storage is smaller than these sizes.
-    TooSmall(sb_env_sizes),
-}
-
-impl From<ArgError> for Failure {
-    fn from(e: ArgError) -> Failure {
-        Failure::Arg(e)
-    }
-}
-
-impl From<EnvError> for Failure {
-    fn from(e: EnvError) -> Failure {
-        Failure::Env(e)
-    }
-}
-
-fn detail(e: EnvError) -> sb_error {
-    match e {
-        EnvError::BadPercentEncoding { offset } => sb_error::new(sb_result::EnvBadPercentEncoding, offset, 400),
-        EnvError::UnderscoreHeader { index } => {
-            sb_error { kind: sb_result::EnvUnderscoreHeader, offset: index, status: 400, header: index }
+impl Detail for EnvError {
+    fn detail(&self) -> sb_error {
+        match *self {
+            EnvError::BadPercentEncoding { offset } => sb_error::new(sb_result::EnvBadPercentEncoding, offset, 400),
+            EnvError::UnderscoreHeader { index } => {
+                sb_error { kind: sb_result::EnvUnderscoreHeader, offset: index, status: 400, header: index }
+            }
+            _ => sb_error::new(sb_result::InvalidEnv, 0, 400),
         }
-        _ => sb_error::new(sb_result::InvalidEnv, 0, 400),
     }
 }
 
-/// Turns an outcome into a result code: `*out_sizes` on success and on
-/// `SB_RESULT_BUFFER_TOO_SMALL`, `*out_error` on an env error.
-fn finish(
-    r: Result<sb_env_sizes, Failure>,
-    out_sizes: &mut MaybeUninit<sb_env_sizes>,
-    out_error: Option<&mut MaybeUninit<sb_error>>,
-) -> sb_result {
-    match r {
-        Ok(s) => {
-            out_sizes.write(s);
-            sb_result::Ok
-        }
-        Err(Failure::TooSmall(s)) => {
-            out_sizes.write(s);
-            sb_result::BufferTooSmall
-        }
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Env(e)) => detail(e).report(out_error),
-    }
-}
+/// Why an env call produced no result; on `TooSmall`, the sizes it needs.
+type EnvFailure = Failure<EnvError, sb_env_sizes>;
 
 /// Env pairs flattened on the stack up to this many, on the heap beyond.
 const STACK_PAIRS: usize = 80;
@@ -180,7 +146,7 @@ pub unsafe extern "C" fn sb_env_size(
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, EnvFailure> {
             let config = config(flags)?;
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
@@ -258,7 +224,7 @@ pub unsafe extern "C" fn sb_env_flatten(
             | (_, _, _, _, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, EnvFailure> {
             let config = config(flags)?;
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
@@ -275,7 +241,7 @@ fn flatten<'a>(
     req: &Request<'a, '_>,
     out: &mut [MaybeUninit<sb_env_pair>],
     arena: &'a mut [MaybeUninit<u8>],
-) -> Result<sb_env_sizes, Failure> {
+) -> Result<sb_env_sizes, EnvFailure> {
     // When the caller's storage holds the env of this request unless values
     // must be joined, one walk into scratch storage is usually enough: no
     // size pass first. The caller's arena is still written only on success
@@ -290,17 +256,10 @@ fn flatten<'a>(
         return Err(Failure::TooSmall(sizes.into()));
     }
     let arena = zeroed(&mut arena[..sizes.arena]);
-    let mut stack = [EMPTY_PAIR; STACK_PAIRS];
-    let mut heap = Vec::new();
-    let scratch: &mut [EnvPair<'a>] = if sizes.pairs <= STACK_PAIRS {
-        &mut stack[..sizes.pairs]
-    } else {
-        heap.resize(sizes.pairs, EMPTY_PAIR);
-        &mut heap[..]
-    };
-    let env = config.flatten(req, scratch, arena).map_err(|e| match e {
+    let mut scratch = Scratch::<EnvPair<'a>, STACK_PAIRS>::new();
+    let env = config.flatten(req, scratch.filled(sizes.pairs, EMPTY_PAIR), arena).map_err(|e| match e {
         EnvError::PairsTooSmall { .. } | EnvError::ArenaTooSmall { .. } => Failure::TooSmall(sizes.into()),
-        e => Failure::Env(e),
+        e => Failure::Invalid(e),
     })?;
     for (p, slot) in env.iter().zip(out.iter_mut()) {
         slot.write(pair(p.key, p.value));
@@ -317,14 +276,6 @@ fn pair(key: &[u8], value: &[u8]) -> sb_env_pair {
 /// path. `flatten_once` tries this much scratch first.
 fn arena_guess(req: &Request<'_, '_>) -> usize {
     req.headers.iter().fold(req.target.len(), |n, h| n.saturating_add(h.name.len() + 5))
-}
-
-/// `out` filled with empty pairs, as initialised pairs.
-fn empty_pairs<'s, 'a>(out: &'s mut [MaybeUninit<EnvPair<'a>>]) -> &'s mut [EnvPair<'a>] {
-    out.fill(MaybeUninit::new(EMPTY_PAIR));
-    // SAFETY: every element was just initialised, and `MaybeUninit<T>` has
-    // the layout of `T`; the borrow is the same one, only reinterpreted.
-    unsafe { &mut *(std::ptr::from_mut::<[MaybeUninit<EnvPair<'a>>]>(out) as *mut [EnvPair<'a>]) }
 }
 
 /// Scratch arena kept on the stack (uninitialised but for the bytes a
@@ -345,33 +296,20 @@ fn flatten_once(
     req: &Request<'_, '_>,
     out: &mut [MaybeUninit<sb_env_pair>],
     arena: &mut [MaybeUninit<u8>],
-) -> Option<Result<sb_env_sizes, Failure>> {
+) -> Option<Result<sb_env_sizes, EnvFailure>> {
     let guess = arena_guess(req);
     // Only the bytes this request may use are initialised (zeroed), not the
     // whole stack buffer.
-    let mut stack_arena = [MaybeUninit::<u8>::uninit(); STACK_ARENA];
-    let mut heap_arena = Vec::new();
-    let scratch_arena: &mut [u8] = if guess <= STACK_ARENA {
-        zeroed(&mut stack_arena[..guess])
-    } else {
-        heap_arena.resize(guess, 0);
-        &mut heap_arena[..]
-    };
+    let mut arena_scratch = Scratch::<u8, STACK_ARENA>::new();
+    let scratch_arena = arena_scratch.filled(guess, 0);
     let base = scratch_arena.as_ptr() as usize;
     let end = base + scratch_arena.len();
     let n = EnvConfig::max_pairs(req.headers.len());
-    let mut stack = [MaybeUninit::<EnvPair<'_>>::uninit(); STACK_ONCE_PAIRS];
-    let mut heap = Vec::new();
-    let scratch: &mut [EnvPair<'_>] = if n <= STACK_ONCE_PAIRS {
-        empty_pairs(&mut stack[..n])
-    } else {
-        heap.resize(n, EMPTY_PAIR);
-        &mut heap[..]
-    };
-    let env = match config.try_flatten(req, scratch, scratch_arena) {
+    let mut pairs = Scratch::<EnvPair<'_>, STACK_ONCE_PAIRS>::new();
+    let env = match config.try_flatten(req, pairs.filled(n, EMPTY_PAIR), scratch_arena) {
         Ok(Some(env)) => env,
         Ok(None) => return None,
-        Err(e) => return Some(Err(Failure::Env(e))),
+        Err(e) => return Some(Err(Failure::Invalid(e))),
     };
     // Spans inside the scratch arena move to the same offset in the
     // caller's (empty ones may sit at its very end and move too). Each arena

@@ -3,12 +3,12 @@
 //! `Expect: 100-continue`, `Upgrade`, CONNECT.
 
 use std::ffi::{c_char, c_int};
-use std::mem::MaybeUninit;
 
 use springbok_parser::framing;
 use springbok_parser::framing::{Body, Expect, FramingConfig, FramingError};
 
 use crate::error::{sb_error, sb_result};
+use crate::failure::{finish, Detail, Failure};
 use crate::input::{self, HeaderStore};
 use crate::parse::sb_request;
 use crate::pico::sb_header;
@@ -87,41 +87,10 @@ fn body(b: Body) -> sb_body {
     }
 }
 
-fn detail(e: &FramingError) -> sb_error {
-    let kind = sb_result::from_framing(e.kind());
-    sb_error { kind, offset: e.header_index(), status: e.status(), header: e.header_index() }
-}
-
-/// Why a framing call produced no result.
-enum Failure {
-    Arg(ArgError),
-    Framing(FramingError),
-}
-
-impl From<ArgError> for Failure {
-    fn from(e: ArgError) -> Failure {
-        Failure::Arg(e)
-    }
-}
-
-impl From<FramingError> for Failure {
-    fn from(e: FramingError) -> Failure {
-        Failure::Framing(e)
-    }
-}
-
-fn finish<T>(
-    r: Result<T, Failure>,
-    out: &mut MaybeUninit<T>,
-    out_error: Option<&mut MaybeUninit<sb_error>>,
-) -> sb_result {
-    match r {
-        Ok(v) => {
-            out.write(v);
-            sb_result::Ok
-        }
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Framing(e)) => detail(&e).report(out_error),
+impl Detail for FramingError {
+    fn detail(&self) -> sb_error {
+        let kind = sb_result::from_framing(self.kind());
+        sb_error { kind, offset: self.header_index(), status: self.status(), header: self.header_index() }
     }
 }
 
@@ -193,7 +162,7 @@ pub unsafe extern "C" fn sb_framing_request_info_with_flags(
         let mut config = FramingConfig::new();
         config.require_host = flags & SB_FRAMING_REQUIRE_HOST != 0;
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, Failure<FramingError, _>> {
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
             let info = config.request_info(&req)?;
@@ -243,7 +212,7 @@ pub unsafe extern "C" fn sb_framing_request_body(
                 (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
             };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             // SAFETY: the export's contract: readable header spans.
             let hs = unsafe { store.fill(list) }?;
@@ -292,7 +261,7 @@ pub unsafe extern "C" fn sb_framing_response_body(
             (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             let code = match u16::try_from(status) {
                 Ok(c @ 100..=999) => c,
@@ -329,7 +298,7 @@ pub unsafe extern "C" fn sb_framing_keep_alive(
             (Err(e), _) | (_, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<_, Failure> {
+        let r = (|| -> Result<_, Failure<FramingError, _>> {
             let v = input::minor_version(minor_version)?;
             // SAFETY: the export's contract: readable header spans.
             let hs = unsafe { store.fill(list) }?;

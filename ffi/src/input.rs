@@ -3,31 +3,23 @@
 //! head).
 
 use std::ffi::c_int;
-use std::mem::MaybeUninit;
 
 use springbok_parser::{Header, Request};
 
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{try_slice, ArgError};
+use crate::scratch::Scratch;
 
 /// Headers converted on the stack up to this many, on the heap beyond.
 const STACK_HEADERS: usize = 128;
 
 /// Storage for `sb_header`s converted to [`Header`]s (whose layout is not
-/// `sb_header`'s).
-pub(crate) struct HeaderStore<'a> {
-    /// Written entry by entry by `fill`, never read before: not initialised
-    /// up front (64 headers is 2 KiB of stores per call otherwise).
-    stack: [MaybeUninit<Header<'a>>; STACK_HEADERS],
-    heap: Vec<Header<'a>>,
-}
+/// `sb_header`'s). Written entry by entry by `fill`, never read before, so
+/// not initialised up front.
+pub(crate) type HeaderStore<'a> = Scratch<Header<'a>, STACK_HEADERS>;
 
 impl<'a> HeaderStore<'a> {
-    pub(crate) fn new() -> Self {
-        HeaderStore { stack: [MaybeUninit::uninit(); STACK_HEADERS], heap: Vec::new() }
-    }
-
     /// Converts `headers`. A NULL `name` (an obs-fold continuation line from
     /// the parser) is an empty name; any span may be `(NULL, 0)`.
     ///
@@ -35,28 +27,16 @@ impl<'a> HeaderStore<'a> {
     /// Each entry's `name` and `value` must be NULL or point to as many
     /// readable bytes as its length, unchanged for `'a`.
     pub(crate) unsafe fn fill(&mut self, headers: &[sb_header]) -> Result<&[Header<'a>], ArgError> {
-        // SAFETY: forwarded from the caller.
-        let convert = |h: &sb_header| unsafe {
-            Ok::<_, ArgError>(Header {
-                name: try_slice(h.name.cast::<u8>(), h.name_len)?,
-                value: try_slice(h.value.cast::<u8>(), h.value_len)?,
-            })
-        };
-        if headers.len() > STACK_HEADERS {
-            self.heap.clear();
-            self.heap.reserve(headers.len());
-            for h in headers {
-                self.heap.push(convert(h)?);
+        let converted = headers.iter().map(|h| {
+            // SAFETY: forwarded from the caller.
+            unsafe {
+                Ok(Header {
+                    name: try_slice(h.name.cast::<u8>(), h.name_len)?,
+                    value: try_slice(h.value.cast::<u8>(), h.value_len)?,
+                })
             }
-            return Ok(&self.heap[..]);
-        }
-        let out = &mut self.stack[..headers.len()];
-        for (h, slot) in headers.iter().zip(out.iter_mut()) {
-            slot.write(convert(h)?);
-        }
-        // SAFETY: the loop wrote every entry of `out` (it returns early
-        // otherwise), and `MaybeUninit<T>` has the layout of `T`.
-        Ok(unsafe { &*(std::ptr::from_ref::<[MaybeUninit<Header<'a>>]>(out) as *const [Header<'a>]) })
+        });
+        Ok(self.made(headers.len(), converted)?)
     }
 }
 

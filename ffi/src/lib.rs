@@ -60,9 +60,13 @@ pub mod env;
 
 pub mod response_head;
 
+pub(crate) mod failure;
+
 pub(crate) mod input;
 
 pub(crate) mod ptr;
+
+pub(crate) mod scratch;
 
 pub use chunked::{sb_chunked_config, sb_chunked_decoder};
 pub use config::sb_parser_config;

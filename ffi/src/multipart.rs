@@ -198,11 +198,7 @@ fn detail(e: &Error) -> sb_error {
 }
 
 pub(crate) fn fail(e: &Error, out_error: Option<&mut std::mem::MaybeUninit<sb_error>>) -> sb_result {
-    let d = detail(e);
-    if let Some(slot) = out_error {
-        slot.write(d);
-    }
-    d.kind
+    detail(e).report(out_error)
 }
 
 /// Finds the boundary parameter of a `Content-Type` value (a `multipart` type,

@@ -9,27 +9,14 @@ use springbok_parser::{Error, Header, ParserConfig, Status};
 
 use crate::config::sb_parser_config;
 use crate::error::{sb_error, sb_result};
+use crate::failure::{finish, Detail, Failure};
 use crate::pico::sb_header;
 use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, try_slice, ArgError};
+use crate::scratch::Scratch;
 
-/// Why a parse call produced no result.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// A pointer or length argument was refused.
-    Arg(ArgError),
-    /// The head is invalid.
-    Parse(Error),
-}
-
-impl From<ArgError> for Failure {
-    fn from(e: ArgError) -> Failure {
-        Failure::Arg(e)
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        Failure::Parse(e)
+impl Detail for Error {
+    fn detail(&self) -> sb_error {
+        sb_error::from_parse(*self)
     }
 }
 
@@ -39,29 +26,15 @@ impl From<Error> for Failure {
 /// caller's array is written only when the parse succeeds.
 const STACK_SLOTS: usize = 128;
 
-struct Scratch<'b> {
-    stack: [MaybeUninit<Header<'b>>; STACK_SLOTS],
-    heap: Vec<MaybeUninit<Header<'b>>>,
-}
+/// Scratch header slots for a parse.
+type Slots<'b> = Scratch<Header<'b>, STACK_SLOTS>;
 
-impl<'b> Scratch<'b> {
-    fn new() -> Self {
-        Scratch { stack: [MaybeUninit::uninit(); STACK_SLOTS], heap: Vec::new() }
-    }
-
-    /// Storage for as many headers as the caller has room for, but no more
-    /// than `buf` can hold (every header line takes at least two bytes), so
-    /// a huge `*num_headers` costs nothing and the too-many-headers check is
-    /// unchanged.
-    fn slots(&mut self, room: usize, buf_len: usize) -> &mut [MaybeUninit<Header<'b>>] {
-        let n = room.min(buf_len / 2 + 1);
-        if n <= STACK_SLOTS {
-            &mut self.stack[..n]
-        } else {
-            self.heap.resize(n, MaybeUninit::uninit());
-            &mut self.heap[..]
-        }
-    }
+/// Returns scratch slots for as many headers as the caller has room for,
+/// but no more than `buf` can hold (every header line takes at least two
+/// bytes), so a huge `*num_headers` costs nothing and the too-many-headers
+/// check is unchanged.
+fn slots<'s, 'b>(scratch: &'s mut Slots<'b>, room: usize, buf_len: usize) -> &'s mut [MaybeUninit<Header<'b>>] {
+    scratch.uninit(room.min(buf_len / 2 + 1))
 }
 
 /// Copies parsed headers to the caller's storage. `out` is at least as long
@@ -78,7 +51,7 @@ fn copy_headers(parsed: &[Header<'_>], out: &mut [MaybeUninit<sb_header>]) {
     }
 }
 
-fn check_last_len(len: usize, last_len: usize) -> Result<(), Failure> {
+fn check_last_len(len: usize, last_len: usize) -> Result<(), Failure<Error>> {
     if last_len > len {
         Err(Failure::Arg(ArgError::Invalid))
     } else {
@@ -114,10 +87,10 @@ pub(crate) fn request<'b>(
     buf: &'b [u8],
     last_len: usize,
     out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedRequest<'b>>, Failure> {
+) -> Result<Status<ParsedRequest<'b>>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Scratch::new();
-    let slots = scratch.slots(out.len(), buf.len());
+    let mut scratch = Slots::new();
+    let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_request_uninit(buf, last_len, slots)? {
         Status::Complete(r) => {
             copy_headers(r.headers, out);
@@ -139,10 +112,10 @@ pub(crate) fn response<'b>(
     buf: &'b [u8],
     last_len: usize,
     out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedResponse<'b>>, Failure> {
+) -> Result<Status<ParsedResponse<'b>>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Scratch::new();
-    let slots = scratch.slots(out.len(), buf.len());
+    let mut scratch = Slots::new();
+    let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_response_uninit(buf, last_len, slots)? {
         Status::Complete(r) => {
             copy_headers(r.headers, out);
@@ -164,10 +137,10 @@ pub(crate) fn block(
     buf: &[u8],
     last_len: usize,
     out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedBlock>, Failure> {
+) -> Result<Status<ParsedBlock>, Failure<Error>> {
     check_last_len(buf.len(), last_len)?;
-    let mut scratch = Scratch::new();
-    let slots = scratch.slots(out.len(), buf.len());
+    let mut scratch = Slots::new();
+    let slots = slots(&mut scratch, out.len(), buf.len());
     Ok(match config.parse_headers_uninit(buf, last_len, slots)? {
         Status::Complete(b) => {
             copy_headers(b.headers, out);
@@ -230,27 +203,13 @@ pub struct sb_header_block {
     pub len: usize,
 }
 
-/// Turns an outcome into a result code, writing the error detail for a
-/// head error when the caller asked for it.
-fn finish<T>(
-    r: Result<Status<T>, Failure>,
-    out: &mut MaybeUninit<T>,
-    out_error: Option<&mut MaybeUninit<sb_error>>,
-) -> sb_result {
+/// Returns the complete value of a parse, made by `f`, or
+/// [`Failure::Partial`].
+fn complete<P, T>(r: Result<Status<P>, Failure<Error>>, f: impl FnOnce(P) -> T) -> Result<T, Failure<Error, T>> {
     match r {
-        Ok(Status::Complete(v)) => {
-            out.write(v);
-            sb_result::Ok
-        }
-        Ok(Status::Partial) => sb_result::Partial,
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Parse(e)) => {
-            let detail = sb_error::from_parse(e);
-            if let Some(slot) = out_error {
-                slot.write(detail);
-            }
-            detail.kind
-        }
+        Ok(Status::Complete(p)) => Ok(f(p)),
+        Ok(Status::Partial) => Err(Failure::Partial),
+        Err(e) => Err(e.widen()),
     }
 }
 
@@ -324,17 +283,14 @@ pub unsafe extern "C" fn sb_parser_config_parse_request(
             Ok(a) => a,
             Err(e) => return e.into(),
         };
-        let r = request(a.config, a.buf, last_len, a.headers).map(|s| match s {
-            Status::Complete(r) => Status::Complete(sb_request {
-                method: r.method.as_ptr().cast(),
-                method_len: r.method.len(),
-                target: r.target.as_ptr().cast(),
-                target_len: r.target.len(),
-                minor_version: c_int::from(r.minor_version),
-                num_headers: r.num_headers,
-                head_len: r.head_len,
-            }),
-            Status::Partial => Status::Partial,
+        let r = complete(request(a.config, a.buf, last_len, a.headers), |r| sb_request {
+            method: r.method.as_ptr().cast(),
+            method_len: r.method.len(),
+            target: r.target.as_ptr().cast(),
+            target_len: r.target.len(),
+            minor_version: c_int::from(r.minor_version),
+            num_headers: r.num_headers,
+            head_len: r.head_len,
         });
         finish(r, a.out, a.out_error)
     })
@@ -366,16 +322,13 @@ pub unsafe extern "C" fn sb_parser_config_parse_response(
             Ok(a) => a,
             Err(e) => return e.into(),
         };
-        let r = response(a.config, a.buf, last_len, a.headers).map(|s| match s {
-            Status::Complete(r) => Status::Complete(sb_response {
-                minor_version: c_int::from(r.minor_version),
-                status: c_int::from(r.status),
-                reason: r.reason.as_ptr().cast(),
-                reason_len: r.reason.len(),
-                num_headers: r.num_headers,
-                head_len: r.head_len,
-            }),
-            Status::Partial => Status::Partial,
+        let r = complete(response(a.config, a.buf, last_len, a.headers), |r| sb_response {
+            minor_version: c_int::from(r.minor_version),
+            status: c_int::from(r.status),
+            reason: r.reason.as_ptr().cast(),
+            reason_len: r.reason.len(),
+            num_headers: r.num_headers,
+            head_len: r.head_len,
         });
         finish(r, a.out, a.out_error)
     })
@@ -408,9 +361,9 @@ pub unsafe extern "C" fn sb_parser_config_parse_headers(
             Ok(a) => a,
             Err(e) => return e.into(),
         };
-        let r = block(a.config, a.buf, last_len, a.headers).map(|s| match s {
-            Status::Complete(b) => Status::Complete(sb_header_block { num_headers: b.num_headers, len: b.len }),
-            Status::Partial => Status::Partial,
+        let r = complete(block(a.config, a.buf, last_len, a.headers), |b| sb_header_block {
+            num_headers: b.num_headers,
+            len: b.len,
         });
         finish(r, a.out, a.out_error)
     })
@@ -423,11 +376,11 @@ mod tests {
 
     #[test]
     fn scratch_is_bounded_by_the_input() {
-        let mut s = Scratch::new();
-        assert_eq!(s.slots(usize::MAX, 10).len(), 6);
-        assert_eq!(s.slots(3, 1000).len(), 3);
-        assert_eq!(s.slots(1000, 1000).len(), 501);
-        assert_eq!(s.slots(0, 1000).len(), 0);
+        let mut s = Slots::new();
+        assert_eq!(slots(&mut s, usize::MAX, 10).len(), 6);
+        assert_eq!(slots(&mut s, 3, 1000).len(), 3);
+        assert_eq!(slots(&mut s, 1000, 1000).len(), 501);
+        assert_eq!(slots(&mut s, 0, 1000).len(), 0);
     }
 
     #[test]

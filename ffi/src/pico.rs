@@ -15,7 +15,10 @@ use std::mem::MaybeUninit;
 use springbok_parser::{ParserConfig, Status};
 
 use crate::config::sb_parser_config;
-use crate::parse::{self, Failure};
+use springbok_parser::Error;
+
+use crate::failure::Failure;
+use crate::parse;
 use crate::ptr::{guard, try_mut, try_out, try_out_slice, try_ref, try_slice, ArgError};
 
 /// One header field, laid out exactly like picohttpparser's
@@ -39,7 +42,7 @@ pub struct sb_header {
 
 /// picohttpparser's return value for an outcome: the head length, -2 for
 /// partial, -1 for any error (including a head longer than `INT_MAX`).
-fn pico_ret(r: Result<Status<usize>, Failure>) -> c_int {
+fn pico_ret(r: Result<Status<usize>, Failure<Error>>) -> c_int {
     match r {
         Ok(Status::Complete(n)) => c_int::try_from(n).unwrap_or(-1),
         Ok(Status::Partial) => -2,
@@ -76,7 +79,7 @@ fn request(
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure> {
+) -> Result<Status<usize>, Failure<Error>> {
     // SAFETY: the caller of the export promises picohttpparser's contract:
     // `buf` holds `len` readable bytes, each output pointer is writable, and
     // `headers` holds `*num_headers` writable entries; none alias.
@@ -113,7 +116,7 @@ fn response(
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure> {
+) -> Result<Status<usize>, Failure<Error>> {
     // SAFETY: as in `request`: picohttpparser's contract on every pointer.
     let (buf, outs, (count, storage)) = unsafe {
         let buf = try_slice(buf.cast::<u8>(), len)?;
@@ -141,7 +144,7 @@ fn headers_block(
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure> {
+) -> Result<Status<usize>, Failure<Error>> {
     // SAFETY: as in `request`: picohttpparser's contract on every pointer.
     let (buf, (count, storage)) = unsafe { (try_slice(buf.cast::<u8>(), len)?, header_storage(headers, num_headers)?) };
     Ok(match parse::block(config, buf, last_len, storage)? {
@@ -157,7 +160,7 @@ fn headers_block(
 ///
 /// # Safety
 /// `config` must be NULL or a live `sb_parser_config`.
-unsafe fn config_ref<'a>(config: *const sb_parser_config) -> Result<&'a ParserConfig, Failure> {
+unsafe fn config_ref<'a>(config: *const sb_parser_config) -> Result<&'a ParserConfig, Failure<Error>> {
     // SAFETY: forwarded from the caller.
     Ok(&unsafe { try_ref(config) }?.inner)
 }

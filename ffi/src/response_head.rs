@@ -4,14 +4,15 @@
 //! `struct iovec`-compatible spans for `writev`.
 
 use std::ffi::{c_char, c_int, c_void};
-use std::mem::MaybeUninit;
 
 use springbok_parser::response_head::{HttpVersion, ResponseHead, ResponseHeadError, ResponseOptions};
 
 use crate::error::{sb_error, sb_result};
+use crate::failure::{finish, Detail, Failure};
 use crate::input::HeaderStore;
 use crate::pico::sb_header;
 use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_slice, zeroed, ArgError};
+use crate::scratch::Scratch;
 
 /// Write `HTTP/1.0` in the status line (default `HTTP/1.1`).
 pub const SB_RESPONSE_HTTP_1_0: u32 = 1 << 0;
@@ -52,57 +53,20 @@ pub struct sb_response_head_info {
     pub dropped: usize,
 }
 
-/// Why a response-head call produced no result.
-enum Failure {
-    Arg(ArgError),
-    Head(ResponseHeadError),
-    /// The caller's buffer or iovec array is shorter than this.
-    TooSmall(usize),
-}
-
-impl From<ArgError> for Failure {
-    fn from(e: ArgError) -> Failure {
-        Failure::Arg(e)
-    }
-}
-
-impl From<ResponseHeadError> for Failure {
-    fn from(e: ResponseHeadError) -> Failure {
-        Failure::Head(e)
-    }
-}
-
-fn detail(e: &ResponseHeadError) -> sb_error {
-    sb_error {
-        kind: sb_result::from_response_head(e.kind()),
-        offset: e.offset(),
-        status: 500,
-        header: e.header().unwrap_or(usize::MAX),
-    }
-}
-
-/// Writes the value on success and the needed size on
-/// `SB_RESULT_BUFFER_TOO_SMALL` to `out`, the detail of an invalid head to
-/// `out_error`.
-fn finish<T>(
-    r: Result<T, Failure>,
-    out: &mut MaybeUninit<T>,
-    too_small: impl FnOnce(usize) -> T,
-    out_error: Option<&mut MaybeUninit<sb_error>>,
-) -> sb_result {
-    match r {
-        Ok(v) => {
-            out.write(v);
-            sb_result::Ok
+impl Detail for ResponseHeadError {
+    fn detail(&self) -> sb_error {
+        sb_error {
+            kind: sb_result::from_response_head(self.kind()),
+            offset: self.offset(),
+            status: 500,
+            header: self.header().unwrap_or(usize::MAX),
         }
-        Err(Failure::TooSmall(n)) => {
-            out.write(too_small(n));
-            sb_result::BufferTooSmall
-        }
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Head(e)) => detail(&e).report(out_error),
     }
 }
+
+/// Why a response-head call produced no result; on `TooSmall`, the bytes
+/// or iovec entries it needs.
+type HeadFailure = Failure<ResponseHeadError, usize>;
 
 /// Validates the inputs common to every call and makes the head.
 ///
@@ -118,7 +82,7 @@ unsafe fn head<'s, 'x: 's>(
     num_headers: usize,
     flags: u32,
     store: &'s mut HeaderStore<'x>,
-) -> Result<ResponseHead<'s>, Failure> {
+) -> Result<ResponseHead<'s>, Failure<ResponseHeadError>> {
     if flags & !ALL_FLAGS != 0 {
         return Err(ArgError::Invalid.into());
     }
@@ -185,12 +149,8 @@ pub unsafe extern "C" fn sb_response_head_size(
         let r = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }.map(|h| {
             sb_response_head_info { len: h.encoded_len(), iovec_count: h.iovec_count(), dropped: h.dropped() }
         });
-        finish(r, out, |_| unreachable_info(), out_error)
+        finish(r.map_err(Failure::widen), out, out_error)
     })
-}
-
-fn unreachable_info() -> sb_response_head_info {
-    sb_response_head_info { len: 0, iovec_count: 0, dropped: 0 }
 }
 
 /// Serializes a response head into `buf`/`buf_len` (arguments and errors
@@ -225,14 +185,15 @@ pub unsafe extern "C" fn sb_response_head_write(
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<usize, Failure> {
+        let r = (|| -> Result<usize, HeadFailure> {
             // SAFETY: the export's contract: readable reason and headers.
-            let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }?;
+            let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }
+                .map_err(Failure::widen)?;
             let n = h.encoded_len();
             let dst = buf.get_mut(..n).ok_or(Failure::TooSmall(n))?;
             h.write(zeroed(dst)).map_err(|e| Failure::TooSmall(e.needed))
         })();
-        finish(r, out, |n| n, out_error)
+        finish(r, out, out_error)
     })
 }
 
@@ -275,26 +236,21 @@ pub unsafe extern "C" fn sb_response_head_iovecs(
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
         let mut store = HeaderStore::new();
-        let r = (|| -> Result<usize, Failure> {
+        let r = (|| -> Result<usize, HeadFailure> {
             // SAFETY: the export's contract: readable reason and headers.
-            let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }?;
+            let h = unsafe { head(status, reason, reason_len, headers, num_headers, flags, &mut store) }
+                .map_err(Failure::widen)?;
             let n = h.iovec_count();
             let dst = iov.get_mut(..n).ok_or(Failure::TooSmall(n))?;
-            let mut stack: [&[u8]; STACK_PIECES] = [&[]; STACK_PIECES];
-            let mut heap = Vec::new();
-            let pieces = if n <= STACK_PIECES {
-                &mut stack[..n]
-            } else {
-                heap.resize(n, &[][..]);
-                &mut heap[..]
-            };
+            let mut scratch = Scratch::<&[u8], STACK_PIECES>::new();
+            let pieces = scratch.filled(n, &[]);
             let n = h.fill_iovecs(pieces).map_err(|e| Failure::TooSmall(e.needed))?;
             for (p, slot) in pieces[..n].iter().zip(dst.iter_mut()) {
                 slot.write(sb_iovec { base: p.as_ptr().cast(), len: p.len() });
             }
             Ok(n)
         })();
-        finish(r, out, |n| n, out_error)
+        finish(r, out, out_error)
     })
 }
 

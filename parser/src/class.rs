@@ -1,9 +1,11 @@
 //! The byte-class table: the single source of truth for which bytes may
 //! appear in which part of an HTTP/1.1 head.
 //!
-//! Every scanner — the scalar loops here, the SWAR word tests in
-//! [`crate::scan`], and any SIMD kernel — is derived from (and tested
-//! against) this one table, so the grammar is written down exactly once.
+//! Every scanner is derived from, or tested against, this one table, so the
+//! grammar is written down exactly once: the scalar scanners look bytes up
+//! in it, the SIMD nibble tables are computed from it at compile time
+//! (`simd/mod.rs`), and the range-compare kernels and SWAR word tests are
+//! checked against it for all 256 byte values.
 
 /// `tchar` (RFC 9110 §5.6.2): method and header-name bytes.
 pub(crate) const TCHAR: u8 = 1 << 0;
@@ -60,13 +62,29 @@ const fn build() -> [u8; 256] {
     t
 }
 
-/// Class bits for every byte value.
-pub(crate) static CLASS: [u8; 256] = build();
+/// Class bits for every byte value, for compile-time derivations (the
+/// SIMD nibble tables); code that runs reads [`CLASS`].
+const TABLE: [u8; 256] = build();
 
-/// Whether `b` belongs to any of the classes in `mask`.
+/// Class bits for every byte value.
+pub(crate) static CLASS: [u8; 256] = TABLE;
+
+/// Returns whether `b` belongs to any of the classes in `mask`.
 #[inline(always)]
 pub(crate) fn is(b: u8, mask: u8) -> bool {
     CLASS[b as usize] & mask != 0
+}
+
+/// [`is`] at compile time.
+pub(crate) const fn is_const(b: u8, mask: u8) -> bool {
+    TABLE[b as usize] & mask != 0
+}
+
+/// Returns whether `b` is a control byte or DEL (RFC 5234 `CTL`): outside
+/// [`VALUE`] but for HTAB, the one control byte a field value may hold.
+/// The SIMD head classifiers stop on every one of them.
+pub(crate) const fn is_ctl(b: u8) -> bool {
+    !is_const(b, VALUE) || b == b'\t'
 }
 
 #[cfg(test)]

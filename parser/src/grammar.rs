@@ -9,7 +9,7 @@
 use crate::config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 use crate::error::{Error, ErrorKind};
 use crate::scan;
-use crate::sink::Sink;
+use crate::storage::{Slot, Storage};
 use crate::{uri, Header};
 
 /// Outcome of one parsing step: complete, partial (`None`) or an error.
@@ -377,13 +377,13 @@ pub(crate) fn trim_ows(mut s: &[u8]) -> &[u8] {
 /// Header lines from `pos` up to and including the empty line that ends the
 /// head, in every case: leniencies, errors, partial input. Returns the
 /// position after that empty line. `first`: no header line has been seen
-/// yet (the fast path in [`crate::fast`] may have taken some).
+/// yet (the fast path in [`crate::head`] may have taken some).
 #[inline(never)]
-pub(crate) fn header_lines<'b, S: Sink<'b>>(
+pub(crate) fn header_lines<'b, T: Slot<'b>>(
     buf: &'b [u8],
     mut pos: usize,
     config: &ParserConfig,
-    sink: &mut S,
+    headers: &mut Storage<'_, T>,
     mut first: bool,
 ) -> Step<usize> {
     // `first`: before any header line, a whitespace-led line is not a fold.
@@ -405,7 +405,7 @@ pub(crate) fn header_lines<'b, S: Sink<'b>>(
                 ObsFold::Continuation if skipped => pos = need!(skip_line(buf, pos, config)?),
                 ObsFold::Continuation => {
                     let (start, end, next) = need!(value_line(buf, pos, config)?);
-                    if !sink.push(Header { name: &buf[pos..pos], value: &buf[start..end] }) {
+                    if !headers.push(Header { name: &buf[pos..pos], value: &buf[start..end] }) {
                         return err(ErrorKind::TooManyHeaders, pos);
                     }
                     pos = next;
@@ -416,7 +416,7 @@ pub(crate) fn header_lines<'b, S: Sink<'b>>(
                 first = false;
                 match header_line(buf, pos, config) {
                     Ok(Some((header, next))) => {
-                        if !sink.push(header) {
+                        if !headers.push(header) {
                             return err(ErrorKind::TooManyHeaders, pos);
                         }
                         skipped = false;

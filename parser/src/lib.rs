@@ -79,28 +79,25 @@ mod class;
 mod config;
 pub mod env;
 mod error;
-mod fast;
 mod field;
 pub mod framing;
 mod grammar;
+mod head;
 pub mod response_head;
 mod scan;
 pub mod simd;
-mod sink;
+mod storage;
 #[cfg(test)]
 mod strictness_tests;
 #[cfg(test)]
 mod tests;
 mod uri;
 
-use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
-use fast::StartLine;
-use grammar::{RequestLine, StatusLine, Step};
-use sink::{Slot, Slots};
+use grammar::{RequestLine, StatusLine};
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -200,184 +197,7 @@ pub(crate) mod work {
     }
 }
 
-/// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
-/// [`ParserConfig::parse_headers`] as a [`fast::Job`]: the whole call, from
-/// the head-size limit to the result, in one function per backend. `L` is
-/// the start line ([`fast::NoLine`] for a header block).
-struct ParseHead<'c, 'b, 'h, T, L> {
-    config: &'c ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    slots: &'h mut [T],
-    line: PhantomData<L>,
-}
-
-impl<'c, 'b, 'h, T, L> ParseHead<'c, 'b, 'h, T, L> {
-    /// The job of parsing the head in `buf` into `slots`.
-    fn new(config: &'c ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self {
-        ParseHead { config, buf, last_len, slots, line: PhantomData }
-    }
-}
-
-/// Parses the head in `buf` into `slots` with the active backend: the
-/// entry points' one call.
-///
-/// The parts go to the backend's function as arguments, in registers.
-/// Through [`fast::with_active`] the job is a struct that the caller
-/// stores and the backend's function loads again, six words each way on
-/// every head, and the backend is picked by a jump table. (With AVX2 this
-/// took 2 to 8% off heads of at most one header line, in A/B runs of the
-/// `count` example.)
-#[inline(always)]
-fn parse_head<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
-    config: &ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    slots: &'h mut [T],
-) -> Result<Status<L::Head<'h>>, Error> {
-    #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-    match simd::chosen() {
-        // SAFETY: `simd::active` chooses `Avx2` only when the CPU has AVX2,
-        // BMI1 and BMI2.
-        Some(simd::Backend::Avx2) => return unsafe { parse_head_avx2::<T, L>(config, buf, last_len, slots) },
-        // SAFETY: `simd::active` chooses `Sse42` only when the CPU has
-        // SSE4.2 and SSSE3.
-        Some(simd::Backend::Sse42) => return unsafe { parse_head_ssse3::<T, L>(config, buf, last_len, slots) },
-        _ => {}
-    }
-    // NEON (baseline where it compiles), scalar, or no choice yet.
-    fast::with_active(ParseHead::<_, L>::new(config, buf, last_len, slots))
-}
-
-/// Defines [`parse_head`]'s function for one x86 backend: the job run with
-/// `$kernels`, compiled with `$features`.
-macro_rules! parse_head_with {
-    ($name:ident, $kernels:ty, $features:literal, $cpu:literal) => {
-        #[doc = concat!("[`parse_head`] with the ", $cpu, " kernels.")]
-        ///
-        /// # Safety
-        #[doc = concat!("The CPU must support ", $cpu, ".")]
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        #[target_feature(enable = $features)]
-        unsafe fn $name<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
-            config: &ParserConfig,
-            buf: &'b [u8],
-            last_len: usize,
-            slots: &'h mut [T],
-        ) -> Result<Status<L::Head<'h>>, Error> {
-            use fast::Job;
-            // SAFETY: passed on from the caller.
-            unsafe { ParseHead::<_, L>::new(config, buf, last_len, slots).run::<$kernels>() }
-        }
-    };
-}
-
-parse_head_with!(parse_head_avx2, simd::x86::Avx2Blocks, "avx2,bmi1,bmi2", "AVX2, BMI1 and BMI2");
-parse_head_with!(parse_head_ssse3, simd::x86::SsseBlocks, "sse2,ssse3", "SSSE3");
-
-/// A [`StartLine`] and whether it starts a response, for the
-/// response-only leniencies.
-trait Line<'b>: StartLine<'b> {
-    /// The line is a status line.
-    const RESPONSE: bool;
-}
-
-impl<'b> Line<'b> for RequestLine<'b> {
-    const RESPONSE: bool = false;
-}
-
-impl<'b> Line<'b> for StatusLine<'b> {
-    const RESPONSE: bool = true;
-}
-
-impl<'b> Line<'b> for fast::NoLine {
-    const RESPONSE: bool = false;
-}
-
-impl<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>> fast::Job for ParseHead<'_, 'b, 'h, T, L> {
-    type Output = Result<Status<L::Head<'h>>, Error>;
-
-    #[inline(always)]
-    unsafe fn run<K: fast::Kernels>(&mut self) -> Self::Output {
-        let (config, buf, last_len) = (self.config, self.buf, self.last_len);
-        let slots = core::mem::take(&mut self.slots);
-        let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
-            return Ok(Status::Partial);
-        };
-        let mut sink = Slots::new(slots);
-        // SAFETY: the caller guarantees that the CPU supports `K`.
-        match unsafe { fast::head::<K, L, _>(head, config, &mut sink) } {
-            fast::HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.with(sink.into_filled(), head_len))),
-            so_far => config.finish_head(head, over_limit, sink, so_far),
-        }
-    }
-}
-
 impl ParserConfig {
-    /// The part of `buf` to parse under this configuration's head-size
-    /// limit, and whether `buf` reached the limit; `None` while `last_len`
-    /// shows that the head cannot be complete yet.
-    #[inline(always)]
-    fn limit<'b>(&self, buf: &'b [u8], last_len: usize, block: bool) -> Option<(&'b [u8], bool)> {
-        let limited = &buf[..buf.len().min(self.max_head_bytes)];
-        let over_limit = buf.len() >= self.max_head_bytes;
-        if last_len != 0 && last_len < limited.len() {
-            // A head end (`\n\n` or `\n\r\n`) not seen before must end in a
-            // new byte, so its LF is at `last_len - 2` or later.
-            let from = last_len.saturating_sub(2);
-            #[cfg(test)]
-            work::add(limited.len() - from);
-            if !over_limit && !grammar::may_be_complete(limited, from, block) {
-                return None;
-            }
-        }
-        #[cfg(test)]
-        work::add(limited.len());
-        Some((limited, over_limit))
-    }
-
-    /// The entry points' result for a parsing step's: a head not complete
-    /// is partial, or too large when `buf` reached the limit.
-    #[inline(always)]
-    fn status<T>(&self, step: Step<T>, over_limit: bool) -> Result<Status<T>, Error> {
-        match step? {
-            Some(t) => Ok(Status::Complete(t)),
-            None if over_limit => Err(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
-            None => Ok(Status::Partial),
-        }
-    }
-
-    /// [`parse_request`](Self::parse_request),
-    /// [`parse_response`](Self::parse_response) or
-    /// [`parse_headers`](Self::parse_headers) where the fast path stopped
-    /// short of the head's end (see [`fast::general_head`]).
-    #[cold]
-    #[inline(never)]
-    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: Line<'b>>(
-        &self,
-        head: &'b [u8],
-        over_limit: bool,
-        mut sink: Slots<'h, T>,
-        so_far: fast::HeadSoFar<L>,
-    ) -> Result<Status<L::Head<'h>>, Error> {
-        // The header grammar is shared with requests and header blocks: a
-        // copy marked for a response lets it apply the response-only
-        // leniency. (Lines with whitespace before a colon always come here,
-        // never through the fast path.)
-        let marked;
-        let config = if L::RESPONSE && self.allow_space_before_colon_in_responses {
-            marked = ParserConfig { in_response: true, ..*self };
-            &marked
-        } else {
-            self
-        };
-        let step = fast::general_head(head, config, &mut sink, so_far);
-        Ok(match self.status(step, over_limit)? {
-            Status::Complete((line, head_len)) => Status::Complete(line.with(sink.into_filled(), head_len)),
-            Status::Partial => Status::Partial,
-        })
-    }
-
     /// Parses a request head from the start of `buf` into `headers`.
     ///
     /// `last_len` is the length `buf` had at the previous call that returned
@@ -391,7 +211,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        parse_head::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
     }
 
     /// [`parse_request`](Self::parse_request) into storage that need not be
@@ -402,7 +222,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        parse_head::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
     }
 
     /// Parses a response head from the start of `buf` into `headers`;
@@ -413,7 +233,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        parse_head::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
     }
 
     /// [`parse_response`](Self::parse_response) into storage that need not
@@ -424,7 +244,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        parse_head::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
     }
 
     /// Parses a bare header block — header lines ended by an empty line, no
@@ -437,7 +257,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        parse_head::<_, fast::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
     }
 
     /// [`parse_headers`](Self::parse_headers) into storage that need not be
@@ -448,7 +268,7 @@ impl ParserConfig {
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        parse_head::<_, fast::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
     }
 }
 

@@ -1,48 +1,99 @@
-//! Vectorised field scanners and the choice of backend.
+//! Vectorised field scanners and head classifiers, one backend per file,
+//! and the choice of backend.
 //!
-//! The parser's per-byte work is three scanners (see `scan.rs`): the run of
-//! `tchar` bytes (methods, header names), of request-target bytes and of
-//! field-value bytes. Each has a scalar implementation (table lookups and
+//! The parser's per-byte work is three field scanners (see `scan.rs`): the
+//! run of `tchar` bytes (methods, header names), of request-target bytes and
+//! of field-value bytes. Each has a scalar implementation (table lookups and
 //! SWAR words) and vector kernels that classify 16, 32 or 64 bytes at once
 //! into a bit mask and find the end of the run with one trailing-zero count:
 //!
-//! | backend | where | field scans | head blocks |
-//! |---|---|---|---|
-//! | [`Backend::Avx2`] | x86-64 with AVX2, BMI1 and BMI2 (runtime detection) | 32/64 B | 2 × 32 B |
-//! | [`Backend::Sse42`] | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B | 4 × 16 B |
-//! | [`Backend::Neon`] | aarch64 (NEON is baseline) | 16 B | 4 × 16 B |
-//! | [`Backend::Scalar`] | everywhere | 4 B table / 8 B SWAR | none: field scans |
+//! | backend | file | where | field scans | head blocks |
+//! |---|---|---|---|---|
+//! | [`Backend::Avx2`] | `avx2.rs` | x86-64 with AVX2, BMI1 and BMI2 (runtime detection) | 32/64 B | 2 × 32 B |
+//! | [`Backend::Sse42`] | `sse42.rs` | x86-64 with SSE4.2/SSSE3 (runtime detection) | 16 B | 4 × 16 B |
+//! | [`Backend::Neon`] | `neon.rs` | aarch64 (NEON is baseline) | 16 B | 4 × 16 B |
+//! | [`Backend::Scalar`] | `scalar.rs` | everywhere | 4 B table / 8 B SWAR | none: field scans |
 //!
-//! Header lines take a different route (`fast.rs`): a `Classify`
-//! implementation per vector backend turns each 64-byte block of the head
-//! into two bit masks at once (bytes that end a name, bytes that end a
-//! value), and the header loop walks them with shifts and trailing-zero
-//! counts, so a short field pays no vector set-up of its own.
+//! Header lines take a different route (`head/`): each vector backend turns
+//! each 64-byte block of the head into two bit masks at once (bytes that end
+//! a name, bytes that end a value), and the header loop walks them with
+//! shifts and trailing-zero counts, so a short field pays no vector set-up
+//! of its own.
 //!
-//! The backend is chosen once, on first use, and cached in an atomic: with
-//! the default `std` feature by runtime CPU feature detection (no
-//! `-C target-cpu=native` needed), without it from the target features the
-//! crate is compiled with. The `SPRINGBOK_BACKEND` environment variable
-//! (`scalar`, `sse4.2`, `avx2`, `neon`; `std` feature only), read at that
-//! first use, selects a slower available backend instead, for testing and
-//! benchmarking; an unavailable choice is ignored.
+//! Each backend is a capability token, a `Cpu` type whose value proves that
+//! the CPU runs its instructions (`dispatch.rs`), so its kernels are safe
+//! methods and `unsafe` stays in this module. The backend is chosen once,
+//! on first use, and cached in an atomic: with the default `std` feature by
+//! runtime CPU feature detection (no `-C target-cpu=native` needed), without
+//! it from the target features the crate is compiled with. The
+//! `SPRINGBOK_BACKEND` environment variable (`scalar`, `sse4.2`, `avx2`,
+//! `neon`; `std` feature only), read at that first use, selects a slower
+//! available backend instead, for testing and benchmarking; an unavailable
+//! choice is ignored.
 //!
 //! Every kernel and classifier is tested against the scalar byte-class
-//! table for all 256 byte values at every position and alignment, on random buffers, and next
-//! to a guard page; the parser's whole test suite runs under each available
-//! backend.
+//! table for all 256 byte values at every position and alignment, on random
+//! buffers, and next to a guard page; the parser's whole test suite runs
+//! under each available backend.
 
-#[cfg(feature = "std")]
-extern crate std;
+use crate::class::{self, TARGET, TCHAR};
 
-use core::sync::atomic::{AtomicU8, Ordering};
+/// The methods of a [`Cpu`] impl that call the backend module's functions
+/// of the same names: the four field kernels and the block classifier, and
+/// with `classify_short` that one too, for buffers of 16 to 63 bytes (a
+/// zero-padded copy, [`padded_masks`], for the others). The x86 ones are
+/// `unsafe` (`#[target_feature]`); the token's value makes the call sound.
+macro_rules! module_kernels {
+    (classify_short) => {
+        module_kernels!();
 
-use crate::class::{TARGET, TCHAR};
+        #[inline(always)]
+        fn classify_short(self, buf: &[u8]) -> (u64, u64) {
+            if (16..64).contains(&buf.len()) {
+                // SAFETY: as for the kernels above.
+                #[allow(unused_unsafe)]
+                unsafe {
+                    classify_short(buf)
+                }
+            } else {
+                padded_masks(self, buf)
+            }
+        }
+    };
+    () => {
+        module_kernels! {
+            token_run(s: &[u8]) -> usize;
+            target_strict_run(s: &[u8]) -> usize;
+            target_loose_run(s: &[u8]) -> usize;
+            value_run(s: &[u8]) -> usize;
+            classify(block: &[u8; 64]) -> (u64, u64);
+        }
+    };
+    ($($name:ident($arg:ident: $ty:ty) -> $ret:ty;)+) => {
+        $(
+        #[inline(always)]
+        fn $name(self, $arg: $ty) -> $ret {
+            // SAFETY: `self` proves that the CPU runs this backend, whose
+            // target features the function needs (if any).
+            #[allow(unused_unsafe)]
+            unsafe {
+                $name($arg)
+            }
+        }
+        )+
+    };
+}
 
-#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-pub(crate) mod neon;
 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-pub(crate) mod x86;
+mod avx2;
+pub(crate) mod dispatch;
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+mod neon;
+pub(crate) mod scalar;
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+mod sse42;
+
+pub(crate) use dispatch::Cpu;
 
 /// A scanner implementation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +117,7 @@ impl Backend {
     /// Every backend, slowest first.
     pub const ALL: [Backend; 4] = [Backend::Scalar, Backend::Sse42, Backend::Avx2, Backend::Neon];
 
-    /// The name used by `SPRINGBOK_BACKEND`: `scalar`, `sse4.2`, `avx2`,
+    /// Returns the name used by `SPRINGBOK_BACKEND`: `scalar`, `sse4.2`, `avx2`,
     /// `neon`.
     pub fn name(self) -> &'static str {
         match self {
@@ -80,14 +131,11 @@ impl Backend {
     /// Whether this backend can run on this CPU (runtime detection with the
     /// `std` feature, compile-time target features without it).
     pub fn is_available(self) -> bool {
-        match self {
-            Backend::Scalar => true,
-            Backend::Sse42 => has_sse42(),
-            Backend::Avx2 => has_avx2(),
-            Backend::Neon => cfg!(all(target_arch = "aarch64", target_feature = "neon")),
-        }
+        dispatch::available(self)
     }
 
+    /// Returns the backend whose discriminant is `b`.
+    #[inline(always)]
     fn from_u8(b: u8) -> Option<Backend> {
         Some(match b {
             1 => Backend::Scalar,
@@ -99,83 +147,9 @@ impl Backend {
     }
 }
 
-#[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
-fn has_sse42() -> bool {
-    std::is_x86_feature_detected!("sse4.2") && std::is_x86_feature_detected!("ssse3")
-}
-
-#[cfg(not(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86"))))]
-fn has_sse42() -> bool {
-    cfg!(all(any(target_arch = "x86_64", target_arch = "x86"), target_feature = "sse4.2", target_feature = "ssse3"))
-}
-
-// The AVX2 backend also uses BMI1 and BMI2 (`tzcnt`, `shrx` in the header
-// loop). Intel's and AMD's AVX2 CPUs have both, but a hypervisor may hide
-// them, so they are checked too.
-#[cfg(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86")))]
-fn has_avx2() -> bool {
-    std::is_x86_feature_detected!("avx2")
-        && std::is_x86_feature_detected!("bmi1")
-        && std::is_x86_feature_detected!("bmi2")
-}
-
-#[cfg(not(all(feature = "std", any(target_arch = "x86_64", target_arch = "x86"))))]
-fn has_avx2() -> bool {
-    cfg!(all(
-        any(target_arch = "x86_64", target_arch = "x86"),
-        target_feature = "avx2",
-        target_feature = "bmi1",
-        target_feature = "bmi2"
-    ))
-}
-
-/// The cached choice: 0 until the first scan, then a `Backend` discriminant.
-static ACTIVE: AtomicU8 = AtomicU8::new(0);
-
-/// The backend the scanners use, chosen on first call.
-#[inline(always)]
-pub(crate) fn active() -> Backend {
-    match chosen() {
-        Some(b) => b,
-        None => init(),
-    }
-}
-
-/// The backend [`active`] chose, or `None` before its first call.
-#[inline(always)]
-pub(crate) fn chosen() -> Option<Backend> {
-    Backend::from_u8(ACTIVE.load(Ordering::Relaxed))
-}
-
-/// The fastest available backend.
-fn best() -> Backend {
-    [Backend::Avx2, Backend::Neon, Backend::Sse42].into_iter().find(|b| b.is_available()).unwrap_or(Backend::Scalar)
-}
-
-#[cfg(feature = "std")]
-fn requested() -> Option<Backend> {
-    let name = std::env::var_os("SPRINGBOK_BACKEND")?;
-    Backend::ALL.into_iter().find(|b| name == b.name() && b.is_available())
-}
-
-#[cfg(not(feature = "std"))]
-fn requested() -> Option<Backend> {
-    None
-}
-
-#[cold]
-#[inline(never)]
-fn init() -> Backend {
-    // Racing first calls all compute the same answer; storing it twice is
-    // harmless.
-    let b = requested().unwrap_or_else(best);
-    ACTIVE.store(b as u8, Ordering::Relaxed);
-    b
-}
-
-/// The backend the field scanners use in this process.
+/// Returns the backend the field scanners use in this process.
 pub fn backend() -> Backend {
-    active()
+    dispatch::active()
 }
 
 /// Makes the scanners use `b` from now on, if it is available; returns
@@ -183,11 +157,7 @@ pub fn backend() -> Backend {
 /// gives the same results, only the speed differs.
 #[doc(hidden)]
 pub fn force_backend(b: Backend) -> bool {
-    if !b.is_available() {
-        return false;
-    }
-    ACTIVE.store(b as u8, Ordering::Relaxed);
-    true
+    dispatch::force(b)
 }
 
 /// A byte class as two 16-entry tables for a nibble lookup (`pshufb`/`tbl`):
@@ -201,9 +171,21 @@ pub(crate) struct NibbleLut {
     pub(crate) hi: [u8; 16],
 }
 
-/// Builds the nibble tables of `class` (given as a membership predicate over
-/// ASCII, mirroring [`crate::class`]; a test checks the result against
-/// [`crate::class::CLASS`] for all 256 bytes).
+impl NibbleLut {
+    /// Returns the entry a vector lookup gives for `b`: 0 for bytes with the
+    /// top bit set, whose index a `pshufb` (or an out-of-range `tbl`) turns
+    /// into 0.
+    const fn entry(&self, b: u8) -> u8 {
+        if b >= 0x80 {
+            0
+        } else {
+            self.lo[(b & 15) as usize] & self.hi[(b >> 4) as usize]
+        }
+    }
+}
+
+/// Returns the nibble tables of the ASCII class `class`, computed from
+/// [`crate::class`] at compile time.
 const fn nibble_lut(class: u8) -> NibbleLut {
     let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
     let mut h = 0;
@@ -211,7 +193,7 @@ const fn nibble_lut(class: u8) -> NibbleLut {
         lut.hi[h] = 1 << h;
         let mut l = 0;
         while l < 16 {
-            if ascii_in_class((h * 16 + l) as u8, class) {
+            if class::is_const((h * 16 + l) as u8, class) {
                 lut.lo[l] |= 1 << h;
             }
             l += 1;
@@ -221,48 +203,40 @@ const fn nibble_lut(class: u8) -> NibbleLut {
     lut
 }
 
-/// `tchar` / strict-target membership of an ASCII byte, as in
-/// [`crate::class`] (a test keeps the two in step).
-const fn ascii_in_class(c: u8, class: u8) -> bool {
-    let alnum = c.is_ascii_alphanumeric();
-    if class == TCHAR {
-        alnum
-            || matches!(
-                c,
-                b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'-' | b'.' | b'^' | b'_' | b'`' | b'|' | b'~'
-            )
-    } else if class == TARGET {
-        alnum
-            || matches!(
-                c,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-                    | b'?'
-            )
-    } else {
-        false
+/// What a nibble table's bits mean, for the compile-time checks below.
+#[derive(Clone, Copy)]
+enum Meaning {
+    /// Membership of the [`crate::class`] classes in the mask.
+    Class(u8),
+    /// A control byte or DEL ([`class::is_ctl`]).
+    Ctl,
+}
+
+/// Returns whether `bits` of `lut`'s entries mean `meaning` for every byte
+/// value.
+const fn lut_agrees(lut: &NibbleLut, bits: u8, meaning: Meaning) -> bool {
+    let mut b = 0;
+    while b < 256 {
+        let expected = match meaning {
+            Meaning::Class(mask) => class::is_const(b as u8, mask),
+            Meaning::Ctl => class::is_ctl(b as u8),
+        };
+        if (lut.entry(b as u8) & bits != 0) != expected {
+            return false;
+        }
+        b += 1;
     }
+    true
 }
 
 /// Nibble tables of `tchar`.
 pub(crate) static TCHAR_LUT: NibbleLut = nibble_lut(TCHAR);
 /// Nibble tables of the strict request-target set.
 pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
+
+// A class with a byte >= 0x80 would not fit the tables: a compile error.
+const _: () = assert!(lut_agrees(&nibble_lut(TCHAR), !0, Meaning::Class(TCHAR)));
+const _: () = assert!(lut_agrees(&nibble_lut(TARGET), !0, Meaning::Class(TARGET)));
 
 /// The head classifier's two nibble tables (`pshufb`/`tbl`), which answer
 /// two questions about each byte at once. For `c = lo[b & 15] & hi[b >> 4]`
@@ -276,101 +250,88 @@ pub(crate) static TARGET_LUT: NibbleLut = nibble_lut(TARGET);
 ///
 /// HTAB is a control byte, so it ends a value here although values may hold
 /// it: a block scan treats it as a stop and the parser's general path takes
-/// such (rare) lines. A test checks both answers for all 256 bytes.
+/// such (rare) lines. Both answers are computed from [`crate::class`] and
+/// checked against it at compile time.
 pub(crate) static HEAD_LUT: NibbleLut = head_lut();
 
-/// Bits of [`HEAD_LUT`] entries that mean "`tchar`" (NEON tests them; the
-/// x86 classifiers use [`HEAD_CTL_LIFT`]).
-#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
+/// Bits of [`HEAD_LUT`] entries that mean "`tchar`".
 pub(crate) const HEAD_TCHAR_BITS: u8 = 0x3f;
 /// Bits of [`HEAD_LUT`] entries that mean "control byte or DEL".
-#[cfg(any(test, all(target_arch = "aarch64", target_feature = "neon")))]
 pub(crate) const HEAD_CTL_BITS: u8 = 0xc0;
 /// Added (wrapping) to a [`HEAD_LUT`] entry, sets its top bit exactly for
 /// control bytes and DEL, whose entries are `0x40` and `0x80` (no `tchar`
 /// bits); every other entry is at most `0x3F`. So the x86 classifiers get
 /// the control mask from one add and a `movemask`, and the names' mask as
 /// "entry is 0, or control".
-#[cfg(any(test, target_arch = "x86_64", target_arch = "x86"))]
 pub(crate) const HEAD_CTL_LIFT: u8 = 0x40;
 
+/// Returns [`HEAD_LUT`]: `tchar` one bit per high nibble from 2 (`tchar`s
+/// are printable); control bytes as whole high nibbles (bit 6, every low
+/// nibble), and the rest of them (DEL) by their own nibbles (bit 7).
 const fn head_lut() -> NibbleLut {
     let mut lut = NibbleLut { lo: [0; 16], hi: [0; 16] };
-    let mut h = 2;
-    while h < 8 {
-        lut.hi[h] = 1 << (h - 2);
-        let mut l = 0;
-        while l < 16 {
-            if ascii_in_class((h * 16 + l) as u8, TCHAR) {
-                lut.lo[l] |= 1 << (h - 2);
-            }
-            l += 1;
-        }
-        h += 1;
-    }
-    lut.hi[0] |= 0x40;
-    lut.hi[1] |= 0x40;
     let mut l = 0;
     while l < 16 {
         lut.lo[l] |= 0x40;
         l += 1;
     }
-    lut.hi[7] |= 0x80;
-    lut.lo[15] |= 0x80;
+    let mut h = 0;
+    while h < 8 {
+        let mut whole = true;
+        let mut l = 0;
+        while l < 16 {
+            whole &= class::is_ctl((h * 16 + l) as u8);
+            l += 1;
+        }
+        if whole {
+            lut.hi[h] |= 0x40;
+        }
+        let mut l = 0;
+        while l < 16 {
+            let b = (h * 16 + l) as u8;
+            if h >= 2 && class::is_const(b, TCHAR) {
+                lut.hi[h] |= 1 << (h - 2);
+                lut.lo[l] |= 1 << (h - 2);
+            }
+            if !whole && class::is_ctl(b) {
+                lut.hi[h] |= 0x80;
+                lut.lo[l] |= 0x80;
+            }
+            l += 1;
+        }
+        h += 1;
+    }
     lut
 }
 
-/// Classifies 64 bytes of a head at once into two bit masks (bit `k` for
-/// byte `k`): the bytes that are not `tchar` (where a header name ends) and
-/// the control bytes and DEL (where a field value ends, see [`HEAD_LUT`]).
-/// The parser's block scanner walks these masks with trailing-zero counts,
-/// so a short field costs a shift and a `tzcnt` rather than a scan.
-pub(crate) trait Classify {
-    /// `(not_tchar, ctl)` masks of `block`.
-    ///
-    /// # Safety
-    /// The CPU must support the instructions of the implementation (see
-    /// each implementation); the parser calls it only for the backend
-    /// [`active`] chose.
-    unsafe fn classify(block: &[u8; 64]) -> (u64, u64);
+// Both answers of the head tables, and the x86 classifiers' shortcuts, for
+// every byte value: a table that disagrees with `class.rs` (a `tchar` below
+// 0x20, a second stray control byte whose nibbles cross DEL's) is a compile
+// error.
+const _: () = assert!(lut_agrees(&head_lut(), HEAD_TCHAR_BITS, Meaning::Class(TCHAR)));
+const _: () = assert!(lut_agrees(&head_lut(), HEAD_CTL_BITS, Meaning::Ctl));
+const _: () = assert!(head_shortcuts_hold());
 
-    /// The masks of `buf`, shorter than a block, with every bit from
-    /// `buf.len()` on set: past the end ends names and values alike.
-    ///
-    /// The default classifies a zero-padded copy (zero bytes are stops in
-    /// both masks). Every vector classifier overrides it, for 16 to 63
-    /// bytes, with loads inside `buf`: a vector load from a copy just
-    /// written by smaller stores has to wait for them to reach the cache
-    /// (store-to-load forwarding fails), and the copy is a `memcpy` call.
-    ///
-    /// # Safety
-    /// As for [`classify`](Self::classify).
-    #[inline(always)]
-    unsafe fn classify_short(buf: &[u8]) -> (u64, u64)
-    where
-        Self: Sized,
-    {
-        // SAFETY: passed on from the caller.
-        unsafe { padded_masks::<Self>(buf) }
+/// Returns whether the x86 classifiers' shortcuts hold for every byte: the
+/// lifted entry's top bit is "control byte", and "entry is 0, or control"
+/// is "not a `tchar`".
+const fn head_shortcuts_hold() -> bool {
+    let lut = head_lut();
+    let mut b = 0;
+    while b < 256 {
+        let c = lut.entry(b as u8);
+        let (ctl, tchar) = (class::is_ctl(b as u8), class::is_const(b as u8, TCHAR));
+        let lifted = c.wrapping_add(HEAD_CTL_LIFT) & 0x80 != 0;
+        if lifted != ctl || (c == 0 || ctl) == tchar {
+            return false;
+        }
+        b += 1;
     }
-
-    /// From `from`, 64 bytes at a time, the first position whose 64 bytes
-    /// hold a control byte or DEL (a bit of the `ctl` mask), or the first
-    /// from which fewer than 64 bytes of `buf` remain. For a long field
-    /// value, which crosses whole blocks with no such byte: a test cheaper
-    /// than both masks passes over them. The header loop calls it only past
-    /// a block that a value fills. The SSE2 one is a function of its own
-    /// (inline, it cost the SSE4.2 backend 4% on the 703-byte request); the
-    /// AVX2 and NEON ones are inlined into the loop (out of line, AVX2 took
-    /// 6% longer on the same request).
-    ///
-    /// # Safety
-    /// As for [`classify`](Self::classify).
-    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize;
+    true
 }
 
-/// [`Classify::skip_plain`] with `has_ctl` as the test of a block, which
-/// each backend's implementation inlines into its own function.
+/// [`Cpu::skip_plain`] with `has_ctl` as the test of a block, which each
+/// backend's implementation inlines into its own function.
 #[inline(always)]
 pub(crate) fn skip_plain_blocks(buf: &[u8], mut from: usize, has_ctl: impl Fn(&[u8; 64]) -> bool) -> usize {
     // One compare a block, with the start of the buffer's last block.
@@ -386,42 +347,38 @@ pub(crate) fn skip_plain_blocks(buf: &[u8], mut from: usize, has_ctl: impl Fn(&[
     from
 }
 
-/// Whether `block` holds a control byte or DEL, byte by byte: the reference
-/// for the vector skips.
-#[cfg(test)]
-pub(crate) fn has_ctl_scalar(block: &[u8; 64]) -> bool {
-    block.iter().any(|&b| b < 0x20 || b == 0x7f)
-}
-
-/// [`Classify::classify_short`] from a zero-padded copy of `buf` (at most
-/// 64 bytes of it are used).
-///
-/// # Safety
-/// The CPU must support `C`'s instructions.
+/// [`Cpu::classify_short`] from a zero-padded copy of `buf` (at most 64
+/// bytes of it are used).
 #[cold]
 #[inline(never)]
-pub(crate) unsafe fn padded_masks<C: Classify>(buf: &[u8]) -> (u64, u64) {
+pub(crate) fn padded_masks<B: Cpu>(cpu: B, buf: &[u8]) -> (u64, u64) {
     let mut copy = [0u8; 64];
     let n = buf.len().min(64);
     copy[..n].copy_from_slice(&buf[..n]);
-    // SAFETY: the caller guarantees that the CPU supports `C`.
-    unsafe { C::classify(&copy) }
+    cpu.classify(&copy)
 }
 
-/// The portable [`Classify`], byte by byte from [`crate::class::CLASS`]: the
-/// reference the vector classifiers are tested against.
-#[cfg(test)]
-pub(crate) fn classify_scalar(block: &[u8; 64]) -> (u64, u64) {
-    let (mut not_tchar, mut ctl) = (0u64, 0u64);
-    for (k, &b) in block.iter().enumerate() {
-        if !crate::class::is(b, TCHAR) {
-            not_tchar |= 1 << k;
-        }
-        if b < 0x20 || b == 0x7f {
-            ctl |= 1 << k;
-        }
+/// Returns the stop mask (bit `k` set when byte `k` ends a field value) of
+/// 16 bytes, with SSE2 only: part of the x86-64 baseline, so the scanners'
+/// prologue inlines it with no call and no feature check, whatever the
+/// backend.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn sse2_value_mask(head: &[u8; 16]) -> u32 {
+    use core::arch::x86_64::*;
+    // SAFETY: SSE2 is enabled on every x86-64 target; the unaligned load
+    // reads exactly the 16 bytes of `head`.
+    unsafe {
+        let v = _mm_loadu_si128(head.as_ptr().cast());
+        let stop = _mm_or_si128(
+            _mm_andnot_si128(
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(0x09)),
+                _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v),
+            ),
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+        );
+        _mm_movemask_epi8(stop) as u32
     }
-    (not_tchar, ctl)
 }
 
 #[cfg(test)]

@@ -16,12 +16,40 @@
 use core::arch::aarch64::*;
 
 use super::{
-    padded_masks, skip_plain_blocks, Classify, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS, TARGET_LUT,
-    TCHAR_LUT,
+    padded_masks, scalar, skip_plain_blocks, Backend, Cpu, NibbleLut, HEAD_CTL_BITS, HEAD_LUT, HEAD_TCHAR_BITS,
+    TARGET_LUT, TCHAR_LUT,
 };
-use crate::scan::scalar;
 
-/// Four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
+/// The NEON backend's token: NEON is baseline where this module compiles.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Neon(());
+
+// SAFETY: this module compiles only with the `neon` target feature, which
+// every value then has.
+unsafe impl Cpu for Neon {
+    const BACKEND: Backend = Backend::Neon;
+
+    fn new() -> Option<Self> {
+        Some(Neon(()))
+    }
+
+    #[inline(always)]
+    unsafe fn new_unchecked() -> Self {
+        Neon(())
+    }
+
+    module_kernels!(classify_short);
+
+    /// Inline: a call would make the header loop save and restore its
+    /// vector constants around it (aarch64 keeps only the low halves of
+    /// eight vector registers across calls).
+    #[inline(always)]
+    fn skip_plain(self, buf: &[u8], from: usize) -> usize {
+        skip_plain(buf, from)
+    }
+}
+
+/// Returns four bits per byte: nibble `k` of the result is `0xF` when lane `k` of
 /// `stop` is `0xFF`.
 #[inline(always)]
 fn nibble_mask(stop: uint8x16_t) -> u64 {
@@ -90,7 +118,7 @@ neon_kernel!(
 );
 neon_kernel!(
     /// Strict request-target run.
-    target_run, scalar::target_strict_run, |v| lut_stop(v, &TARGET_LUT)
+    target_strict_run, scalar::target_strict_run, |v| lut_stop(v, &TARGET_LUT)
 );
 neon_kernel!(
     /// Loose request-target run (stops at CTL, SP, DEL).
@@ -107,54 +135,10 @@ neon_kernel!(
     )
 );
 
-/// [`Classify`] with NEON: the 64 bytes loaded deinterleaved into four
-/// vectors (`ld4`), one pair of `tbl` nibble lookups each (see
-/// [`HEAD_LUT`]), narrowed to bit masks by shifts and inserts (NEON has no
-/// `movemask`).
-pub(crate) struct NeonBlocks;
-
-impl Classify for NeonBlocks {
-    /// # Safety
-    /// None beyond the trait's: NEON is baseline where this module compiles.
-    #[inline(always)]
-    unsafe fn classify(block: &[u8; 64]) -> (u64, u64) {
-        neon_classify(block)
-    }
-
-    /// For 16 to 63 bytes, the zero-padded block is built in registers: the
-    /// whole 16-byte chunks, then the rest of `buf` taken from its last 16
-    /// bytes by a `tbl` that shifts them down (its out-of-range indexes give
-    /// the zeros after them), then zero chunks.
-    ///
-    /// # Safety
-    /// None beyond the trait's: NEON is baseline where this module compiles.
-    #[inline(always)]
-    unsafe fn classify_short(buf: &[u8]) -> (u64, u64) {
-        if (16..64).contains(&buf.len()) {
-            neon_classify_short(buf)
-        } else {
-            // SAFETY: NEON is baseline where this module compiles.
-            unsafe { padded_masks::<Self>(buf) }
-        }
-    }
-
-    /// Inline: a call would make the header loop save and restore its
-    /// vector constants around it (aarch64 keeps only the low halves of
-    /// eight vector registers across calls), which cost 7% more
-    /// instructions on the 703-byte request.
-    ///
-    /// # Safety
-    /// None beyond the trait's: NEON is baseline where this module compiles.
-    #[inline(always)]
-    unsafe fn skip_plain(buf: &[u8], from: usize) -> usize {
-        neon_skip_plain(buf, from)
-    }
-}
-
-/// [`Classify::skip_plain`] with NEON: a byte is a control byte or DEL when
+/// [`Cpu::skip_plain`] with NEON: a byte is a control byte or DEL when
 /// it is at most 0x1F or is 0x7F.
 #[inline(always)]
-fn neon_skip_plain(buf: &[u8], from: usize) -> usize {
+fn skip_plain(buf: &[u8], from: usize) -> usize {
     skip_plain_blocks(buf, from, |block| {
         // SAFETY: NEON is enabled for this module; the load reads the 64
         // bytes of `block`.
@@ -167,7 +151,7 @@ fn neon_skip_plain(buf: &[u8], from: usize) -> usize {
     })
 }
 
-/// The bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:
+/// Returns the bit mask of 64 lanes (each `0xFF` or 0) that `vld4q_u8` loaded:
 /// bit `4 * k + j` of the result is lane `k` of `v.j`, which is byte
 /// `4 * k + j` of the block, so the bits are in the bytes' order.
 ///
@@ -188,10 +172,14 @@ fn mask64(v: uint8x16x4_t) -> u64 {
     }
 }
 
-/// `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
-/// its length on set (zero bytes past it are stops in both masks).
+/// Returns `(not_tchar, ctl)` masks of `buf`, 16 to 63 bytes, with every bit from
+/// its length on set (zero bytes past it are stops in both masks). The
+/// zero-padded block is built in registers: the whole 16-byte chunks, then
+/// the rest of `buf` taken from its last 16 bytes by a `tbl` that shifts
+/// them down (its out-of-range indexes give the zeros after them), then zero
+/// chunks.
 #[inline(always)]
-fn neon_classify_short(buf: &[u8]) -> (u64, u64) {
+fn classify_short(buf: &[u8]) -> (u64, u64) {
     const IOTA: [u8; 16] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
     let len = buf.len();
     debug_assert!((16..64).contains(&len));
@@ -220,9 +208,12 @@ fn neon_classify_short(buf: &[u8]) -> (u64, u64) {
     }
 }
 
-/// `(not_tchar, ctl)` masks of 64 bytes.
+/// Returns the `(not_tchar, ctl)` masks of 64 bytes, loaded deinterleaved
+/// into four vectors (`ld4`), one pair of `tbl` nibble lookups each (see
+/// [`HEAD_LUT`]), narrowed to bit masks by shifts and inserts (NEON has no
+/// `movemask`).
 #[inline(always)]
-fn neon_classify(block: &[u8; 64]) -> (u64, u64) {
+fn classify(block: &[u8; 64]) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the load reads the 64 bytes
     // of `block`.
     #[allow(unused_unsafe)]
@@ -233,7 +224,7 @@ fn neon_classify(block: &[u8; 64]) -> (u64, u64) {
     }
 }
 
-/// `(not_tchar, ctl)` masks of 64 bytes deinterleaved as by `vld4q_u8`.
+/// Returns `(not_tchar, ctl)` masks of 64 bytes deinterleaved as by `vld4q_u8`.
 #[inline(always)]
 fn classify_deinterleaved(v: uint8x16x4_t) -> (u64, u64) {
     // SAFETY: NEON is enabled for this module; the loads read the two

@@ -3,51 +3,70 @@
 //! every position and alignment, on random buffers, and right before a
 //! `PROT_NONE` guard page; and the whole test suite under each backend.
 
+use super::scalar::{self, Scalar};
 use super::*;
 use crate::class::{self, TARGET_LOOSE, VALUE};
-use crate::scan::scalar;
 use proptest::prelude::*;
 use std::vec::Vec;
 
-type Kernel = fn(&[u8]) -> usize;
+#[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+use super::neon::Neon;
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+use super::{avx2::Avx2, sse42::Sse42};
 
-/// The four scanners of one backend, with the class each must match and a
-/// filler byte inside that class.
-fn kernels(b: Backend) -> Vec<(&'static str, Kernel, u8)> {
-    let mut v: Vec<(&'static str, Kernel, u8)> = Vec::new();
-    match b {
-        Backend::Scalar => {
-            v.push(("token", scalar::token_run, TCHAR));
-            v.push(("target", scalar::target_strict_run, TARGET));
-            v.push(("loose", scalar::target_loose_run, TARGET_LOOSE));
-            v.push(("value", scalar::value_run, VALUE));
-        }
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        Backend::Sse42 if b.is_available() => {
-            // SAFETY (all four): SSE4.2/SSSE3 availability checked above.
-            v.push(("token", |s| unsafe { x86::sse_token_run(s) }, TCHAR));
-            v.push(("target", |s| unsafe { x86::sse_target_run(s) }, TARGET));
-            v.push(("loose", |s| unsafe { x86::sse_target_loose_run(s) }, TARGET_LOOSE));
-            v.push(("value", |s| unsafe { x86::sse_value_run(s) }, VALUE));
-        }
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        Backend::Avx2 if b.is_available() => {
-            // SAFETY (all four): AVX2 availability checked above.
-            v.push(("token", |s| unsafe { x86::avx2_token_run(s) }, TCHAR));
-            v.push(("target", |s| unsafe { x86::avx2_target_run(s) }, TARGET));
-            v.push(("loose", |s| unsafe { x86::avx2_target_loose_run(s) }, TARGET_LOOSE));
-            v.push(("value", |s| unsafe { x86::avx2_value_run(s) }, VALUE));
-        }
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        Backend::Neon => {
-            v.push(("token", neon::token_run, TCHAR));
-            v.push(("target", neon::target_run, TARGET));
-            v.push(("loose", neon::target_loose_run, TARGET_LOOSE));
-            v.push(("value", neon::value_run, VALUE));
-        }
-        _ => {}
+type Kernel = fn(&[u8]) -> usize;
+type Classifier = fn(&[u8; 64]) -> (u64, u64);
+type ShortClassifier = fn(&[u8]) -> (u64, u64);
+type Skipper = fn(&[u8], usize) -> usize;
+
+/// A backend's kernels and classifier as plain functions, which call them
+/// with a token made from `B::new()` (so only on a CPU that runs them).
+struct Fns {
+    /// The four scanners, with the class each must match.
+    kernels: Vec<(&'static str, Kernel, u8)>,
+    /// The head classifier of a vector backend.
+    classify: Option<(Classifier, ShortClassifier, Skipper)>,
+}
+
+/// [`Fns`] of `B`, empty when this CPU does not run it.
+fn fns_of<B: Cpu>() -> Fns {
+    fn cpu<B: Cpu>() -> B {
+        B::new().expect("an available backend")
     }
-    v
+    if B::new().is_none() {
+        return Fns { kernels: Vec::new(), classify: None };
+    }
+    let kernels: Vec<(&'static str, Kernel, u8)> = std::vec![
+        ("token", |s| cpu::<B>().token_run(s), TCHAR),
+        ("target", |s| cpu::<B>().target_strict_run(s), TARGET),
+        ("loose", |s| cpu::<B>().target_loose_run(s), TARGET_LOOSE),
+        ("value", |s| cpu::<B>().value_run(s), VALUE),
+    ];
+    let classify = B::CLASSIFIES.then_some((
+        (|block| cpu::<B>().classify(block)) as Classifier,
+        (|buf| cpu::<B>().classify_short(buf)) as ShortClassifier,
+        (|buf, from| cpu::<B>().skip_plain(buf, from)) as Skipper,
+    ));
+    Fns { kernels, classify }
+}
+
+/// [`Fns`] of the backend `b`.
+fn fns(b: Backend) -> Fns {
+    match b {
+        Backend::Scalar => fns_of::<Scalar>(),
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        Backend::Sse42 => fns_of::<Sse42>(),
+        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+        Backend::Avx2 => fns_of::<Avx2>(),
+        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
+        Backend::Neon => fns_of::<Neon>(),
+        _ => Fns { kernels: Vec::new(), classify: None },
+    }
+}
+
+/// The four scanners of one backend, with the class each must match.
+fn kernels(b: Backend) -> Vec<(&'static str, Kernel, u8)> {
+    fns(b).kernels
 }
 
 fn available() -> Vec<Backend> {
@@ -83,40 +102,14 @@ fn head_tables_match_the_class_table() {
     }
 }
 
-type Classifier = fn(&[u8; 64]) -> (u64, u64);
-
 /// The 64-byte head classifier of a backend, if it has one.
 fn classifier(b: Backend) -> Option<Classifier> {
-    match b {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
-        Backend::Sse42 if b.is_available() => Some(|s| unsafe { x86::SsseBlocks::classify(s) }),
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: AVX2 availability checked by the guard.
-        Backend::Avx2 if b.is_available() => Some(|s| unsafe { x86::Avx2Blocks::classify(s) }),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        // SAFETY: NEON is baseline where this compiles.
-        Backend::Neon => Some(|s| unsafe { neon::NeonBlocks::classify(s) }),
-        _ => None,
-    }
+    fns(b).classify.map(|(classify, _, _)| classify)
 }
 
-type ShortClassifier = fn(&[u8]) -> (u64, u64);
-
-/// [`Classify::classify_short`] of a backend, if it has a classifier.
+/// [`Cpu::classify_short`] of a backend, if it has a classifier.
 fn short_classifier(b: Backend) -> Option<ShortClassifier> {
-    match b {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
-        Backend::Sse42 if b.is_available() => Some(|s| unsafe { x86::SsseBlocks::classify_short(s) }),
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: AVX2 availability checked by the guard.
-        Backend::Avx2 if b.is_available() => Some(|s| unsafe { x86::Avx2Blocks::classify_short(s) }),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        // SAFETY: NEON is baseline where this compiles.
-        Backend::Neon => Some(|s| unsafe { neon::NeonBlocks::classify_short(s) }),
-        _ => None,
-    }
+    fns(b).classify.map(|(_, short, _)| short)
 }
 
 /// The reference for a buffer shorter than a block: its bytes' classes, and
@@ -124,7 +117,7 @@ fn short_classifier(b: Backend) -> Option<ShortClassifier> {
 fn classify_short_scalar(buf: &[u8]) -> (u64, u64) {
     let mut block = [0u8; 64];
     block[..buf.len()].copy_from_slice(buf);
-    let (n, c) = classify_scalar(&block);
+    let (n, c) = scalar::classify(&block);
     let past_end = if buf.len() < 64 { !0u64 << buf.len() } else { 0 };
     (n | past_end, c | past_end)
 }
@@ -166,13 +159,13 @@ fn classifiers_agree_with_table_in_every_lane() {
         ran += 1;
         for neighbour in [b'a', b':', b' ', 0x00, 0x09, 0x0d, 0x7f, 0x80, 0xff] {
             let mut block = [neighbour; 64];
-            assert_eq!(classify(&block), classify_scalar(&block), "{b:?} all {neighbour:#x}");
+            assert_eq!(classify(&block), scalar::classify(&block), "{b:?} all {neighbour:#x}");
             for lane in 0..64 {
                 for byte in 0u8..=255 {
                     block[lane] = byte;
                     assert_eq!(
                         classify(&block),
-                        classify_scalar(&block),
+                        scalar::classify(&block),
                         "{b:?}: byte {byte:#x} in lane {lane} among {neighbour:#x}"
                     );
                 }
@@ -181,31 +174,18 @@ fn classifiers_agree_with_table_in_every_lane() {
         }
     }
     // This machine's best backend has a classifier, whatever it is.
-    assert_eq!(ran > 0, best() != Backend::Scalar);
+    assert_eq!(ran > 0, dispatch::best() != Backend::Scalar);
 }
 
-type Skipper = fn(&[u8], usize) -> usize;
-
-/// [`Classify::skip_plain`] of a backend, if it has a classifier.
+/// [`Cpu::skip_plain`] of a backend, if it has a classifier.
 fn skipper(b: Backend) -> Option<Skipper> {
-    match b {
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: SSE4.2/SSSE3 availability checked by the guard.
-        Backend::Sse42 if b.is_available() => Some(|s, from| unsafe { x86::SsseBlocks::skip_plain(s, from) }),
-        #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
-        // SAFETY: AVX2 availability checked by the guard.
-        Backend::Avx2 if b.is_available() => Some(|s, from| unsafe { x86::Avx2Blocks::skip_plain(s, from) }),
-        #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-        // SAFETY: NEON is baseline where this compiles.
-        Backend::Neon => Some(|s, from| unsafe { neon::NeonBlocks::skip_plain(s, from) }),
-        _ => None,
-    }
+    fns(b).classify.map(|(_, _, skip)| skip)
 }
 
-/// The reference for [`Classify::skip_plain`]: block by block from `from`,
-/// byte by byte.
+/// The reference for [`Cpu::skip_plain`]: block by block from `from`, byte
+/// by byte.
 fn skip_plain_scalar(buf: &[u8], from: usize) -> usize {
-    skip_plain_blocks(buf, from, has_ctl_scalar)
+    skip_plain_blocks(buf, from, scalar::has_ctl)
 }
 
 /// Every byte value at every position of the second block after `from`
@@ -241,10 +221,9 @@ fn skips_agree_with_table_for_every_byte_in_every_lane() {
 #[cfg(target_os = "linux")]
 #[test]
 fn value_ends_after_long_values_agree_with_table() {
-    use crate::fast::{BlockStops, Stops};
-    fn check<C: Classify>(buf: &[u8], start: usize, what: &str) {
-        // SAFETY: the caller checked that the CPU supports `C`.
-        let mut stops = unsafe { BlockStops::<C>::new(buf) };
+    use crate::head::finders::{BlockStops, Stops};
+    fn check<B: Cpu>(cpu: B, buf: &[u8], start: usize, what: &str) {
+        let mut stops = BlockStops::new(cpu, buf);
         let (colon, value_end) = stops.line_ends(start);
         assert_eq!(buf[colon], b':', "{what}");
         let expect =
@@ -260,15 +239,15 @@ fn value_ends_after_long_values_agree_with_table() {
                 let what = std::format!("value of {len} ended by {end:?}");
                 #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
                 {
-                    if Backend::Avx2.is_available() {
-                        check::<x86::Avx2Blocks>(s, start, &what);
+                    if let Some(cpu) = Avx2::new() {
+                        check(cpu, s, start, &what);
                     }
-                    if Backend::Sse42.is_available() {
-                        check::<x86::SsseBlocks>(s, start, &what);
+                    if let Some(cpu) = Sse42::new() {
+                        check(cpu, s, start, &what);
                     }
                 }
                 #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-                check::<neon::NeonBlocks>(s, start, &what);
+                check(Neon::new().expect("NEON"), s, start, &what);
             }
         }
     }
@@ -288,7 +267,7 @@ enum Query {
 /// The finders of every backend against a byte-by-byte reference, for a
 /// rising sequence of queries over `buf` (as the header loop makes them).
 fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
-    use crate::fast::{BlockStops, ShortStops, Stops};
+    use crate::head::finders::{BlockStops, ShortStops, Stops};
     fn reference(buf: &[u8], from: usize, name: bool, tab_stops: bool) -> usize {
         let stop =
             |&b: &u8| if name { !class::is(b, TCHAR) } else { b < 0x20 && (tab_stops || b != b'\t') || b == 0x7f };
@@ -313,45 +292,33 @@ fn check_stops(buf: &[u8], queries: &[(usize, Query)]) {
     /// (`new`), the block at the first query's position (`new_at`), the
     /// block at 0 or 64 when it holds that position (`new_near`), and for a
     /// buffer under a block the whole buffer (`ShortStops`).
-    ///
-    /// # Safety
-    /// The CPU must support `C`.
-    unsafe fn run_blocks<C: Classify>(buf: &[u8], queries: &[(usize, Query)], what: &str) {
+    fn run_blocks<B: Cpu>(cpu: B, buf: &[u8], queries: &[(usize, Query)], what: &str) {
         let at = queries.first().map_or(0, |&(from, _)| from);
-        // SAFETY: passed on from the caller.
-        let starts = unsafe {
-            [
-                ("new", BlockStops::<C>::new(buf)),
-                ("new_at", BlockStops::new_at(buf, at)),
-                ("new_near", BlockStops::new_near(buf, at)),
-            ]
-        };
+        let starts = [
+            ("new", BlockStops::new(cpu, buf)),
+            ("new_at", BlockStops::new_at(cpu, buf, at)),
+            ("new_near", BlockStops::new_near(cpu, buf, at)),
+        ];
         for (how, mut stops) in starts {
             run(&mut stops, buf, queries, true, &std::format!("{what} ({how} at {at})"));
         }
         if buf.len() < 64 {
-            // SAFETY: passed on from the caller.
-            let mut stops = unsafe { ShortStops::new::<C>(buf) };
+            let mut stops = ShortStops::new(cpu, buf);
             run(&mut stops, buf, queries, true, &std::format!("{what} (short)"));
         }
     }
-    run(&mut crate::fast::ScalarStops::new(buf), buf, queries, false, "scalar");
+    run(&mut crate::head::finders::ScalarStops::new(buf), buf, queries, false, "scalar");
     #[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
     {
-        if Backend::Avx2.is_available() {
-            // SAFETY: AVX2 availability checked above.
-            unsafe { run_blocks::<x86::Avx2Blocks>(buf, queries, "avx2") };
+        if let Some(cpu) = Avx2::new() {
+            run_blocks(cpu, buf, queries, "avx2");
         }
-        if Backend::Sse42.is_available() {
-            // SAFETY: SSSE3 availability checked above.
-            unsafe { run_blocks::<x86::SsseBlocks>(buf, queries, "ssse3") };
+        if let Some(cpu) = Sse42::new() {
+            run_blocks(cpu, buf, queries, "sse4.2");
         }
     }
     #[cfg(all(target_arch = "aarch64", target_feature = "neon"))]
-    {
-        // SAFETY: NEON is baseline where this compiles.
-        unsafe { run_blocks::<neon::NeonBlocks>(buf, queries, "neon") };
-    }
+    run_blocks(Neon::new().expect("NEON"), buf, queries, "neon");
 }
 
 #[test]
@@ -461,7 +428,7 @@ proptest! {
         whole[32..].copy_from_slice(&block2);
         for b in Backend::ALL {
             if let Some(classify) = classifier(b) {
-                prop_assert_eq!(classify(&whole), classify_scalar(&whole), "{:?}", b);
+                prop_assert_eq!(classify(&whole), scalar::classify(&whole), "{:?}", b);
             }
         }
     }

@@ -156,6 +156,8 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
         },
     };
     let target_start = method.len() + 1;
+    // Only origin-form here: the other forms depend on the method.
+    let [b'/', ..] = after else { return None };
     // The target and what follows its SP.
     let (target_len, tail) = match after.split_first_chunk::<2>() {
         // `/` alone settles it without a scan (one 2-byte compare).
@@ -165,9 +167,7 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
             loop {
                 n += cpu.target_run(&after[n..], config.allow_loose_target);
                 match after.get(n..)? {
-                    // Only origin-form here (the other forms depend on the
-                    // method), so never an empty target either.
-                    [b' ', tail @ ..] if after[0] == b'/' => break (n, tail),
+                    [b' ', tail @ ..] => break (n, tail),
                     // Strict targets stop at `%` (outside the strict class)
                     // for the escape to be checked.
                     [b'%', h1, h2, ..]
@@ -180,7 +180,7 @@ fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig)
             }
         }
     };
-    if target_len > config.max_target_len {
+    if target_len == 0 || target_len > config.max_target_len {
         return None;
     }
     let target = after.get(..target_len)?;

@@ -140,7 +140,18 @@ impl ParserConfig {
         mut headers: Storage<'h, T>,
         so_far: HeadSoFar<L>,
     ) -> Result<Status<L::Head<'h>>, Error> {
-        let step = general_head(head, self, &mut headers, so_far);
+        // The header grammar is shared with requests and header blocks: a
+        // copy marked for a response lets it apply the response-only
+        // leniency. (Lines with whitespace before a colon always come here,
+        // never through the fast path.)
+        let marked;
+        let config = if L::RESPONSE && self.allow_space_before_colon_in_responses {
+            marked = ParserConfig { in_response: true, ..*self };
+            &marked
+        } else {
+            self
+        };
+        let step = general_head(head, config, &mut headers, so_far);
         Ok(match self.status(step, over_limit)? {
             Status::Complete((line, head_len)) => Status::Complete(line.into_head(headers.into_filled(), head_len)),
             Status::Partial => Status::Partial,

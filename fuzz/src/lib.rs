@@ -70,6 +70,9 @@ pub fn c_config(c: &ParserConfig) -> *mut springbok::sb_parser_config {
         (c.ignore_invalid_headers, SB_PARSER_IGNORE_INVALID_HEADERS),
         (c.allow_loose_target, SB_PARSER_ALLOW_LOOSE_TARGET),
         (c.allow_missing_reason_space, SB_PARSER_ALLOW_MISSING_REASON_SPACE),
+        (c.allow_leading_empty_lines_in_responses, SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES),
+        (c.allow_space_before_colon_in_responses, SB_PARSER_ALLOW_SPACE_BEFORE_COLON_IN_RESPONSES),
+        (c.allow_asterisk_form_any_method, SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD),
     ];
     let flags = bits.iter().filter(|(on, _)| *on).fold(0, |f, (_, bit)| f | bit);
     let config = sb_parser_config_new();

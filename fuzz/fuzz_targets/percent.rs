@@ -45,9 +45,7 @@ fn decoders(input: &[u8], plus: Plus) {
     let mut buf = input.to_vec();
     let in_place = decode_strict_in_place(&mut buf, plus).map(|n| buf[..n].to_vec());
     let valid = validate_strict(input);
-    let key = |r: &Result<Vec<u8>, springbok_percent::DecodeError>| {
-        r.clone().map_err(|e| (e.kind(), e.offset()))
-    };
+    let key = |r: &Result<Vec<u8>, springbok_percent::DecodeError>| r.clone().map_err(|e| (e.kind(), e.offset()));
     assert_eq!(key(&strict), key(&into));
     assert_eq!(key(&strict), key(&in_place));
     assert_eq!(key(&strict).err(), valid.err().map(|e| (e.kind(), e.offset())));

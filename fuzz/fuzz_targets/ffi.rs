@@ -17,7 +17,9 @@ use springbok::chunked::{
     sb_chunked_config_set_max_trailer_bytes, sb_chunked_decoder_init,
 };
 use springbok::config::{self as c, sb_parser_config_free, sb_parser_config_new, sb_parser_config_set_flags};
-use springbok::framing::{sb_framing_request_info_with_flags, SB_FRAMING_REQUIRE_HOST};
+use springbok::framing::{
+    sb_framing_keep_alive, sb_framing_request_info, sb_framing_request_info_with_flags, SB_FRAMING_REQUIRE_HOST,
+};
 use springbok::parse::{sb_parser_config_parse_request, sb_request};
 use springbok::{sb_chunked_decoder, sb_header, sb_request_info, sb_result};
 use springbok_fuzz::take;
@@ -136,7 +138,7 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
     let mut headers = [NO_HEADER; 16];
     // SAFETY: a config from `sb_parser_config_new`, freed once at the end;
     // every other pointer is a live local; `input` is readable.
-    let (parsed, framed) = unsafe {
+    let (parsed, framed, plain_keep_alive) = unsafe {
         let config = sb_parser_config_new();
         assert_eq!(sb_parser_config_set_flags(config, flags), sb_result::Ok);
         let mut req = std::mem::MaybeUninit::<sb_request>::uninit();
@@ -166,7 +168,27 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
                 (info.body.content_length, info.keep_alive, info.connect)
             })
         });
-        (parsed, framed)
+        // The entry points without flags: `sb_framing_request_info` is
+        // `_with_flags` with 0, `sb_framing_keep_alive` the Rust function.
+        let plain = parsed.map(|req| {
+            let info_of = |f: sb_result, info: std::mem::MaybeUninit<sb_request_info>| {
+                (f == sb_result::Ok).then(|| {
+                    let info = info.assume_init();
+                    (info.body.content_length, info.keep_alive, info.connect)
+                })
+            };
+            let mut a = std::mem::MaybeUninit::<sb_request_info>::uninit();
+            let fa = sb_framing_request_info(&req, headers.as_ptr(), a.as_mut_ptr(), ptr::null_mut());
+            let mut b = std::mem::MaybeUninit::<sb_request_info>::uninit();
+            let fb = sb_framing_request_info_with_flags(&req, headers.as_ptr(), 0, b.as_mut_ptr(), ptr::null_mut());
+            assert_eq!(fa, fb);
+            assert_eq!(info_of(fa, a), info_of(fb, b));
+            let mut keep_alive = false;
+            let k = sb_framing_keep_alive(req.minor_version, headers.as_ptr(), req.num_headers, &mut keep_alive);
+            assert_eq!(k, sb_result::Ok);
+            keep_alive
+        });
+        (parsed, framed, plain)
     };
     let mut rust_headers = [EMPTY_HEADER; 16];
     match rust_config(flags).parse_request(input, 0, &mut rust_headers) {
@@ -186,6 +208,7 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
                 (n, i.keep_alive, i.connect)
             });
             assert_eq!(framed.flatten(), rust);
+            assert_eq!(plain_keep_alive, Some(springbok_parser::framing::keep_alive(r.minor_version, r.headers)));
         }
         _ => assert!(parsed.is_none()),
     }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crate::app::App;
 use crate::config::{Bind, Config};
 use crate::net::Bound;
-use crate::tmp::TmpDir;
+use crate::tmp::OwnedTmpDir;
 use crate::worker::{self, READY, RETIRING};
 use crate::{log, sys};
 
@@ -59,6 +59,8 @@ struct Master {
     pipes: Option<Pipes>,
     /// The write end of the notice pipe, for the workers.
     notice_writer: Option<OwnedFd>,
+    /// The upload directory, removed when the master exits (or drops it).
+    upload_dir: Option<OwnedTmpDir>,
 }
 
 /// The pipes the master reads: signals (from its handler) and the
@@ -90,14 +92,18 @@ impl Master {
         log::set_role("master".into());
         let bound = Bound::bind(&config.bind, config.backlog)
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {}: {e}", config.bind)))?;
-        let tmp = TmpDir::create(&config.tmp_dir).map_err(|e| {
+        let upload_dir = OwnedTmpDir::create(&config.tmp_dir).map_err(|e| {
             io::Error::new(e.kind(), format!("cannot make the upload directory in {}: {e}", config.tmp_dir.display()))
         })?;
         // Preload: settle every lazily made choice now, so that each worker
         // inherits it instead of making it again.
         let backend = springbok_parser::simd::backend();
         let _ = <sha2::Sha256 as sha2::Digest>::digest(b"");
-        let app = App { tmp, max_form_bytes: config.max_form_bytes, max_body_bytes: config.max_body_bytes };
+        let app = App {
+            tmp: upload_dir.dir().clone(),
+            max_form_bytes: config.max_form_bytes,
+            max_body_bytes: config.max_body_bytes,
+        };
 
         let (signals, signal_writer) = sys::pipe()?;
         let (notices, notice_writer) = sys::pipe()?;
@@ -128,6 +134,7 @@ impl Master {
                 notices: File::from(notices),
             }),
             notice_writer: Some(notice_writer),
+            upload_dir: Some(upload_dir),
         })
     }
 
@@ -140,11 +147,7 @@ impl Master {
                 }
                 if now >= deadline {
                     log!("graceful timeout: killing {} workers", self.live_workers());
-                    self.kill_all(sys::SIGKILL);
-                    while self.live_workers() > 0 {
-                        std::thread::sleep(Duration::from_millis(10));
-                        self.reap();
-                    }
+                    self.kill_and_reap_all();
                     return self.finish(1);
                 }
             } else {
@@ -157,7 +160,7 @@ impl Master {
                 Ok(r) => r,
                 Err(e) => {
                     log!("poll failed: {e}");
-                    self.kill_all(sys::SIGKILL);
+                    self.kill_and_reap_all();
                     return self.finish(1);
                 }
             };
@@ -203,6 +206,16 @@ impl Master {
     fn kill_all(&self, sig: i32) {
         for pid in self.all_pids() {
             let _ = sys::kill(pid, sig);
+        }
+    }
+
+    /// Kills every worker with SIGKILL and waits until all have exited (so
+    /// that none still writes in the upload directory when it is removed).
+    fn kill_and_reap_all(&mut self) {
+        self.kill_all(sys::SIGKILL);
+        while self.live_workers() > 0 {
+            std::thread::sleep(Duration::from_millis(10));
+            self.reap();
         }
     }
 
@@ -300,11 +313,7 @@ impl Master {
                 sys::SIGTERM | sys::SIGINT | sys::SIGQUIT => {
                     if self.stopping.is_some() {
                         log!("SIG{} again: killing the workers", sys::signal_name(sig));
-                        self.kill_all(sys::SIGKILL);
-                        while self.live_workers() > 0 {
-                            std::thread::sleep(Duration::from_millis(10));
-                            self.reap();
-                        }
+                        self.kill_and_reap_all();
                         return Some(self.finish(1));
                     }
                     self.stop(sig);
@@ -429,8 +438,11 @@ impl Master {
 
     fn finish(&mut self, code: i32) -> i32 {
         self.close_listener();
-        if let Err(e) = self.app.tmp.remove() {
-            log!("cannot remove {}: {e}", self.app.tmp.path().display());
+        if let Some(dir) = self.upload_dir.take() {
+            let path = dir.dir().path().to_path_buf();
+            if let Err(e) = dir.remove() {
+                log!("cannot remove {}: {e}", path.display());
+            }
         }
         log!("exiting with status {code}");
         code

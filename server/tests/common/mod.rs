@@ -47,8 +47,15 @@ impl Server {
             .position(|&a| a == "--workers")
             .map(|i| args[i + 1].parse().unwrap())
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        let mut child = Command::new(binary())
-            .args(&all)
+        let mut command = Command::new(binary());
+        command.args(&all);
+        Server::spawn(command, workers)
+    }
+
+    /// Runs `command` (which must end up as the server, e.g. through a
+    /// shell's `exec`) and waits until `workers` workers are ready.
+    pub fn spawn(mut command: Command, workers: usize) -> Server {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -41,6 +41,15 @@ fn load(addr: SocketAddr, stop: Arc<AtomicBool>) -> Tally {
                 std::thread::sleep(Duration::from_millis(5));
                 continue;
             }
+            // The handshake completed into the queue of a socket that was
+            // then closed, and the reset came before this thread returned
+            // from connect: the same event as a reset on the first read
+            // below, seen earlier.
+            Err(e) if e.kind() == io::ErrorKind::ConnectionReset => {
+                t.refused_at.push(Instant::now());
+                t.closed_new += 1;
+                continue;
+            }
             Err(e) => {
                 t.errors.push(format!("connect: {e}"));
                 continue;

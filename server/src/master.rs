@@ -182,7 +182,7 @@ impl Master {
             at = at.min(deadline);
         }
         for slot in &self.slots {
-            if let Some(t) = slot.respawn_at {
+            if let (None, None, Some(t)) = (slot.pid, slot.next, slot.respawn_at) {
                 at = at.min(t);
             }
         }
@@ -223,7 +223,8 @@ impl Master {
     fn respawn(&mut self, now: Instant) {
         for i in 0..self.slots.len() {
             let slot = &self.slots[i];
-            if slot.pid.is_none() && slot.respawn_at.is_some_and(|t| now >= t) {
+            // A slot with a HUP replacement starting gets that one instead.
+            if slot.pid.is_none() && slot.next.is_none() && slot.respawn_at.is_some_and(|t| now >= t) {
                 match self.spawn(i) {
                     Ok(pid) => {
                         let slot = &mut self.slots[i];
@@ -370,15 +371,20 @@ impl Master {
                 slot.ready = true;
                 slot.failures = 0;
             } else if slot.next.is_some_and(|(p, _)| p == pid) {
-                // A HUP replacement is ready: retire the worker it replaces.
+                // A HUP replacement is ready: retire the worker it replaces
+                // (none if that one retired on its own meanwhile).
                 slot.next = None;
                 let old = slot.pid.replace(pid);
                 slot.ready = true;
                 slot.failures = 0;
-                if let Some(old) = old {
-                    log!("worker {i} ready: pid {pid} (replacing pid {old})");
-                    let _ = sys::kill(old, sys::SIGTERM);
-                    self.retiring.push(old);
+                slot.respawn_at = None;
+                match old {
+                    Some(old) => {
+                        log!("worker {i} ready: pid {pid} (replacing pid {old})");
+                        let _ = sys::kill(old, sys::SIGTERM);
+                        self.retiring.push(old);
+                    }
+                    None => log!("worker {i} ready: pid {pid} (its previous worker had already exited)"),
                 }
                 self.rolling.retain(|&r| r != i);
                 return;

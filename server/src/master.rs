@@ -270,10 +270,13 @@ impl Master {
         if threads != 1 {
             return Err(io::Error::other(format!("refusing to fork with {threads} threads")));
         }
+        // Taken before the fork: the child compares it with its parent once
+        // it has asked to die with it, to notice a master that died first.
+        let master = std::process::id() as sys::Pid;
         let mask = sys::block_signals()?;
         let forked = sys::fork();
         if let Ok(sys::Forked::Child) = forked {
-            let code = self.become_worker(index, mask);
+            let code = self.become_worker(index, master, mask);
             std::process::exit(code);
         }
         sys::restore_signals(&mask)?;
@@ -283,12 +286,11 @@ impl Master {
 
     /// In the child after `fork`: drops what only the master uses, then
     /// runs the worker.
-    fn become_worker(&mut self, index: usize, mask: sys::SignalMask) -> i32 {
+    fn become_worker(&mut self, index: usize, master: sys::Pid, mask: sys::SignalMask) -> i32 {
         let (Some(bound), Some(notify)) = (self.bound.take(), self.notice_writer.take()) else { return 1 };
         // Close this copy of the master's pipes (signals stay blocked until
         // the worker has routed them to its own pipe).
         drop(self.pipes.take());
-        let master = sys::parent_pid();
         worker::run(worker::Start {
             index,
             master,

@@ -11,7 +11,7 @@
  * other repeat); a batch takes about SECONDS of the thread's CPU time
  * (CLOCK_THREAD_CPUTIME_ID), which is what is measured. Prints, as JSON, every
  * parser's ns per call in each repeat, in the format of the Rust entry
- * (benches/examples/suite.rs).
+ * (benches/src/bin/suite.rs).
  */
 #include <stdio.h>
 #include <stdlib.h>

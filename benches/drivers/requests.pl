@@ -9,7 +9,7 @@
 # (every key and value); otherwise it exits 1. The timing loop is the one of
 # bindings/perl/bench/bench.pl (calibrated batches, the two parsers taking
 # turns), keeping every repeat's sample. Prints JSON in the format of the
-# Rust entry (benches/examples/suite.rs).
+# Rust entry (benches/src/bin/suite.rs).
 use strict;
 use warnings;
 use JSON::PP ();

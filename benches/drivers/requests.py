@@ -11,7 +11,7 @@ Timing is bench.py's `timed` (the garbage collector off during a batch) on the
 thread's CPU time instead of the wall clock (see benches/README.md); each
 repeat times one calibrated batch of each parser, the order reversed every
 other repeat. Prints JSON in the format of the Rust entry
-(benches/examples/suite.rs).
+(benches/src/bin/suite.rs).
 """
 
 import gc

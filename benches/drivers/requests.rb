@@ -15,7 +15,7 @@
 # bindings/ruby/bench/bench.rb: Puma's parser rewrites its buffer, so it gets
 # a fresh copy of the request for every call, made before the timed batch;
 # GC.start before each batch; the two take turns within each repeat. Prints
-# JSON in the format of the Rust entry (benches/examples/suite.rs).
+# JSON in the format of the Rust entry (benches/src/bin/suite.rs).
 require "json"
 require "springbok"
 require "springbok/puma"

@@ -2,9 +2,13 @@
 //! on every input of the suite's corpus and prints the samples as JSON.
 //!
 //! ```sh
-//! cargo run --release -p springbok-benches --example workloads -- DIR
-//! cargo run --release -p springbok-benches --example suite -- DIR [--repeats N] [--seconds S]
+//! cargo run --release -p springbok-benches --bin suite -- --write-corpus DIR
+//! cargo run --release -p springbok-benches --bin suite -- DIR [--repeats N] [--seconds S]
 //! ```
+//!
+//! A binary rather than an example so that a release build of it does not
+//! compile the crate's dev-dependencies (criterion): `scripts/test-all`
+//! builds it for the smoke run.
 //!
 //! Requests: `springbok_parser::parse_request` against httparse and
 //! picohttpparser (`picohttpparser-sys`, SSE4.2 build); forms:
@@ -129,6 +133,15 @@ fn samples(ns: &[f64]) -> String {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let [flag, dir] = args.as_slice() {
+        if flag == "--write-corpus" {
+            if let Err(e) = corpus::write(std::path::Path::new(dir)) {
+                eprintln!("{dir}: {e}");
+                std::process::exit(1);
+            }
+            return;
+        }
+    }
     let mut dir = None;
     let (mut repeats, mut seconds) = (5usize, 0.1f64);
     let mut it = args.iter();
@@ -138,12 +151,12 @@ fn main() {
             "--seconds" => seconds = it.next().and_then(|v| v.parse().ok()).expect("--seconds S"),
             _ if dir.is_none() => dir = Some(std::path::PathBuf::from(a)),
             _ => {
-                eprintln!("usage: suite CORPUS_DIR [--repeats N] [--seconds S]");
+                eprintln!("usage: suite CORPUS_DIR [--repeats N] [--seconds S] | suite --write-corpus DIR");
                 std::process::exit(2);
             }
         }
     }
-    let dir = dir.expect("usage: suite CORPUS_DIR [--repeats N] [--seconds S]");
+    let dir = dir.expect("usage: suite CORPUS_DIR [--repeats N] [--seconds S] | suite --write-corpus DIR");
     let mut rows = Vec::new();
     for input in corpus::inputs() {
         let on_disk = std::fs::read(dir.join(input.file())).unwrap_or_else(|e| panic!("{}: {e}", input.file()));

@@ -55,6 +55,9 @@ struct Master {
     rolling: Vec<usize>,
     /// Set once stopping: the deadline for the workers.
     stopping: Option<Instant>,
+    /// Whether a stopping worker closed requests in flight at its own
+    /// graceful timeout (then the master exits with 1, as when it kills one).
+    cut_short: bool,
     /// The master's own pipes (closed in a worker).
     pipes: Option<Pipes>,
     /// The write end of the notice pipe, for the workers.
@@ -122,6 +125,7 @@ impl Master {
             retiring: Vec::new(),
             rolling: Vec::new(),
             stopping: None,
+            cut_short: false,
             pipes: Some(Pipes {
                 signals: File::from(signals),
                 _signal_writer: signal_writer,
@@ -136,7 +140,8 @@ impl Master {
             let now = Instant::now();
             if let Some(deadline) = self.stopping {
                 if self.live_workers() == 0 {
-                    return self.finish(0);
+                    let code = if self.cut_short { 1 } else { 0 };
+                    return self.finish(code);
                 }
                 if now >= deadline {
                     log!("graceful timeout: killing {} workers", self.live_workers());
@@ -408,6 +413,7 @@ impl Master {
                 if slot.pid == Some(pid) {
                     slot.pid = None;
                     if self.stopping.is_some() {
+                        self.cut_short |= exit == sys::Exit::Code(worker::EXIT_CUT_SHORT);
                         log!("worker {i} (pid {pid}) exited ({exit})");
                     } else if slot.ready {
                         log!("worker {i} (pid {pid}) died ({exit}); replacing it");

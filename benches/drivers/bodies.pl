@@ -10,11 +10,13 @@
 #
 # Before timing an input, both must produce the same pairs (forms) or the
 # same parts' Content-Disposition and data (multipart); otherwise it exits
-# 1. Timing as in requests.pl. Prints JSON in the format of the Rust entry.
+# 1. Timing: SuiteDriver::measure. Prints JSON in the format of the Rust entry.
 use strict;
 use warnings;
 use JSON::PP ();
-use Time::HiRes qw(clock_gettime CLOCK_THREAD_CPUTIME_ID);
+use FindBin;
+use lib $FindBin::Bin;
+use SuiteDriver qw(slurp measure);
 
 use WWW::Form::UrlEncoded::XS ();
 use HTTP::MultiPartParser ();
@@ -23,40 +25,6 @@ use Springbok::MultiPartParser ();
 
 my ($dir, $repeats, $seconds) = @ARGV;
 die "usage: $0 CORPUS_DIR REPEATS SECONDS\n" unless defined $seconds && $repeats >= 1 && $seconds > 0;
-
-sub slurp {
-    open my $fh, '<:raw', $_[0] or die "$_[0]: $!\n";
-    local $/;
-    return scalar <$fh>;
-}
-
-sub now { clock_gettime(CLOCK_THREAD_CPUTIME_ID) }    # CPU time: see benches/README.md
-
-# Every repeat's ns per call of each loop (the loops take an iteration count).
-sub measure {
-    my (%loops) = @_;
-    my @names = ('springbok', 'peer');
-    my %iters;
-    for my $name (@names) {
-        my $n = 1;
-        while (1) {
-            my $t0 = now();
-            $loops{$name}->($n);
-            my $dt = now() - $t0;
-            if ($dt >= $seconds / 8 || $n >= 1 << 30) { $iters{$name} = int($n * $seconds / $dt) || 1; last }
-            $n *= 4;
-        }
-    }
-    my %ns;
-    for my $r (0 .. $repeats - 1) {
-        for my $name ($r % 2 ? reverse @names : @names) {
-            my $t0 = now();
-            $loops{$name}->($iters{$name});
-            push @{ $ns{$name} }, 0 + sprintf('%.3f', (now() - $t0) * 1e9 / $iters{$name});
-        }
-    }
-    return \%ns;
-}
 
 my $manifest = JSON::PP::decode_json(slurp("$dir/manifest.json"));
 my $boundary = $manifest->{boundary};
@@ -92,7 +60,7 @@ for my $input (grep { $_->{kind} eq 'form' || $_->{kind} eq 'multipart' } @{ $ma
             print STDERR "the parsers disagree: $input->{name}: Springbok ", @a / 2, " pairs, WWW::Form::UrlEncoded::XS ", @b / 2, "\n";
             exit 1;
         }
-        $ns = measure(
+        $ns = measure($repeats, $seconds,
             springbok => sub { for (1 .. $_[0]) { my @p = Springbok::Form::parse_urlencoded($body) } },
             peer      => sub { for (1 .. $_[0]) { my @p = WWW::Form::UrlEncoded::XS::parse_urlencoded($body) } },
         );
@@ -106,7 +74,7 @@ for my $input (grep { $_->{kind} eq 'form' || $_->{kind} eq 'multipart' } @{ $ma
                 scalar @$b, ", or a part differs\n";
             exit 1;
         }
-        $ns = measure(
+        $ns = measure($repeats, $seconds,
             springbok => sub { parts('Springbok::MultiPartParser', \@pieces) for 1 .. $_[0] },
             peer      => sub { parts('HTTP::MultiPartParser', \@pieces) for 1 .. $_[0] },
         );

@@ -6,14 +6,14 @@
 #   perl -Mblib=bindings/perl benches/drivers/requests.pl CORPUS_DIR REPEATS SECONDS
 #
 # Before timing an input, both must return the same length and the same %env
-# (every key and value); otherwise it exits 1. The timing loop is the one of
-# bindings/perl/bench/bench.pl (calibrated batches, the two parsers taking
-# turns), keeping every repeat's sample. Prints JSON in the format of the
-# Rust entry (benches/src/bin/suite.rs).
+# (every key and value); otherwise it exits 1. Timing: SuiteDriver::measure
+# (bench.pl's loop). Prints JSON in the format of the Rust entry (benches/src/bin/suite.rs).
 use strict;
 use warnings;
 use JSON::PP ();
-use Time::HiRes qw(clock_gettime CLOCK_THREAD_CPUTIME_ID);
+use FindBin;
+use lib $FindBin::Bin;
+use SuiteDriver qw(slurp measure);
 
 use HTTP::Parser::XS ();
 use Springbok::HTTP::Parser ();
@@ -21,14 +21,6 @@ use Springbok::HTTP::Parser ();
 my ($dir, $repeats, $seconds) = @ARGV;
 die "usage: $0 CORPUS_DIR REPEATS SECONDS\n" unless defined $seconds && $repeats >= 1 && $seconds > 0;
 die "HTTP::Parser::XS must use its XS backend\n" unless $HTTP::Parser::XS::BACKEND eq 'xs';
-
-sub slurp {
-    open my $fh, '<:raw', $_[0] or die "$_[0]: $!\n";
-    local $/;
-    return scalar <$fh>;
-}
-
-sub now { clock_gettime(CLOCK_THREAD_CPUTIME_ID) }    # CPU time: see benches/README.md
 
 sub env_string {
     my ($env) = @_;
@@ -50,32 +42,13 @@ for my $input (grep { $_->{kind} eq 'request' } @{ $manifest->{inputs} }) {
         springbok => sub { for (1 .. $_[0]) { my %env; Springbok::HTTP::Parser::parse_http_request($req, \%env) } },
         peer      => sub { for (1 .. $_[0]) { my %env; HTTP::Parser::XS::parse_http_request($req, \%env) } },
     );
-    my @names = ('springbok', 'peer');
-    my %iters;
-    for my $name (@names) {
-        my $n = 1;
-        while (1) {
-            my $t0 = now();
-            $loops{$name}->($n);
-            my $dt = now() - $t0;
-            if ($dt >= $seconds / 8 || $n >= 1 << 30) { $iters{$name} = int($n * $seconds / $dt) || 1; last }
-            $n *= 4;
-        }
-    }
-    my %ns;
-    for my $r (0 .. $repeats - 1) {
-        for my $name ($r % 2 ? reverse @names : @names) {
-            my $t0 = now();
-            $loops{$name}->($iters{$name});
-            push @{ $ns{$name} }, 0 + sprintf('%.3f', (now() - $t0) * 1e9 / $iters{$name});
-        }
-    }
+    my $ns = measure($repeats, $seconds, %loops);
     push @rows, {
         group     => 'requests',
         input     => $input->{name},
         checked   => JSON::PP::true,
-        springbok => { name => 'Springbok::HTTP::Parser::parse_http_request', ns => $ns{springbok} },
-        peers     => [{ name => 'HTTP::Parser::XS', ns => $ns{peer} }],
+        springbok => { name => 'Springbok::HTTP::Parser::parse_http_request', ns => $ns->{springbok} },
+        peers     => [{ name => 'HTTP::Parser::XS', ns => $ns->{peer} }],
     };
     print STDERR "perl: $input->{name} timed\n";
 }

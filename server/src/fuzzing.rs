@@ -13,7 +13,7 @@ use crate::app::App;
 use crate::config::{Config, MAX_HEADERS_LIMIT};
 use crate::conn::{Conn, Ctx, Flow};
 use crate::net::Stream;
-use crate::tmp::TmpDir;
+use crate::tmp::{OwnedTmpDir, TmpDir};
 
 /// Drive calls after which a connection that still asks to be driven
 /// again is taken to be spinning (a bug): far more than any input of a
@@ -133,12 +133,14 @@ pub struct Transcript {
 /// The upload directory of this process (created once, in the system's
 /// temporary directory; the app removes each file after its response).
 fn tmp_dir() -> TmpDir {
-    static DIR: OnceLock<TmpDir> = OnceLock::new();
+    // A static is never dropped, so the directory outlives every call.
+    static DIR: OnceLock<OwnedTmpDir> = OnceLock::new();
     DIR.get_or_init(|| {
         let parent: PathBuf = std::env::temp_dir().join("springbok-server-fuzzing");
         std::fs::create_dir_all(&parent).expect("create the fuzzing upload parent directory");
-        TmpDir::create(&parent).expect("create the fuzzing upload directory")
+        OwnedTmpDir::create(&parent).expect("create the fuzzing upload directory")
     })
+    .dir()
     .clone()
 }
 

@@ -65,13 +65,12 @@ fuzz_target!(|data: &[u8]| {
     }
 });
 
+/// A message's body and the bytes after it, or its error.
+type Outcome = Result<(Vec<u8>, Vec<u8>), ChunkedErrorKind>;
+
 /// One call over the whole input with `trailers`: the body and the bytes
 /// after the message, an error, or `None` when the message has not ended.
-fn outcome(
-    mut config: ChunkedConfig,
-    trailers: Trailers,
-    input: &[u8],
-) -> Option<Result<(Vec<u8>, Vec<u8>), ChunkedErrorKind>> {
+fn outcome(mut config: ChunkedConfig, trailers: Trailers, input: &[u8]) -> Option<Outcome> {
     config.trailers = trailers;
     config.max_overhead = 256;
     let mut buf = input.to_vec();

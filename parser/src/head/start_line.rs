@@ -22,6 +22,10 @@ pub(crate) trait StartLine<'b>: Sized {
     where
         'b: 'h;
 
+    /// The line as a [`crate::HeadSink`] is told it: [`RequestLine`],
+    /// [`StatusLine`] or `()`.
+    type Public;
+
     /// Returns the common form of the line at the start of `buf` and the position
     /// after it, or `None` for anything else (including a line cut short),
     /// which the general grammar then takes from the start.
@@ -35,6 +39,9 @@ pub(crate) trait StartLine<'b>: Sized {
     fn into_head<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
     where
         'b: 'h;
+
+    /// Returns the line's public form.
+    fn into_public(self) -> Self::Public;
 }
 
 impl<'b> StartLine<'b> for RequestLine<'b> {
@@ -42,6 +49,8 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
         = crate::Request<'b, 'h>
     where
         'b: 'h;
+
+    type Public = Self;
 
     #[inline(always)]
     fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
@@ -65,6 +74,11 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
             head_len,
         }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {
+        self
+    }
 }
 
 impl<'b> StartLine<'b> for StatusLine<'b> {
@@ -72,6 +86,8 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
         = crate::Response<'b, 'h>
     where
         'b: 'h;
+
+    type Public = Self;
 
     #[inline(always)]
     fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
@@ -89,6 +105,11 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
     {
         crate::Response { minor_version: self.minor_version, code: self.code, reason: self.reason, headers, head_len }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {
+        self
+    }
 }
 
 /// The start line of a bare header block (chunked trailers, multipart part
@@ -102,6 +123,8 @@ impl<'b> StartLine<'b> for NoLine {
         = crate::HeaderBlock<'b, 'h>
     where
         'b: 'h;
+
+    type Public = ();
 
     #[inline(always)]
     fn parse_common<B: Cpu>(_: B, _: &'b [u8], _: &ParserConfig) -> Option<(Self, usize)> {
@@ -119,6 +142,9 @@ impl<'b> StartLine<'b> for NoLine {
     {
         crate::HeaderBlock { headers, len }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {}
 }
 
 /// Returns the minor version of `HTTP/1.0` or `HTTP/1.1` as 8 bytes, or `None` for

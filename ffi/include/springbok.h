@@ -6,7 +6,9 @@
  * (pointer + length) a parse call returns points into the caller's input
  * buffer and lives as long as that buffer; opaque objects are created by
  * sb_<thing>_new and released by sb_<thing>_free (NULL-safe); outputs are
- * written only on success; NULL or bad arguments give an error code.
+ * written only on success (a parse call's header array excepted: it is
+ * filled as the head is parsed, as picohttpparser's is, and may hold
+ * headers after a failure); NULL or bad arguments give an error code.
  *
  * What exists in this version:
  *   - picohttpparser-compatible: struct sb_header (layout of phr_header),
@@ -1409,9 +1411,11 @@ sb_result sb_parser_config_set_max_value_len(struct sb_parser_config *config, si
  * than `*num_headers` headers or breaks a default limit, or when an
  * argument is NULL (`buf` may be NULL only when `len` is 0; `headers` only
  * when `*num_headers` is 0), `last_len > len`, or the head is longer than
- * `INT_MAX`. On -1 and -2 nothing is written: unlike picohttpparser,
- * partial results are not reported. Use `sb_parser_config_parse_request`
- * to learn why a head was refused.
+ * `INT_MAX`. On -1 and -2 no scalar output and not `*num_headers` is
+ * written: unlike picohttpparser, partial results are not reported. As
+ * with picohttpparser, the entries of `headers` may have been written
+ * (with spans of `buf`), never past `*num_headers`. Use
+ * `sb_parser_config_parse_request` to learn why a head was refused.
  *
  * # Safety
  * `buf` must be NULL or point to `len` readable bytes; every other pointer
@@ -1497,8 +1501,10 @@ int sb_parse_headers_with_config(const struct sb_parser_config *config, const ch
  * `headers[0..out_request->num_headers]`; or `SB_RESULT_PARTIAL`; or a head
  * error code (100–199) and, if `out_error` is not NULL, `*out_error`; or
  * `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (including
- * `last_len > len`). Only `SB_RESULT_OK` writes `*out_request` and
- * `headers`; only a head error writes `*out_error`.
+ * `last_len > len`). Only `SB_RESULT_OK` writes `*out_request`; only a
+ * head error writes `*out_error`. The header array is written as the
+ * head is parsed: after a failure its first `headers_len` entries may
+ * hold headers (spans of `buf`) seen before it.
  *
  * # Safety
  * `config` must be NULL or a live config; `buf` NULL or `len` readable

@@ -175,16 +175,60 @@ impl HeadSink<()> for Outputs<'_, sb_header_block> {
     }
 }
 
-/// The arguments of an extended parse call, checked.
-struct Args<'a, T> {
-    config: &'a ParserConfig,
-    buf: &'a [u8],
-    headers: &'a mut [MaybeUninit<sb_header>],
-    outputs: Outputs<'a, T>,
+/// The three heads an extended call parses, by the struct it writes.
+trait Head: Sized {
+    /// Parses the head with `config` into `headers`, writing `outputs`.
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result;
 }
 
-/// Checks the arguments of an extended parse call: the common case with
-/// one test of them all, anything else by [`args_checked`].
+impl Head for sb_request {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_request_into(buf, last_len, headers, outputs)
+    }
+}
+
+impl Head for sb_response {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_response_into(buf, last_len, headers, outputs)
+    }
+}
+
+impl Head for sb_header_block {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_headers_into(buf, last_len, headers, outputs)
+    }
+}
+
+/// An extended parse call: its arguments checked with one test of them
+/// all (anything that test does not pass goes to [`parse_checked`]), then
+/// one parse.
 ///
 /// # Safety
 /// `config` NULL or live; `buf` NULL or `len` readable bytes; `headers`
@@ -192,7 +236,7 @@ struct Args<'a, T> {
 /// writable; none aliasing another.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-unsafe fn args<'a, T>(
+unsafe fn parse<T: Head>(
     config: *const sb_parser_config,
     buf: *const c_char,
     len: usize,
@@ -201,17 +245,16 @@ unsafe fn args<'a, T>(
     headers_len: usize,
     out: *mut T,
     out_error: *mut sb_error,
-) -> Result<Args<'a, T>, sb_result> {
+) -> sb_result {
     let refused = unusable(config)
-        | unusable(buf)
-        | oversized::<u8>(len)
         | unusable(headers)
-        | oversized::<sb_header>(headers_len)
         | unusable(out)
-        | misaligned(out_error);
-    if refused != 0 || last_len > len {
+        | misaligned(out_error)
+        | oversized::<u8>(len)
+        | oversized::<sb_header>(headers_len);
+    if refused != 0 || buf.is_null() || last_len > len {
         // SAFETY: forwarded from the caller.
-        return unsafe { args_checked(config, buf, len, last_len, headers, headers_len, out, out_error) };
+        return unsafe { parse_checked(config, buf, len, last_len, headers, headers_len, out, out_error) };
     }
     // SAFETY: `config`, `buf`, `headers` and `out` are non-NULL and aligned,
     // the lengths fit in a slice (checked above); `out_error` is NULL or
@@ -219,28 +262,30 @@ unsafe fn args<'a, T>(
     // readable bytes, `headers_len` writable entries, writable outputs, no
     // aliasing.
     unsafe {
-        Ok(Args {
-            config: &(*config).inner,
-            buf: slice_unchecked(buf.cast::<u8>(), len),
-            headers: out_slice_unchecked(headers, headers_len),
-            outputs: Outputs {
-                out: out_unchecked(out),
-                out_error: if out_error.is_null() { None } else { Some(out_unchecked(out_error)) },
-            },
-        })
+        let outputs = Outputs {
+            out: out_unchecked(out),
+            out_error: if out_error.is_null() { None } else { Some(out_unchecked(out_error)) },
+        };
+        T::parse(
+            &(*config).inner,
+            slice_unchecked(buf.cast::<u8>(), len),
+            last_len,
+            out_slice_unchecked(headers, headers_len),
+            outputs,
+        )
     }
 }
 
-/// [`args`] for a call its first test sent here: each argument checked in
-/// turn (config, input, headers, outputs, then `last_len`); the code of the
-/// first one refused.
+/// [`parse`] for a call its first test sent here: each argument checked in
+/// turn (config, input, headers, outputs, then `last_len`), and the code of
+/// the first one refused, or the parse.
 ///
 /// # Safety
-/// As [`args`].
+/// As [`parse`].
 #[allow(clippy::too_many_arguments)]
 #[cold]
 #[inline(never)]
-unsafe fn args_checked<'a, T>(
+unsafe fn parse_checked<T: Head>(
     config: *const sb_parser_config,
     buf: *const c_char,
     len: usize,
@@ -249,20 +294,24 @@ unsafe fn args_checked<'a, T>(
     headers_len: usize,
     out: *mut T,
     out_error: *mut sb_error,
-) -> Result<Args<'a, T>, sb_result> {
+) -> sb_result {
     // SAFETY: forwarded from the caller.
-    let args = unsafe {
-        Args {
-            config: &try_ref(config)?.inner,
-            buf: try_slice(buf.cast::<u8>(), len)?,
-            headers: try_out_slice(headers, headers_len)?,
-            outputs: Outputs { out: try_out(out)?, out_error: try_out_opt(out_error)? },
-        }
+    let checked = unsafe {
+        (|| {
+            let config = &try_ref(config)?.inner;
+            let buf = try_slice(buf.cast::<u8>(), len)?;
+            let headers = try_out_slice(headers, headers_len)?;
+            let outputs = Outputs { out: try_out(out)?, out_error: try_out_opt(out_error)? };
+            if last_len > len {
+                return Err(ArgError::Invalid);
+            }
+            Ok((config, buf, headers, outputs))
+        })()
     };
-    if last_len > len {
-        return Err(ArgError::Invalid.into());
+    match checked {
+        Ok((config, buf, headers, outputs)) => T::parse(config, buf, last_len, headers, outputs),
+        Err(e) => e.into(),
     }
-    Ok(args)
 }
 
 /// Parses a request head from `buf`/`len` with `config`.
@@ -296,13 +345,10 @@ pub unsafe extern "C" fn sb_parser_config_parse_request(
     out_request: *mut sb_request,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        match unsafe { args(config, buf, len, last_len, headers, headers_len, out_request, out_error) } {
-            Ok(a) => a.config.parse_request_into(a.buf, last_len, a.headers, a.outputs),
-            Err(code) => code,
-        }
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe {
+        parse(config, buf, len, last_len, headers, headers_len, out_request, out_error)
     })
 }
 
@@ -325,13 +371,10 @@ pub unsafe extern "C" fn sb_parser_config_parse_response(
     out_response: *mut sb_response,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        match unsafe { args(config, buf, len, last_len, headers, headers_len, out_response, out_error) } {
-            Ok(a) => a.config.parse_response_into(a.buf, last_len, a.headers, a.outputs),
-            Err(code) => code,
-        }
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe {
+        parse(config, buf, len, last_len, headers, headers_len, out_response, out_error)
     })
 }
 
@@ -355,14 +398,9 @@ pub unsafe extern "C" fn sb_parser_config_parse_headers(
     out_block: *mut sb_header_block,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        match unsafe { args(config, buf, len, last_len, headers, headers_len, out_block, out_error) } {
-            Ok(a) => a.config.parse_headers_into(a.buf, last_len, a.headers, a.outputs),
-            Err(code) => code,
-        }
-    })
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe { parse(config, buf, len, last_len, headers, headers_len, out_block, out_error) })
 }
 
 #[cfg(test)]

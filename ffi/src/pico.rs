@@ -81,40 +81,48 @@ struct Common<'a> {
     num_headers: &'a mut usize,
 }
 
-/// The common arguments when the first check passes: `others` is the OR
-/// of [`unusable`] over the call's other output pointers. `None` sends the
-/// call to [`checked`]: a NULL or misaligned pointer, `buf` NULL, a length
-/// too large, or `last_len > len`.
+/// Whether the common arguments pass the first check: `others` is the OR
+/// of [`unusable`] over the call's other output pointers. `false` sends
+/// the call to [`checked`]: a NULL or misaligned pointer, `buf` NULL, a
+/// length too large, or `last_len > len`.
 ///
 /// # Safety
 /// As [`checked`].
 #[inline(always)]
-unsafe fn fast<'a>(
+unsafe fn fast_ok(
     buf: *const c_char,
     len: usize,
     last_len: usize,
     headers: *mut sb_header,
     num_headers: *mut usize,
     others: usize,
-) -> Option<Common<'a>> {
-    if others | unusable(num_headers) | unusable(headers) | unusable(buf) | oversized::<u8>(len) != 0 || last_len > len
-    {
-        return None;
-    }
-    // SAFETY: `num_headers` is non-NULL and aligned (checked above) and
-    // points to a `size_t` nothing else accesses during the call (the
-    // caller's contract).
-    let num_headers = unsafe { mut_unchecked(num_headers) };
-    if oversized::<sb_header>(*num_headers) != 0 {
-        return None;
-    }
+) -> bool {
+    let refused = others | unusable(num_headers) | unusable(headers) | oversized::<u8>(len);
+    // SAFETY: `num_headers` is non-NULL and aligned when `refused` is 0
+    // (read only then) and points to a `size_t` (the caller's contract).
+    refused == 0 && !buf.is_null() && last_len <= len && oversized::<sb_header>(unsafe { *num_headers }) == 0
+}
+
+/// The common arguments after [`fast_ok`].
+///
+/// # Safety
+/// [`fast_ok`] returned `true` for them, and the caller's contract holds
+/// (as [`checked`]).
+#[inline(always)]
+unsafe fn fast<'a>(buf: *const c_char, len: usize, headers: *mut sb_header, num_headers: *mut usize) -> Common<'a> {
     // SAFETY: `buf` is non-NULL and points to `len` readable bytes, no more
     // than `isize::MAX`; `headers` is non-NULL, aligned and points to
     // `*num_headers` writable entries, no more than `isize::MAX` bytes;
-    // none aliases another (the caller's contract and the checks above).
-    let (buf, headers) =
-        unsafe { (slice_unchecked(buf.cast::<u8>(), len), out_slice_unchecked(headers, *num_headers)) };
-    Some(Common { buf, headers, num_headers })
+    // `num_headers` is non-NULL and aligned; none aliases another (the
+    // caller's contract and `fast_ok`).
+    unsafe {
+        let num_headers = mut_unchecked(num_headers);
+        Common {
+            buf: slice_unchecked(buf.cast::<u8>(), len),
+            headers: out_slice_unchecked(headers, *num_headers),
+            num_headers,
+        }
+    }
 }
 
 /// The common arguments checked one by one, for a call the first check
@@ -268,7 +276,7 @@ unsafe fn request(
     let others =
         unusable(method) | unusable(method_len) | unusable(path) | unusable(path_len) | unusable(minor_version);
     // SAFETY: forwarded from the caller.
-    let Some(c) = (unsafe { fast(buf, len, last_len, headers, num_headers, others) }) else {
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
         // SAFETY: forwarded from the caller.
         return unsafe {
             request_checked(
@@ -285,8 +293,10 @@ unsafe fn request(
                 config,
             )
         };
-    };
-    // SAFETY: each output is non-NULL and aligned (`fast` checked) and
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
+    // SAFETY: each output is non-NULL and aligned (`fast_ok` checked) and
     // writable, with no other access during the call (the caller's
     // contract).
     let out = unsafe {
@@ -357,12 +367,14 @@ unsafe fn response(
 ) -> c_int {
     let others = unusable(minor_version) | unusable(status) | unusable(msg) | unusable(msg_len);
     // SAFETY: forwarded from the caller.
-    let Some(c) = (unsafe { fast(buf, len, last_len, headers, num_headers, others) }) else {
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
         // SAFETY: forwarded from the caller.
         return unsafe {
             response_checked(buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len, config)
         };
-    };
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
     // SAFETY: as in `request`.
     let out = unsafe {
         ResponseOut {
@@ -423,10 +435,12 @@ unsafe fn block(
     last_len: usize,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    let Some(c) = (unsafe { fast(buf, len, last_len, headers, num_headers, 0) }) else {
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, 0) } {
         // SAFETY: forwarded from the caller.
         return unsafe { block_checked(buf, len, headers, num_headers, last_len, config) };
-    };
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
     config.parse_headers_into(c.buf, last_len, c.headers, BlockOut { num_headers: c.num_headers })
 }
 

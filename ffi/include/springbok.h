@@ -129,6 +129,15 @@
 #define SB_URLENCODED_PERL 1
 
 /**
+ * A flag for `mode`: keys and values come out as valid UTF-8, each
+ * invalid sequence replaced by U+FFFD (what browsers, the WHATWG URL
+ * Standard and Rust's `form_urlencoded` do). The check is made as the
+ * pairs are split and decoded; a part with nothing to decode in a UTF-8
+ * input is not looked at again.
+ */
+#define SB_URLENCODED_UTF8 256
+
+/**
  * The default `max_pairs`: 4096 (Rack's limit).
  */
 #define SB_URLENCODED_DEFAULT_MAX_PAIRS 4096
@@ -825,9 +834,10 @@ typedef struct sb_parser_config sb_parser_config;
 /**
  * An iterator over the decoded pairs of one urlencoded input. Opaque.
  *
- * Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`,
- * freed by `sb_urlencoded_pairs_free`. It borrows the input buffer, which
- * must stay valid and unchanged until it is freed.
+ * Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`
+ * or `sb_urlencoded_pairs_next_batch`, freed by `sb_urlencoded_pairs_free`.
+ * It borrows the input buffer, which must stay valid and unchanged until it
+ * is freed.
  */
 typedef struct sb_urlencoded_pairs sb_urlencoded_pairs;
 
@@ -1008,12 +1018,13 @@ typedef struct sb_chunked_decoder {
 } sb_chunked_decoder;
 
 /**
- * One key/value pair, written by `sb_urlencoded_pairs_next`. The spans point
- * into the input buffer when nothing needed decoding, otherwise into memory
- * owned by the iterator; either way they are valid until the next
- * `sb_urlencoded_pairs_next` or `sb_urlencoded_pairs_free` on the same
- * iterator. Bytes, not strings: no NUL terminator, NUL bytes and invalid
- * UTF-8 are kept. Never NULL, even when empty.
+ * One key/value pair, written by `sb_urlencoded_pairs_next` and
+ * `sb_urlencoded_pairs_next_batch`. The spans point into the input buffer
+ * when nothing needed decoding, otherwise into memory owned by the
+ * iterator; either way they are valid until `sb_urlencoded_pairs_free` on
+ * that iterator (and as long as the input). Bytes, not strings: no NUL
+ * terminator, NUL bytes are kept, and so is invalid UTF-8 unless the
+ * iterator was made with `SB_URLENCODED_UTF8`. Never NULL, even when empty.
  */
 typedef struct sb_urlencoded_pair {
     /**
@@ -1592,13 +1603,15 @@ int sb_decode_chunked_is_in_data(struct sb_chunked_decoder *decoder);
  * Checks `buf`/`len` against the limits and makes an iterator over its
  * pairs, written to `*out_pairs` (freed with `sb_urlencoded_pairs_free`).
  *
- * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`; `max_pairs` and
- * `max_input_bytes` are the limits (`SB_URLENCODED_DEFAULT_*`, or
- * `SIZE_MAX` for none). An input over a limit fails as a whole —
- * `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
+ * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`, optionally
+ * with `SB_URLENCODED_UTF8`; `max_pairs` and `max_input_bytes` are the
+ * limits (`SB_URLENCODED_DEFAULT_*`, or `SIZE_MAX` for none). An input
+ * over a limit fails as a whole — `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
  * `SB_RESULT_URLENCODED_TOO_MANY_PAIRS`, with `*out_error` (if not NULL)
  * giving the offset and 413 — so a limit never silently drops pairs. An
- * unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`.
+ * unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`. The iterator allocates
+ * at most twice: itself, and one buffer for all decoded keys and values
+ * (plus one string per part that `SB_URLENCODED_UTF8` has to repair).
  *
  * # Safety
  * `buf` must be NULL (only with `len` 0) or point to `len` readable bytes
@@ -1610,7 +1623,7 @@ sb_result sb_urlencoded_pairs_new(const char *buf, size_t len, uint32_t mode, si
 /**
  * Advances to the next pair: returns `SB_RESULT_OK` and writes
  * `*out_pair`, or `SB_RESULT_END` (writing nothing) when there are no more
- * pairs. The previous pair's spans become invalid.
+ * pairs. Earlier pairs' spans stay valid.
  *
  * # Safety
  * `pairs` must be NULL or a live iterator not used by another thread
@@ -1619,9 +1632,25 @@ sb_result sb_urlencoded_pairs_new(const char *buf, size_t len, uint32_t mode, si
 sb_result sb_urlencoded_pairs_next(struct sb_urlencoded_pairs *pairs, struct sb_urlencoded_pair *out_pair);
 
 /**
+ * Advances by up to `capacity` pairs at once: writes them to
+ * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with
+ * `*out_count` at least 1, or `SB_RESULT_END` with `*out_count` 0 when
+ * there are no more pairs. One call for many pairs, for glue that makes
+ * its strings in a loop of its own (a Perl or Ruby binding); the spans of
+ * every pair stay valid until `sb_urlencoded_pairs_free`. A `capacity` of
+ * 0 (`out_pairs` may then be NULL) is `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `pairs` must be NULL or a live iterator not used by another thread
+ * during the call; `out_pairs` NULL or `capacity` writable entries;
+ * `out_count` NULL or writable.
+ */
+sb_result sb_urlencoded_pairs_next_batch(struct sb_urlencoded_pairs *pairs, struct sb_urlencoded_pair *out_pairs, size_t capacity, size_t *out_count);
+
+/**
  * Frees an iterator made by `sb_urlencoded_pairs_new`; NULL is a no-op.
- * Spans of its current pair that pointed into its own memory become
- * invalid; the input buffer is the caller's again.
+ * Spans of its pairs that pointed into its own memory become invalid; the
+ * input buffer is the caller's again.
  *
  * # Safety
  * `pairs` must be NULL or an iterator from `sb_urlencoded_pairs_new` not

@@ -537,6 +537,85 @@ static void test_urlencoded(void)
     CHECK(sb_urlencoded_pairs_next(it, &p) == SB_RESULT_END);
     sb_urlencoded_pairs_free(it);
 
+    /* Batches: the same pairs as one at a time, in pieces of every size, with every span (the
+     * decoded ones in the iterator's memory) still valid after the last call. */
+    {
+        const char *form = "a=1&b=x+y%21&&c&%41%42=%43&long=" "0123456789012345678901234567890123456789%2F&z";
+        char one[256], joined[256];
+        size_t cap;
+        CHECK(urlencoded(form, strlen(form), SB_URLENCODED_WHATWG, one, sizeof(one)) == SB_RESULT_END);
+        for (cap = 1; cap <= 8; cap++) {
+            sb_urlencoded_pair batch[8], all[16];
+            size_t got = 0, n, j, w = 0;
+            CHECK(sb_urlencoded_pairs_new(form, strlen(form), SB_URLENCODED_WHATWG, 10, 100, &it, NULL) ==
+                  SB_RESULT_OK);
+            for (;;) {
+                sb_result r;
+                n = 99;
+                r = sb_urlencoded_pairs_next_batch(it, batch, cap, &n);
+                if (r == SB_RESULT_END) {
+                    CHECK(n == 0);
+                    break;
+                }
+                CHECK(r == SB_RESULT_OK && n >= 1 && n <= cap && got + n <= 16);
+                memcpy(all + got, batch, n * sizeof(batch[0]));
+                got += n;
+            }
+            CHECK(sb_urlencoded_pairs_next_batch(it, batch, cap, &n) == SB_RESULT_END && n == 0);
+            joined[0] = '\0';
+            for (j = 0; j < got; j++)
+                w += (size_t)snprintf(joined + w, sizeof(joined) - w, "%.*s=%.*s;", (int)all[j].key_len, all[j].key,
+                                      (int)all[j].value_len, all[j].value);
+            CHECK(got == 6 && strcmp(joined, one) == 0);
+            sb_urlencoded_pairs_free(it);
+        }
+        CHECK(strcmp(one, "a=1;b=x y!;c=;AB=C;long=0123456789012345678901234567890123456789/;z=;") == 0);
+        /* Arguments. */
+        CHECK(sb_urlencoded_pairs_new(form, strlen(form), SB_URLENCODED_WHATWG, 10, 100, &it, NULL) == SB_RESULT_OK);
+        {
+            sb_urlencoded_pair batch[2];
+            size_t n = 7;
+            CHECK(sb_urlencoded_pairs_next_batch(it, batch, 0, &n) == SB_RESULT_INVALID_ARGUMENT && n == 7);
+            CHECK(sb_urlencoded_pairs_next_batch(it, NULL, 0, &n) == SB_RESULT_INVALID_ARGUMENT && n == 7);
+            CHECK(sb_urlencoded_pairs_next_batch(it, NULL, 2, &n) == SB_RESULT_NULL_ARGUMENT && n == 7);
+            CHECK(sb_urlencoded_pairs_next_batch(it, batch, 2, NULL) == SB_RESULT_NULL_ARGUMENT);
+            CHECK(sb_urlencoded_pairs_next_batch(NULL, batch, 2, &n) == SB_RESULT_NULL_ARGUMENT && n == 7);
+            CHECK(sb_urlencoded_pairs_next_batch(it, (sb_urlencoded_pair *)(void *)((char *)batch + 1), 1, &n) ==
+                  SB_RESULT_INVALID_ARGUMENT);
+            CHECK(sb_urlencoded_pairs_next_batch(it, batch, 2, &n) == SB_RESULT_OK && n == 2);
+            CHECK(span_is(batch[0].key, batch[0].key_len, "a") && span_is(batch[1].value, batch[1].value_len, "x y!"));
+        }
+        sb_urlencoded_pairs_free(it);
+    }
+
+    /* SB_URLENCODED_UTF8: valid text as it is, each invalid sequence (raw or decoded) replaced by
+     * U+FFFD; without the flag, bytes as they are. Unknown mode bits are refused. */
+    {
+        const char form[] = "k=caf%C3%A9&bad=%FF%FE&raw=a\xff+b&\xc3\xa9=%E2%82";
+        const char *expect[] = {"k", "caf\xc3\xa9", "bad", "\xef\xbf\xbd\xef\xbf\xbd", "raw",
+                                "a\xef\xbf\xbd b", "\xc3\xa9", "\xef\xbf\xbd"};
+        const char *bytes[] = {"k", "caf\xc3\xa9", "bad", "\xff\xfe", "raw", "a\xff b", "\xc3\xa9", "\xe2\x82"};
+        int utf8;
+        for (utf8 = 0; utf8 <= 1; utf8++) {
+            const char **want = utf8 ? expect : bytes;
+            size_t j = 0;
+            CHECK(sb_urlencoded_pairs_new(form, sizeof(form) - 1, SB_URLENCODED_WHATWG | (utf8 ? SB_URLENCODED_UTF8 : 0),
+                                          10, 100, &it, NULL) == SB_RESULT_OK);
+            while (sb_urlencoded_pairs_next(it, &p) == SB_RESULT_OK && j < 8) {
+                CHECK(span_is(p.key, p.key_len, want[j]) && span_is(p.value, p.value_len, want[j + 1]));
+                j += 2;
+            }
+            CHECK(j == 8);
+            sb_urlencoded_pairs_free(it);
+        }
+        CHECK(sb_urlencoded_pairs_new("a", 1, SB_URLENCODED_PERL | SB_URLENCODED_UTF8, 10, 10, &it, NULL) ==
+              SB_RESULT_OK);
+        CHECK(sb_urlencoded_pairs_next(it, &p) == SB_RESULT_OK && span_is(p.key, p.key_len, "a"));
+        sb_urlencoded_pairs_free(it);
+        it = NULL;
+        CHECK(sb_urlencoded_pairs_new("a", 1, 0x200, 10, 10, &it, NULL) == SB_RESULT_INVALID_ARGUMENT && it == NULL);
+    }
+
     /* Limits fail the whole input, with detail. */
     it = NULL;
     memset(&err, 0xab, sizeof(err));

@@ -20,7 +20,8 @@ pub const SB_PARSER_OBS_FOLD_SPAN: u32 = 1 << 2;
 /// option).
 pub const SB_PARSER_ALLOW_MULTIPLE_SPACES: u32 = 1 << 3;
 /// Skip up to 8 empty lines before the request line (RFC 9112 §2.2,
-/// httparse, llhttp).
+/// httparse, llhttp). See `SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES`
+/// for status lines.
 pub const SB_PARSER_ALLOW_LEADING_EMPTY_LINES: u32 = 1 << 4;
 /// Skip whitespace-led lines between the start line and the first header
 /// (RFC 9112 §2.2's second option).
@@ -34,6 +35,19 @@ pub const SB_PARSER_ALLOW_LOOSE_TARGET: u32 = 1 << 7;
 /// Accept `HTTP/1.1 200\r\n` with no SP before an empty reason phrase
 /// (picohttpparser, httparse).
 pub const SB_PARSER_ALLOW_MISSING_REASON_SPACE: u32 = 1 << 8;
+/// Skip up to 8 empty lines before a status line (httparse, llhttp: a
+/// server may send a stray CRLF after `100 Continue`). Responses only;
+/// `SB_PARSER_ALLOW_LEADING_EMPTY_LINES` is the request flag.
+pub const SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES: u32 = 1 << 9;
+/// Accept whitespace between a header name and its colon in a response,
+/// leaving it out of the name (httparse's
+/// `allow_spaces_after_header_name_in_responses`). Requests and header
+/// blocks are always rejected (`SB_RESULT_SPACE_BEFORE_COLON`).
+pub const SB_PARSER_ALLOW_SPACE_BEFORE_COLON_IN_RESPONSES: u32 = 1 << 10;
+/// Accept the asterisk-form target `*` with any method, not only OPTIONS
+/// (SSDP's `M-SEARCH * HTTP/1.1`, `NOTIFY *`). Without it, `*` with another
+/// method is `SB_RESULT_TARGET_FORM`.
+pub const SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD: u32 = 1 << 11;
 /// The leniencies picohttpparser has built in: bare LF, obs-fold as
 /// continuation headers, runs of spaces, the loose target set and a missing
 /// reason space.
@@ -43,7 +57,7 @@ pub const SB_PARSER_PICOHTTPPARSER: u32 = SB_PARSER_ALLOW_BARE_LF
     | SB_PARSER_ALLOW_LOOSE_TARGET
     | SB_PARSER_ALLOW_MISSING_REASON_SPACE;
 
-const ALL_FLAGS: u32 = (1 << 9) - 1;
+const ALL_FLAGS: u32 = (1 << 12) - 1;
 
 /// How to parse a head: leniency flags and limits. Opaque.
 ///
@@ -72,6 +86,9 @@ fn flags_of(c: &ParserConfig) -> u32 {
     set(c.ignore_invalid_headers, SB_PARSER_IGNORE_INVALID_HEADERS);
     set(c.allow_loose_target, SB_PARSER_ALLOW_LOOSE_TARGET);
     set(c.allow_missing_reason_space, SB_PARSER_ALLOW_MISSING_REASON_SPACE);
+    set(c.allow_leading_empty_lines_in_responses, SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES);
+    set(c.allow_space_before_colon_in_responses, SB_PARSER_ALLOW_SPACE_BEFORE_COLON_IN_RESPONSES);
+    set(c.allow_asterisk_form_any_method, SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD);
     f
 }
 
@@ -93,6 +110,9 @@ fn apply_flags(c: &mut ParserConfig, f: u32) -> Result<(), sb_result> {
     c.ignore_invalid_headers = on(SB_PARSER_IGNORE_INVALID_HEADERS);
     c.allow_loose_target = on(SB_PARSER_ALLOW_LOOSE_TARGET);
     c.allow_missing_reason_space = on(SB_PARSER_ALLOW_MISSING_REASON_SPACE);
+    c.allow_leading_empty_lines_in_responses = on(SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES);
+    c.allow_space_before_colon_in_responses = on(SB_PARSER_ALLOW_SPACE_BEFORE_COLON_IN_RESPONSES);
+    c.allow_asterisk_form_any_method = on(SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD);
     Ok(())
 }
 
@@ -260,14 +280,14 @@ mod tests {
 
     #[test]
     fn flags_round_trip_and_bad_sets_are_refused() {
-        for bit in 0..9 {
+        for bit in 0..12 {
             let f = 1u32 << bit;
             let mut c = ParserConfig::new();
             apply_flags(&mut c, f).unwrap();
             assert_eq!(flags_of(&c), f);
         }
         let mut c = ParserConfig::new();
-        assert!(apply_flags(&mut c, 1 << 9).is_err());
+        assert!(apply_flags(&mut c, 1 << 12).is_err());
         assert!(apply_flags(&mut c, SB_PARSER_OBS_FOLD_CONTINUATION | SB_PARSER_OBS_FOLD_SPAN).is_err());
         let all = ALL_FLAGS & !SB_PARSER_OBS_FOLD_SPAN;
         apply_flags(&mut c, all).unwrap();

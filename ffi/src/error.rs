@@ -55,7 +55,8 @@ pub enum sb_result {
     /// is too small; the call's size output says how much is needed and
     /// nothing else is written.
     BufferTooSmall = 6,
-    /// Empty line before the request line.
+    /// Empty line before the request line (or, in a response, the status
+    /// line).
     LeadingEmptyLine = 100,
     /// Invalid method.
     Method = 101,
@@ -95,6 +96,11 @@ pub enum sb_result {
     HeaderValueTooLong = 118,
     /// The head is longer than the configured limit (answer 431).
     HeadTooLarge = 119,
+    /// The request-target's form does not fit the method: origin-form or
+    /// absolute-form with CONNECT, anything but a valid `host:port` with
+    /// CONNECT, `*` with a method other than OPTIONS (see
+    /// `SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD`), or no form at all.
+    TargetForm = 120,
     /// The head is invalid in a way this version of the ABI has no code for.
     InvalidHead = 199,
     /// A chunk-size line without hex digits or with a stray byte.
@@ -195,6 +201,16 @@ pub enum sb_result {
     ContentLengthOverflow = 508,
     /// Content-Length values that differ.
     ConflictingContentLength = 509,
+    /// More than one Host header (RFC 9112 §3.2).
+    MultipleHost = 510,
+    /// A Host value that is not `uri-host [ ":" port ]`.
+    InvalidHost = 511,
+    /// No Host header in an HTTP/1.1 request, with
+    /// `SB_FRAMING_REQUIRE_HOST`; the error's `header` is `SIZE_MAX`.
+    MissingHost = 512,
+    /// A CONNECT request with Transfer-Encoding or a non-zero
+    /// Content-Length (it has no content).
+    ConnectWithBody = 513,
     /// The framing is invalid in a way this version of the ABI has no code
     /// for.
     InvalidFraming = 599,
@@ -248,6 +264,7 @@ impl sb_result {
             ErrorKind::HeaderNameTooLong => sb_result::HeaderNameTooLong,
             ErrorKind::HeaderValueTooLong => sb_result::HeaderValueTooLong,
             ErrorKind::HeadTooLarge => sb_result::HeadTooLarge,
+            ErrorKind::TargetForm => sb_result::TargetForm,
             _ => sb_result::InvalidHead,
         }
     }
@@ -265,6 +282,10 @@ impl sb_result {
             FramingErrorKind::InvalidContentLength => sb_result::InvalidContentLength,
             FramingErrorKind::ContentLengthOverflow => sb_result::ContentLengthOverflow,
             FramingErrorKind::ConflictingContentLength => sb_result::ConflictingContentLength,
+            FramingErrorKind::MultipleHost => sb_result::MultipleHost,
+            FramingErrorKind::InvalidHost => sb_result::InvalidHost,
+            FramingErrorKind::MissingHost => sb_result::MissingHost,
+            FramingErrorKind::ConnectWithBody => sb_result::ConnectWithBody,
             _ => sb_result::InvalidFraming,
         }
     }
@@ -283,7 +304,7 @@ impl sb_result {
 
     /// Every code, for tests.
     #[cfg(test)]
-    pub(crate) const ALL: [sb_result; 85] = [
+    pub(crate) const ALL: [sb_result; 90] = [
         sb_result::Ok,
         sb_result::Partial,
         sb_result::NullArgument,
@@ -311,6 +332,7 @@ impl sb_result {
         sb_result::HeaderNameTooLong,
         sb_result::HeaderValueTooLong,
         sb_result::HeadTooLarge,
+        sb_result::TargetForm,
         sb_result::InvalidHead,
         sb_result::InvalidChunkSize,
         sb_result::ChunkSizeOverflow,
@@ -359,6 +381,10 @@ impl sb_result {
         sb_result::InvalidContentLength,
         sb_result::ContentLengthOverflow,
         sb_result::ConflictingContentLength,
+        sb_result::MultipleHost,
+        sb_result::InvalidHost,
+        sb_result::MissingHost,
+        sb_result::ConnectWithBody,
         sb_result::InvalidFraming,
         sb_result::EnvBadPercentEncoding,
         sb_result::EnvUnderscoreHeader,
@@ -380,7 +406,7 @@ impl sb_result {
             4 => c"internal error: Springbok panicked (please report this bug)",
             5 => c"no more items",
             6 => c"output storage too small: the needed size was written",
-            100 => c"empty line before the request line",
+            100 => c"empty line before the start line",
             101 => c"invalid method",
             102 => c"invalid request-target",
             103 => c"unexpected space in start line",
@@ -400,6 +426,7 @@ impl sb_result {
             117 => c"header name too long",
             118 => c"header value too long",
             119 => c"head too large",
+            120 => c"request-target form does not fit the method",
             199 => c"invalid HTTP head",
             200 => c"invalid chunk size",
             201 => c"chunk size overflows",
@@ -448,6 +475,10 @@ impl sb_result {
             507 => c"invalid Content-Length",
             508 => c"Content-Length overflows",
             509 => c"conflicting Content-Length values",
+            510 => c"more than one Host header",
+            511 => c"invalid Host value",
+            512 => c"no Host header",
+            513 => c"CONNECT request with a body",
             599 => c"invalid message framing",
             600 => c"invalid percent-encoding in the path",
             601 => c"header name with an underscore",
@@ -594,6 +625,7 @@ mod tests {
             ErrorKind::HeaderNameTooLong,
             ErrorKind::HeaderValueTooLong,
             ErrorKind::HeadTooLarge,
+            ErrorKind::TargetForm,
         ];
         for kind in kinds {
             let code = sb_result::from_kind(kind);
@@ -620,6 +652,10 @@ mod tests {
             FramingErrorKind::InvalidContentLength,
             FramingErrorKind::ContentLengthOverflow,
             FramingErrorKind::ConflictingContentLength,
+            FramingErrorKind::MultipleHost,
+            FramingErrorKind::InvalidHost,
+            FramingErrorKind::MissingHost,
+            FramingErrorKind::ConnectWithBody,
         ];
         let mut codes = std::collections::HashSet::new();
         for kind in kinds {

@@ -4,7 +4,8 @@
 
 use std::ffi::{c_char, c_int};
 
-use springbok_parser::framing::{self, Body, Expect, FramingError};
+use springbok_parser::framing;
+use springbok_parser::framing::{Body, Expect, FramingConfig, FramingError};
 
 use crate::error::{sb_error, sb_result};
 use crate::failure::{finish, Detail, Failure};
@@ -93,19 +94,32 @@ impl Detail for FramingError {
     }
 }
 
+/// `sb_framing_request_info_with_flags`: also reject an HTTP/1.1 request
+/// that has no Host header, with `SB_RESULT_MISSING_HOST` (RFC 9112 §3.2:
+/// a server MUST answer 400). Off by default, as many clients' and peers'
+/// test requests omit Host; a server should set it. (More than one Host, or
+/// an invalid Host value, is always rejected.)
+pub const SB_FRAMING_REQUIRE_HOST: u32 = 1 << 0;
+
+const ALL_FRAMING_FLAGS: u32 = SB_FRAMING_REQUIRE_HOST;
+
 /// Decides the framing, keep-alive, Expect, Upgrade and CONNECT of a
 /// request parsed by `sb_parser_config_parse_request` (or filled in by the
 /// caller): `request` gives the method, version and `num_headers`, and
-/// `headers[0, request->num_headers)` the headers.
+/// `headers[0, request->num_headers)` the headers. The same as
+/// `sb_framing_request_info_with_flags` with no flags.
 ///
 /// Returns `SB_RESULT_OK` and writes `*out_info`; or a framing code
 /// (500–599: Transfer-Encoding with Content-Length, a final coding other
-/// than `chunked`, conflicting or malformed Content-Length, …; answer
+/// than `chunked`, conflicting or malformed Content-Length, more than one
+/// Host or an invalid Host value, a CONNECT request with a body, …; answer
 /// `sb_result_http_status(code)`, 400 or 501, and close the connection) and,
 /// if `out_error` is not NULL, `*out_error` with the offending header's
 /// index in `header` and `offset`; or `SB_RESULT_NULL_ARGUMENT` /
 /// `SB_RESULT_INVALID_ARGUMENT` (a `minor_version` other than 0 or 1, a
-/// NULL span with a non-zero length).
+/// NULL span with a non-zero length). A field continued by obs-fold (a
+/// NULL-named continuation header after it, or a value with raw folds) is
+/// read with each fold replaced by SP, as RFC 9112 §5.2 says.
 ///
 /// # Safety
 /// `request` must be NULL or a valid `sb_request` whose spans are readable;
@@ -118,17 +132,40 @@ pub unsafe extern "C" fn sb_framing_request_info(
     out_info: *mut sb_request_info,
     out_error: *mut sb_error,
 ) -> sb_result {
+    // SAFETY: the same contract.
+    unsafe { sb_framing_request_info_with_flags(request, headers, 0, out_info, out_error) }
+}
+
+/// `sb_framing_request_info` with optional checks: `flags` is a bitwise OR
+/// of `SB_FRAMING_*` constants (`SB_FRAMING_REQUIRE_HOST`), 0 for none. An
+/// unknown bit is `SB_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// As for `sb_framing_request_info`.
+#[no_mangle]
+pub unsafe extern "C" fn sb_framing_request_info_with_flags(
+    request: *const sb_request,
+    headers: *const sb_header,
+    flags: u32,
+    out_info: *mut sb_request_info,
+    out_error: *mut sb_error,
+) -> sb_result {
     guard(sb_result::Panic, || {
         // SAFETY: the export's contract.
         let (req, out, out_error) = match unsafe { (try_ref(request), try_out(out_info), try_out_opt(out_error)) } {
             (Ok(r), Ok(o), Ok(e)) => (r, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
+        if flags & !ALL_FRAMING_FLAGS != 0 {
+            return sb_result::InvalidArgument;
+        }
+        let mut config = FramingConfig::new();
+        config.require_host = flags & SB_FRAMING_REQUIRE_HOST != 0;
         let mut store = HeaderStore::new();
         let r = (|| -> Result<_, Failure<FramingError, _>> {
             // SAFETY: the export's contract: readable spans and headers.
             let req = unsafe { input::request(req, headers, &mut store) }?;
-            let info = framing::request_info(&req)?;
+            let info = config.request_info(&req)?;
             let (upgrade, upgrade_len) = match info.upgrade {
                 Some(u) => (u.as_ptr().cast::<c_char>(), u.len()),
                 None => (std::ptr::null(), 0),
@@ -152,7 +189,9 @@ pub unsafe extern "C" fn sb_framing_request_info(
 
 /// The body framing of a request from its version (0 or 1) and headers
 /// alone (RFC 9112 §6.3): `SB_BODY_KIND_NONE`, `_CONTENT_LENGTH` or
-/// `_CHUNKED`. Results and errors as for `sb_framing_request_info`.
+/// `_CHUNKED`. Results and errors as for `sb_framing_request_info`, but
+/// without the rules that need the method or the Host field (CONNECT,
+/// Host): a server should call `sb_framing_request_info`.
 ///
 /// # Safety
 /// `headers` must be NULL (only with `num_headers` 0) or `num_headers`
@@ -187,8 +226,10 @@ pub unsafe extern "C" fn sb_framing_request_body(
 /// to a request with method `request_method`/`request_method_len` (HEAD
 /// and CONNECT matter; `(NULL, 0)` is no method): `SB_BODY_KIND_NONE` for
 /// 1xx, 204, 304, HEAD and a 2xx to CONNECT, else Content-Length, chunked
-/// or `SB_BODY_KIND_UNTIL_CLOSE`. Errors as for `sb_framing_request_info`
-/// (a status outside 100–999 is `SB_RESULT_INVALID_ARGUMENT`).
+/// or `SB_BODY_KIND_UNTIL_CLOSE` (also when Transfer-Encoding's final coding
+/// is not `chunked`, or it is no list of codings). Errors as for
+/// `sb_framing_request_info` (a status outside 100–999 is
+/// `SB_RESULT_INVALID_ARGUMENT`).
 ///
 /// # Safety
 /// `headers` must be NULL (only with `num_headers` 0) or `num_headers`

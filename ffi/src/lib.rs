@@ -68,7 +68,7 @@ pub(crate) mod ptr;
 
 pub(crate) mod scratch;
 
-pub use chunked::sb_chunked_decoder;
+pub use chunked::{sb_chunked_config, sb_chunked_decoder};
 pub use config::sb_parser_config;
 pub use env::{sb_env_pair, sb_env_sizes};
 pub use error::{sb_error, sb_result};

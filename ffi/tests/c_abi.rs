@@ -150,6 +150,11 @@ fn multipart_params() {
 }
 
 #[test]
+fn strict() {
+    c_test("strict.c");
+}
+
+#[test]
 fn guard_page() {
     c_test("guard_page.c");
 }
@@ -170,6 +175,7 @@ fn every_c_source_is_built() {
         "multipart_limits.c",
         "multipart_params.c",
         "guard_page.c",
+        "strict.c",
         "parse_request.c",
     ];
     for dir in ["tests/c", "examples"] {

@@ -1,9 +1,10 @@
-//! The chunked decoder fed at random splits must give the one-shot result.
+//! The chunked decoder fed at random splits must give the one-shot result,
+//! and a discarded trailer section must pass or fail as a kept one does.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use springbok_fuzz::take;
-use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, Trailers};
+use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, ChunkedErrorKind, Trailers};
 
 /// Feeds `input` in pieces; returns (body, trailer section, leftover, or the
 /// error kind) as a comparable string.
@@ -49,4 +50,37 @@ fuzz_target!(|data: &[u8]| {
     if split != whole {
         assert!(split.starts_with("partial") && whole == "error InvalidTrailers", "{split} vs {whole}");
     }
+    // A discarded trailer section is held to the rules of a kept one: both
+    // end the message with the same body and leftover, or neither does; a
+    // kept section that is invalid is invalid discarded too.
+    let (kept, discarded) = (outcome(config, Trailers::Keep, input), outcome(config, Trailers::Discard, input));
+    // (A kept section is too large as soon as the buffer holds the limit
+    // without its end; a discarded one at the byte past the limit.)
+    match (&kept, &discarded) {
+        (Some(Ok(k)), Some(Ok(d))) => assert_eq!(k, d),
+        (Some(Ok(_)), _) | (_, Some(Ok(_))) => panic!("kept {kept:?} vs discarded {discarded:?}"),
+        (Some(Err(ChunkedErrorKind::TrailersTooLarge)), None) => {}
+        (Some(Err(_)), d) => assert!(matches!(d, Some(Err(_))), "kept {kept:?} vs discarded {discarded:?}"),
+        _ => {}
+    }
 });
+
+/// One call over the whole input with `trailers`: the body and the bytes
+/// after the message, an error, or `None` when the message has not ended.
+fn outcome(
+    mut config: ChunkedConfig,
+    trailers: Trailers,
+    input: &[u8],
+) -> Option<Result<(Vec<u8>, Vec<u8>), ChunkedErrorKind>> {
+    config.trailers = trailers;
+    config.max_overhead = 256;
+    let mut buf = input.to_vec();
+    match ChunkedDecoder::new(config).decode(&mut buf) {
+        Err(e) => Some(Err(e.kind())),
+        Ok(d) if d.complete => {
+            let rest = buf[d.data + d.trailer..d.data + d.trailer + d.leftover].to_vec();
+            Some(Ok((buf[..d.data].to_vec(), rest)))
+        }
+        Ok(_) => None,
+    }
+}

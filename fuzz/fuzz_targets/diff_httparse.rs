@@ -2,7 +2,9 @@
 //! the same method, target, version, headers and head length (Springbok is
 //! stricter, never looser); the same for responses, with the same status
 //! code and reason phrase; and for bare header blocks, with the same block
-//! length and headers.
+//! length and headers. The one exception: Springbok processes `HTTP/1.2` to
+//! `HTTP/1.9` as HTTP/1.1 (RFC 9110 §6.2), which httparse refuses, so
+//! httparse reads such a head with its version written as `HTTP/1.1`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -14,11 +16,22 @@ fuzz_target!(|buf: &[u8]| {
     block(buf);
 });
 
+/// `buf` with the version at `at` written as `HTTP/1.1` when it is
+/// `HTTP/1.2` to `HTTP/1.9`.
+fn as_1_1(buf: &[u8], at: usize) -> Vec<u8> {
+    let mut out = buf.to_vec();
+    if let Some(v @ [b'H', b'T', b'T', b'P', b'/', b'1', b'.', b'2'..=b'9']) = out.get_mut(at..at + 8) {
+        v[7] = b'1';
+    }
+    out
+}
+
 fn request(buf: &[u8]) {
     let mut headers = [EMPTY_HEADER; 32];
     let Ok(Status::Complete(ours)) = ParserConfig::new().parse_request(buf, 0, &mut headers) else { return };
     let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
     let mut theirs = httparse::Request::new(&mut theirs_headers);
+    let buf = &as_1_1(buf, ours.method.len() + ours.target.len() + 2);
     match theirs.parse(buf) {
         Ok(httparse::Status::Complete(len)) => {
             assert_eq!(len, ours.head_len);
@@ -36,6 +49,7 @@ fn response(buf: &[u8]) {
     let Ok(Status::Complete(ours)) = ParserConfig::new().parse_response(buf, 0, &mut headers) else { return };
     let mut theirs_headers = [httparse::EMPTY_HEADER; 32];
     let mut theirs = httparse::Response::new(&mut theirs_headers);
+    let buf = &as_1_1(buf, 0);
     match theirs.parse(buf) {
         Ok(httparse::Status::Complete(len)) => {
             assert_eq!(len, ours.head_len);

@@ -1,16 +1,30 @@
 //! The C ABI entry points, called as a C program would: the
 //! picohttpparser-compatible parsers agree with the Rust parser pointer
 //! for pointer, write no scalar output on failure (and no header but spans
-//! of the input), and the C chunked decoder is split-invariant.
+//! of the input), and the C chunked decoder is split-invariant; a config
+//! with any set of `SB_PARSER_*` flags parses and frames as the Rust crate
+//! does with the same leniencies (`SB_FRAMING_REQUIRE_HOST` too), and a
+//! decoder started by `sb_chunked_decoder_init` decodes with its config's
+//! limits.
 #![no_main]
 
 use std::os::raw::{c_char, c_int};
 use std::ptr;
 
 use libfuzzer_sys::fuzz_target;
-use springbok::{sb_chunked_decoder, sb_header};
+use springbok::chunked::{
+    sb_chunked_config_free, sb_chunked_config_new, sb_chunked_config_set_max_body_bytes,
+    sb_chunked_config_set_max_extension_len, sb_chunked_config_set_max_overhead,
+    sb_chunked_config_set_max_trailer_bytes, sb_chunked_decoder_init,
+};
+use springbok::config::{self as c, sb_parser_config_free, sb_parser_config_new, sb_parser_config_set_flags};
+use springbok::framing::{sb_framing_request_info_with_flags, SB_FRAMING_REQUIRE_HOST};
+use springbok::parse::{sb_parser_config_parse_request, sb_request};
+use springbok::{sb_chunked_decoder, sb_header, sb_request_info, sb_result};
 use springbok_fuzz::take;
-use springbok_parser::{ParserConfig, Status, EMPTY_HEADER};
+use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, Trailers};
+use springbok_parser::framing::FramingConfig;
+use springbok_parser::{ObsFold, ParserConfig, Status, EMPTY_HEADER};
 
 const NO_HEADER: sb_header = sb_header { name: ptr::null(), name_len: 0, value: ptr::null(), value_len: 0 };
 
@@ -99,12 +113,140 @@ fn chunked(input: &[u8], cuts: &[usize], consume_trailer: bool) -> (Vec<u8>, isi
     (out, -2)
 }
 
+/// The Rust configuration `SB_PARSER_*` flags stand for.
+fn rust_config(flags: u32) -> ParserConfig {
+    let on = |bit: u32| flags & bit != 0;
+    let mut r = ParserConfig::new();
+    r.allow_bare_lf = on(c::SB_PARSER_ALLOW_BARE_LF);
+    r.obs_fold = if on(c::SB_PARSER_OBS_FOLD_CONTINUATION) {
+        ObsFold::Continuation
+    } else if on(c::SB_PARSER_OBS_FOLD_SPAN) {
+        ObsFold::Span
+    } else {
+        ObsFold::Reject
+    };
+    r.allow_multiple_spaces = on(c::SB_PARSER_ALLOW_MULTIPLE_SPACES);
+    r.allow_leading_empty_lines = on(c::SB_PARSER_ALLOW_LEADING_EMPTY_LINES);
+    r.allow_whitespace_before_first_header = on(c::SB_PARSER_ALLOW_WHITESPACE_BEFORE_FIRST_HEADER);
+    r.ignore_invalid_headers = on(c::SB_PARSER_IGNORE_INVALID_HEADERS);
+    r.allow_loose_target = on(c::SB_PARSER_ALLOW_LOOSE_TARGET);
+    r.allow_missing_reason_space = on(c::SB_PARSER_ALLOW_MISSING_REASON_SPACE);
+    r.allow_leading_empty_lines_in_responses = on(c::SB_PARSER_ALLOW_LEADING_EMPTY_LINES_IN_RESPONSES);
+    r.allow_space_before_colon_in_responses = on(c::SB_PARSER_ALLOW_SPACE_BEFORE_COLON_IN_RESPONSES);
+    r.allow_asterisk_form_any_method = on(c::SB_PARSER_ALLOW_ASTERISK_FORM_ANY_METHOD);
+    r
+}
+
+/// A request parsed and framed through a C config with `flags` (the 12
+/// defined bits, never both obs-fold modes) against the Rust crate.
+fn configured(input: &[u8], flags: u32, framing_flags: u32) {
+    let mut flags = flags & ((1 << 12) - 1);
+    if flags & c::SB_PARSER_OBS_FOLD_CONTINUATION != 0 {
+        flags &= !c::SB_PARSER_OBS_FOLD_SPAN;
+    }
+    let mut headers = [NO_HEADER; 16];
+    // SAFETY: a config from `sb_parser_config_new`, freed once at the end;
+    // every other pointer is a live local; `input` is readable.
+    let (parsed, framed) = unsafe {
+        let config = sb_parser_config_new();
+        assert_eq!(sb_parser_config_set_flags(config, flags), sb_result::Ok);
+        let mut req = std::mem::MaybeUninit::<sb_request>::uninit();
+        let r = sb_parser_config_parse_request(
+            config,
+            input.as_ptr().cast(),
+            input.len(),
+            0,
+            headers.as_mut_ptr(),
+            headers.len(),
+            req.as_mut_ptr(),
+            ptr::null_mut(),
+        );
+        sb_parser_config_free(config);
+        let parsed = (r == sb_result::Ok).then(|| req.assume_init());
+        let framed = parsed.map(|req| {
+            let mut info = std::mem::MaybeUninit::<sb_request_info>::uninit();
+            let f = sb_framing_request_info_with_flags(
+                &req,
+                headers.as_ptr(),
+                framing_flags,
+                info.as_mut_ptr(),
+                ptr::null_mut(),
+            );
+            (f == sb_result::Ok).then(|| {
+                let info = info.assume_init();
+                (info.body.content_length, info.keep_alive, info.connect)
+            })
+        });
+        (parsed, framed)
+    };
+    let mut rust_headers = [EMPTY_HEADER; 16];
+    match rust_config(flags).parse_request(input, 0, &mut rust_headers) {
+        Ok(Status::Complete(r)) => {
+            let c = parsed.expect("the C config parses what the Rust config does");
+            assert_eq!(
+                (c.head_len, c.num_headers, c.minor_version),
+                (r.head_len, r.headers.len(), i32::from(r.minor_version))
+            );
+            let mut fc = FramingConfig::new();
+            fc.require_host = framing_flags & SB_FRAMING_REQUIRE_HOST != 0;
+            let rust = fc.request_info(&r).ok().map(|i| {
+                let n = match i.body {
+                    springbok_parser::framing::Body::ContentLength(n) => n,
+                    _ => 0,
+                };
+                (n, i.keep_alive, i.connect)
+            });
+            assert_eq!(framed.flatten(), rust);
+        }
+        _ => assert!(parsed.is_none()),
+    }
+}
+
+/// The C decoder started with limits from `l` against the Rust decoder with
+/// the same limits: the same decoded bytes and return, in one call.
+fn limited_chunked(input: &[u8], l: [u8; 4], consume_trailer: bool) {
+    let limits = [u64::from(l[0]) + 1, u64::from(l[1]) + 1, u64::from(l[2]) + 1, u64::from(l[3]) + 1];
+    let mut buf = input.to_vec();
+    let mut size = buf.len();
+    // SAFETY: a config from `sb_chunked_config_new`, freed once; `decoder`
+    // is initialised by `sb_chunked_decoder_init`; `buf` holds `size`
+    // writable bytes.
+    let ret = unsafe {
+        let config = sb_chunked_config_new();
+        assert_eq!(sb_chunked_config_set_max_body_bytes(config, limits[0]), sb_result::Ok);
+        assert_eq!(sb_chunked_config_set_max_extension_len(config, limits[1] as usize), sb_result::Ok);
+        assert_eq!(sb_chunked_config_set_max_overhead(config, limits[2]), sb_result::Ok);
+        assert_eq!(sb_chunked_config_set_max_trailer_bytes(config, limits[3] as usize), sb_result::Ok);
+        let mut decoder = sb_chunked_decoder::zeroed();
+        assert_eq!(sb_chunked_decoder_init(&mut decoder, config), sb_result::Ok);
+        sb_chunked_config_free(config);
+        decoder.consume_trailer = c_char::from(consume_trailer);
+        springbok::chunked::sb_decode_chunked(&mut decoder, buf.as_mut_ptr().cast(), &mut size)
+    };
+    let mut rust = ChunkedConfig::new();
+    rust.max_body_bytes = limits[0];
+    rust.max_extension_len = limits[1] as usize;
+    rust.max_overhead = limits[2];
+    rust.max_trailer_bytes = limits[3] as usize;
+    rust.trailers = if consume_trailer { Trailers::Discard } else { Trailers::Leave };
+    let mut rbuf = input.to_vec();
+    match ChunkedDecoder::new(rust).decode(&mut rbuf) {
+        Err(_) => assert_eq!(ret, -1),
+        Ok(d) => {
+            assert_eq!(ret, if d.complete { (d.trailer + d.leftover) as isize } else { -2 });
+            assert_eq!(&buf[..size], &rbuf[..d.data]);
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
-    let ([mode, a, b], input) = take::<3>(data);
+    let ([mode, a, b, f0, f1, l0, l1, l2, l3], input) = take::<9>(data);
     request(input);
+    configured(input, u32::from(f0) | u32::from(f1) << 8, u32::from(mode >> 1) & 1);
     let n = input.len();
     let mut cuts = [usize::from(a) * n / 256, usize::from(b) * n / 256];
     cuts.sort_unstable();
     let consume = mode & 1 != 0;
     assert_eq!(chunked(input, &cuts, consume), chunked(input, &[], consume));
+    limited_chunked(input, [l0, l1, l2, l3], consume);
 });

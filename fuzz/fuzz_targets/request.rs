@@ -19,6 +19,22 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(Status::Complete(r)) = &whole {
         assert!(r.head_len <= buf.len() && r.head_len <= config.max_head_bytes);
         assert!(!r.method.is_empty() && r.target.len() <= config.max_target_len);
+        assert!(r.minor_version <= 1);
+        // The target's form fits the method (RFC 9112 §3.2).
+        let connect = r.method == b"CONNECT";
+        match r.target {
+            [b'/', ..] => assert!(!connect),
+            b"*" => assert!(r.method == b"OPTIONS" || config.allow_asterisk_form_any_method),
+            _ if connect => assert!(r.target.iter().all(|&b| b != b'/') && r.target.contains(&b':')),
+            t => assert!(t[0].is_ascii_alphabetic() && t.contains(&b':')),
+        }
+        // Brackets only around the host of an authority.
+        if !config.allow_loose_target {
+            if let Some(open) = r.target.iter().position(|&b| b == b'[') {
+                let before = &r.target[..open];
+                assert!((open == 0 && connect) || before.ends_with(b"//") || before.ends_with(b"@"));
+            }
+        }
         for h in r.headers {
             check(buf, h);
         }

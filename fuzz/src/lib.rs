@@ -3,9 +3,11 @@
 
 use springbok_parser::{ObsFold, ParserConfig};
 
-/// A parser configuration drawn from two bytes: eight leniency flags and
-/// the obs-fold mode, with small limits a third of the time so the limit
-/// paths are reached too.
+/// A parser configuration drawn from two bytes: seven leniency flags, small
+/// limits, the obs-fold mode (`limits % 3`) and, from the top three bits of
+/// `limits`, the response-only leniencies and the asterisk form for any
+/// method. Small limits come half the time, so the limit paths are reached
+/// too.
 pub fn config(flags: u8, limits: u8) -> ParserConfig {
     let mut c = ParserConfig::new();
     c.allow_bare_lf = flags & 1 != 0;
@@ -20,6 +22,9 @@ pub fn config(flags: u8, limits: u8) -> ParserConfig {
         1 => ObsFold::Continuation,
         _ => ObsFold::Span,
     };
+    c.allow_leading_empty_lines_in_responses = limits & 0x20 != 0;
+    c.allow_space_before_colon_in_responses = limits & 0x40 != 0;
+    c.allow_asterisk_form_any_method = limits & 0x80 != 0;
     if flags & 128 != 0 {
         c.max_head_bytes = 64 + usize::from(limits) * 4;
         c.max_target_len = usize::from(limits / 4);

@@ -7,8 +7,8 @@
 //! Strict: hex sizes with overflow detection; chunk extensions checked
 //! against the RFC grammar (token or quoted-string values) and a length
 //! limit; CRLF required after each size line and each chunk's data (a bare
-//! LF is an error everywhere); trailers parsed with the crate's header-block
-//! parser. Bounded: a body-size limit, a trailer-size limit, and a guard
+//! LF is an error everywhere); trailers held to the crate's header-block
+//! grammar, whether kept or discarded. Bounded: a body-size limit, a trailer-size limit, and a guard
 //! against floods of tiny chunks whose framing outweighs their data.
 //!
 //! ```
@@ -39,8 +39,13 @@ pub enum Trailers {
     /// see [`Decoded::trailer`].
     #[default]
     Keep,
-    /// Consume it, checking only line endings (CRLF, no bare CR or LF) and
-    /// the size limit: picohttpparser's `consume_trailer = 1`.
+    /// Consume it as it arrives, checking it as [`Trailers::Keep`] does
+    /// (the header-block grammar of a strict [`ParserConfig`], at most
+    /// [`MAX_KEPT_TRAILERS`] fields, the size limit) without keeping it:
+    /// picohttpparser's `consume_trailer = 1`, which checks nothing but the
+    /// line ends. Lines must end in CRLF
+    /// ([`ChunkedErrorKind::InvalidLineEnding`]); any other fault is
+    /// [`ChunkedErrorKind::InvalidTrailers`] with the parser's error kind.
     Discard,
     /// Stop at its first byte: the section and everything after it are
     /// [`Decoded::leftover`]: picohttpparser's `consume_trailer = 0`.
@@ -161,7 +166,9 @@ impl ChunkedError {
     }
 
     /// For [`ChunkedErrorKind::InvalidTrailers`]: the header-block parser's
-    /// error, with its offset relative to the trailer section's start.
+    /// error, with its offset relative to the trailer section's start. (For
+    /// a discarded section, [`offset`](Self::offset) is that of the byte
+    /// that decided the error, which may come after the offset here.)
     pub const fn trailer_error(&self) -> Option<Error> {
         self.trailer
     }
@@ -258,8 +265,16 @@ enum Framing {
     DataLf,
     /// At the start of a trailer line ([`Trailers::Discard`]).
     TrailerLineStart,
-    TrailerLine,
+    /// In a trailer field's name.
+    TrailerName,
+    /// Whitespace after the name: an error at its end whatever follows.
+    TrailerNameWs,
+    /// After the colon, in the OWS before the value.
+    TrailerValueStart,
+    TrailerValue,
+    /// After a field line's CR.
     TrailerLineLf,
+    /// After the CR of the empty line that ends the section.
     TrailerEndLf,
 }
 
@@ -279,6 +294,14 @@ pub struct ChunkedDecoder {
     overhead: u64,
     /// Trailer-section bytes seen so far.
     trailer_len: usize,
+    /// [`Trailers::Discard`]: trailer fields seen so far.
+    trailer_fields: usize,
+    /// [`Trailers::Discard`]: the length of the current field's name, then
+    /// of its value (from its first byte that is not OWS).
+    field_len: usize,
+    /// [`Trailers::Discard`]: the section offset where the current line
+    /// starts, then where its value starts (what a limit error points at).
+    field_mark: usize,
 }
 
 impl ChunkedDecoder {
@@ -292,6 +315,9 @@ impl ChunkedDecoder {
             body: 0,
             overhead: 0,
             trailer_len: 0,
+            trailer_fields: 0,
+            field_len: 0,
+            field_mark: 0,
         }
     }
 
@@ -521,24 +547,93 @@ impl ChunkedDecoder {
             Framing::DataCr if b == b'\r' => Framing::DataLf,
             Framing::DataLf if b == b'\n' => Framing::SizeStart,
             Framing::DataCr | Framing::DataLf => return Err(self.fail(K::MissingDataCrlf, at)),
-            Framing::TrailerLineStart | Framing::TrailerLine | Framing::TrailerLineLf | Framing::TrailerEndLf => {
+            trailer => {
                 self.trailer_len += 1;
                 if self.trailer_len > self.config.max_trailer_bytes {
                     return Err(self.fail(K::TrailersTooLarge, at));
                 }
-                match (state, b) {
-                    (Framing::TrailerLineStart, b'\r') => Framing::TrailerEndLf,
-                    (Framing::TrailerLine, b'\r') => Framing::TrailerLineLf,
-                    (Framing::TrailerLineStart | Framing::TrailerLine, b'\n') => {
-                        return Err(self.fail(K::InvalidLineEnding, at))
-                    }
-                    (Framing::TrailerLineStart | Framing::TrailerLine, _) => Framing::TrailerLine,
-                    (Framing::TrailerLineLf, b'\n') => Framing::TrailerLineStart,
-                    (Framing::TrailerEndLf, b'\n') => return Ok(State::Done),
-                    _ => return Err(self.fail(K::InvalidLineEnding, at)),
-                }
+                return self.discarded_trailer(trailer, b, at);
             }
         }))
+    }
+
+    /// One byte of a trailer section that [`Trailers::Discard`] consumes,
+    /// the `self.trailer_len`-th: the header-block grammar (as
+    /// [`ParserConfig::parse_headers`] applies it with the strict default
+    /// configuration) one byte at a time. Returns the next state.
+    fn discarded_trailer(&mut self, state: Framing, b: u8, at: usize) -> Result<State, ChunkedError> {
+        use crate::ErrorKind as E;
+        let here = self.trailer_len - 1;
+        let limits = self.config.trailer_parser();
+        let is_ws = b == b' ' || b == b'\t';
+        let next = match state {
+            Framing::TrailerLineStart => match b {
+                b'\r' => Framing::TrailerEndLf,
+                b'\n' => return Err(self.fail(ChunkedErrorKind::InvalidLineEnding, at)),
+                _ if is_ws && self.trailer_fields == 0 => {
+                    return Err(self.bad_trailer(E::WhitespaceBeforeFirstHeader, here, at))
+                }
+                _ if is_ws => return Err(self.bad_trailer(E::ObsFold, here, at)),
+                _ if !class::is(b, TCHAR) => return Err(self.bad_trailer(E::HeaderName, here, at)),
+                _ => {
+                    self.trailer_fields += 1;
+                    if self.trailer_fields > MAX_KEPT_TRAILERS {
+                        return Err(self.bad_trailer(E::TooManyHeaders, here, at));
+                    }
+                    self.field_mark = here;
+                    self.field_len = 1;
+                    Framing::TrailerName
+                }
+            },
+            Framing::TrailerName if class::is(b, TCHAR) => {
+                self.field_len += 1;
+                if self.field_len > limits.max_name_len {
+                    return Err(self.bad_trailer(E::HeaderNameTooLong, self.field_mark, at));
+                }
+                Framing::TrailerName
+            }
+            Framing::TrailerName if b == b':' => Framing::TrailerValueStart,
+            Framing::TrailerName if is_ws => Framing::TrailerNameWs,
+            Framing::TrailerNameWs if is_ws => Framing::TrailerNameWs,
+            Framing::TrailerName | Framing::TrailerNameWs => {
+                let name_end = self.field_mark + self.field_len;
+                let kind =
+                    if state == Framing::TrailerNameWs && b == b':' { E::SpaceBeforeColon } else { E::HeaderName };
+                return Err(self.bad_trailer(kind, name_end, at));
+            }
+            Framing::TrailerValueStart if is_ws => Framing::TrailerValueStart,
+            Framing::TrailerValueStart | Framing::TrailerValue if b == b'\r' => Framing::TrailerLineLf,
+            Framing::TrailerValueStart | Framing::TrailerValue if b == b'\n' => {
+                return Err(self.fail(ChunkedErrorKind::InvalidLineEnding, at))
+            }
+            Framing::TrailerValueStart | Framing::TrailerValue if class::is(b, VALUE) => {
+                if state == Framing::TrailerValueStart {
+                    self.field_mark = here;
+                    self.field_len = 0;
+                }
+                self.field_len += 1;
+                if self.field_len > limits.max_value_len {
+                    return Err(self.bad_trailer(E::HeaderValueTooLong, self.field_mark, at));
+                }
+                Framing::TrailerValue
+            }
+            Framing::TrailerValueStart | Framing::TrailerValue => {
+                return Err(self.bad_trailer(E::HeaderValue, here, at))
+            }
+            Framing::TrailerLineLf if b == b'\n' => Framing::TrailerLineStart,
+            Framing::TrailerEndLf if b == b'\n' => return Ok(State::Done),
+            _ => return Err(self.fail(ChunkedErrorKind::InvalidLineEnding, at)),
+        };
+        Ok(State::Framing(next))
+    }
+
+    /// [`ChunkedErrorKind::InvalidTrailers`] for a discarded section: the
+    /// parser's error `kind` at `offset` in the section, decided by the byte
+    /// at `at` in the call's buffer.
+    fn bad_trailer(&mut self, kind: crate::ErrorKind, offset: usize, at: usize) -> ChunkedError {
+        let mut e = self.fail(ChunkedErrorKind::InvalidTrailers, at);
+        e.trailer = Some(Error::new(kind, offset));
+        e
     }
 
     /// The LF of a size line: check the limits, then enter the chunk's data

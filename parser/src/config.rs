@@ -76,6 +76,22 @@ pub struct ParserConfig {
     /// phrase is empty (`HTTP/1.1 200\r\n`), as picohttpparser and httparse
     /// do. Default: `false`.
     pub allow_missing_reason_space: bool,
+    /// Skip up to [`MAX_LEADING_EMPTY_LINES`] empty lines before a **status
+    /// line**, as httparse and llhttp do: a server may send a stray CRLF
+    /// after an interim (`100 Continue`) response or a body. Default:
+    /// `false`.
+    pub allow_leading_empty_lines_in_responses: bool,
+    /// Accept whitespace between a header name and its colon in a
+    /// **response** (`Name : value`), leaving it out of the name, as
+    /// httparse's `allow_spaces_after_header_name_in_responses` does
+    /// (RFC 9112 §5.1 has a proxy remove it from responses). Requests are
+    /// always rejected: there it is a request-smuggling vector. Default:
+    /// `false`.
+    pub allow_space_before_colon_in_responses: bool,
+    /// Accept the asterisk-form request-target (`*`) with any method, not
+    /// only OPTIONS (RFC 9112 §3.2.4), for SSDP's `M-SEARCH * HTTP/1.1` and
+    /// `NOTIFY * HTTP/1.1` over HTTPU. Default: `false`.
+    pub allow_asterisk_form_any_method: bool,
     /// Upper bound on the whole head (start line, headers, final empty line)
     /// in bytes. Default: 112 KiB (Puma's `MAX_HEADER`).
     pub max_head_bytes: usize,
@@ -89,6 +105,10 @@ pub struct ParserConfig {
     /// including folds with [`ObsFold::Span`]). Default: 80 KiB (Puma's
     /// `MAX_FIELD_VALUE_LENGTH`).
     pub max_value_len: usize,
+    /// Set only on the copy of the configuration a response is parsed
+    /// with, when a response-only leniency needs the header grammar to know
+    /// that it is in a response.
+    pub(crate) in_response: bool,
 }
 
 /// How many empty lines
@@ -111,10 +131,14 @@ impl ParserConfig {
             ignore_invalid_headers: false,
             allow_loose_target: false,
             allow_missing_reason_space: false,
+            allow_leading_empty_lines_in_responses: false,
+            allow_space_before_colon_in_responses: false,
+            allow_asterisk_form_any_method: false,
             max_head_bytes: 112 * 1024,
             max_target_len: 12 * 1024,
             max_name_len: 256,
             max_value_len: 80 * 1024,
+            in_response: false,
         }
     }
 

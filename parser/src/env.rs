@@ -696,16 +696,11 @@ impl<'b> Ctx<'b, '_> {
     /// [`ObsFold::Continuation`](crate::ObsFold::Continuation) lines) joined
     /// with one SP.
     fn put_field(&self, i: usize, out: &mut impl Bytes) {
-        let conts = self.headers[i + 1..].iter().take_while(|h| h.name.is_empty());
-        let mut first = true;
-        for value in core::iter::once(&self.headers[i]).chain(conts).map(|h| h.value) {
-            for piece in crate::unfold(value).filter(|p| !p.is_empty()) {
-                if !first {
-                    out.put(b" ");
-                }
-                first = false;
-                out.put(piece);
+        for (n, piece) in crate::field::pieces(self.headers, i).enumerate() {
+            if n > 0 {
+                out.put(b" ");
             }
+            out.put(piece);
         }
     }
 }

@@ -11,13 +11,16 @@ use core::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// An empty line (CRLF) before the request line; see
-    /// [`allow_leading_empty_lines`](crate::ParserConfig::allow_leading_empty_lines).
+    /// An empty line (CRLF) before the request line or the status line; see
+    /// [`allow_leading_empty_lines`](crate::ParserConfig::allow_leading_empty_lines)
+    /// and
+    /// [`allow_leading_empty_lines_in_responses`](crate::ParserConfig::allow_leading_empty_lines_in_responses).
     LeadingEmptyLine,
     /// The method is empty or contains a byte that is not a `tchar`.
     Method,
     /// The request-target is empty, contains a byte outside the accepted set,
-    /// or has a malformed `%XX` escape.
+    /// has a malformed `%XX` escape, or has a malformed host, port or IP
+    /// literal (`[...]`, only valid as the host of an authority).
     Target,
     /// A space where the start line allows none, or more than one space
     /// between its parts; see
@@ -25,7 +28,9 @@ pub enum ErrorKind {
     StartLineSpace,
     /// The HTTP-version is malformed (not `HTTP/DIGIT.DIGIT`) or missing.
     Version,
-    /// The HTTP-version is well-formed but not `HTTP/1.0` or `HTTP/1.1`.
+    /// The HTTP-version is well-formed but its major version is not 1
+    /// (`HTTP/2.0`, `HTTP/0.9`). `HTTP/1.2` to `HTTP/1.9` are accepted and
+    /// processed as HTTP/1.1 (RFC 9110 §6.2).
     UnsupportedVersion,
     /// The status code is not three digits in `100..=999`.
     StatusCode,
@@ -64,6 +69,14 @@ pub enum ErrorKind {
     /// The head (start line and headers) is longer than
     /// [`max_head_bytes`](crate::ParserConfig::max_head_bytes).
     HeadTooLarge,
+    /// The request-target's form does not fit the method (RFC 9112 §3.2):
+    /// origin-form (`/path`) and absolute-form (`scheme:...`) for any
+    /// method but CONNECT, which takes a valid authority-form (`host:port`)
+    /// only;
+    /// asterisk-form (`*`) for OPTIONS only (see
+    /// [`allow_asterisk_form_any_method`](crate::ParserConfig::allow_asterisk_form_any_method)).
+    /// A target of no form at all (`a/b`) is this kind too.
+    TargetForm,
 }
 
 impl ErrorKind {
@@ -84,7 +97,7 @@ impl ErrorKind {
     /// A short, human-readable description (no trailing punctuation).
     pub const fn description(self) -> &'static str {
         match self {
-            ErrorKind::LeadingEmptyLine => "empty line before the request line",
+            ErrorKind::LeadingEmptyLine => "empty line before the start line",
             ErrorKind::Method => "invalid method",
             ErrorKind::Target => "invalid request-target",
             ErrorKind::StartLineSpace => "unexpected space in start line",
@@ -104,6 +117,7 @@ impl ErrorKind {
             ErrorKind::HeaderNameTooLong => "header name too long",
             ErrorKind::HeaderValueTooLong => "header value too long",
             ErrorKind::HeadTooLarge => "head too large",
+            ErrorKind::TargetForm => "request-target form does not fit the method",
         }
     }
 }

@@ -7,7 +7,16 @@
 //! Transfer-Encoding next to a Content-Length, a request whose last transfer
 //! coding is not `chunked`, `chunked` twice or with parameters, Content-Length
 //! values that are empty, signed, non-numeric, overflowing or in conflict,
-//! and Transfer-Encoding in an HTTP/1.0 message.
+//! Transfer-Encoding in an HTTP/1.0 message, and a CONNECT request with a
+//! body. [`FramingConfig::request_info`] also holds a request to RFC 9112
+//! §3.2's Host rules (one Host, with a valid value; optionally, a Host at
+//! all in HTTP/1.1).
+//!
+//! A parser configured to accept obsolete line folding reports a folded
+//! field as one value with its raw folds or as nameless continuation
+//! headers; either way every field is read here as RFC 9112 §5.2 says, each
+//! fold replaced by SP: `Content-Length: 5` folded onto a line `0` is the
+//! invalid `5 0`, and `Connection: keep-alive,` folded onto `close` closes.
 //!
 //! ```
 //! use springbok_parser::{parse_request, framing::{self, Body}, EMPTY_HEADER};
@@ -29,7 +38,7 @@
 use core::fmt;
 
 use crate::class::{self, TCHAR};
-use crate::{Header, Request};
+use crate::{field, uri, Header, Request};
 
 /// How the body of a message is delimited.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,6 +87,18 @@ pub enum FramingErrorKind {
     /// different values). A list of one repeated value (`5, 5`) is accepted,
     /// as RFC 9112 §6.3 allows.
     ConflictingContentLength,
+    /// More than one Host header (RFC 9112 §3.2: a server MUST answer 400).
+    MultipleHost,
+    /// A Host value that is not `uri-host [ ":" port ]` (RFC 9110 §7.2,
+    /// RFC 3986 §3.2.2; RFC 9112 §3.2: a server MUST answer 400).
+    InvalidHost,
+    /// No Host header in an HTTP/1.1 request, with
+    /// [`FramingConfig::require_host`] (RFC 9112 §3.2). The error's
+    /// [`header_index`](FramingError::header_index) is `usize::MAX`.
+    MissingHost,
+    /// A CONNECT request with Transfer-Encoding or a non-zero
+    /// Content-Length: it has no content (RFC 9110 §9.3.6).
+    ConnectWithBody,
 }
 
 impl FramingErrorKind {
@@ -103,6 +124,10 @@ impl FramingErrorKind {
             FramingErrorKind::InvalidContentLength => "invalid Content-Length",
             FramingErrorKind::ContentLengthOverflow => "Content-Length overflows",
             FramingErrorKind::ConflictingContentLength => "conflicting Content-Length values",
+            FramingErrorKind::MultipleHost => "more than one Host header",
+            FramingErrorKind::InvalidHost => "invalid Host value",
+            FramingErrorKind::MissingHost => "no Host header",
+            FramingErrorKind::ConnectWithBody => "CONNECT request with a body",
         }
     }
 }
@@ -121,7 +146,8 @@ impl FramingError {
         self.kind
     }
 
-    /// Index of the offending header in the list given.
+    /// Index of the offending header in the list given (`usize::MAX` for
+    /// [`FramingErrorKind::MissingHost`]).
     pub const fn header_index(&self) -> usize {
         self.header
     }
@@ -134,7 +160,10 @@ impl FramingError {
 
 impl fmt::Display for FramingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} (header {})", self.kind.description(), self.header)
+        match self.header {
+            usize::MAX => f.write_str(self.kind.description()),
+            header => write!(f, "{} (header {header})", self.kind.description()),
+        }
     }
 }
 
@@ -144,87 +173,166 @@ fn fail<T>(kind: FramingErrorKind, header: usize) -> Result<T, FramingError> {
     Err(FramingError { kind, header })
 }
 
-/// The elements of a comma-separated list (RFC 9110 §5.6.1), OWS-trimmed,
-/// empty elements skipped.
-fn list(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value.split(|&b| b == b',').map(trim_ows).filter(|e| !e.is_empty())
-}
-
-fn trim_ows(mut s: &[u8]) -> &[u8] {
-    while let [b' ' | b'\t', rest @ ..] = s {
-        s = rest;
-    }
-    while let [rest @ .., b' ' | b'\t'] = s {
-        s = rest;
-    }
-    s
-}
-
 fn is_token(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| class::is(b, TCHAR))
 }
 
-/// What the Transfer-Encoding and Content-Length headers say.
+/// The header names the framing pass reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Name {
+    Host,
+    Expect,
+    Upgrade,
+    Connection,
+    ContentLength,
+    TransferEncoding,
+    Other,
+}
+
+impl Name {
+    /// Which one `name` is (ASCII case-insensitive), by its length first.
+    fn of(name: &[u8]) -> Name {
+        let (want, known): (&[u8], Name) = match name.len() {
+            4 => (b"host", Name::Host),
+            6 => (b"expect", Name::Expect),
+            7 => (b"upgrade", Name::Upgrade),
+            10 => (b"connection", Name::Connection),
+            14 => (b"content-length", Name::ContentLength),
+            17 => (b"transfer-encoding", Name::TransferEncoding),
+            _ => return Name::Other,
+        };
+        if name.eq_ignore_ascii_case(want) {
+            known
+        } else {
+            Name::Other
+        }
+    }
+}
+
+/// What the Transfer-Encoding and Content-Length headers say. Each field is
+/// read unfolded ([`field`]): `Content-Length: 5` continued by a fold line
+/// `0` is the invalid `5 0`.
 #[derive(Default)]
 struct LengthHeaders {
     /// Index of the first Transfer-Encoding header.
     te: Option<usize>,
     /// Whether the last coding listed is `chunked`.
     chunked_last: bool,
-    /// Index of a header listing a coding other than `chunked`.
+    /// Whether `chunked` was listed before.
+    chunked_seen: bool,
+    /// Index of a header listing a coding other than `chunked` (or, in a
+    /// response, something that is not a coding).
     other_coding: Option<usize>,
     /// The Content-Length value and the index of its first header.
     content_length: Option<(u64, usize)>,
 }
 
-fn length_headers(headers: &[Header<'_>]) -> Result<LengthHeaders, FramingError> {
-    let mut out = LengthHeaders::default();
-    let mut chunked_seen = false;
-    for (i, h) in headers.iter().enumerate() {
-        if h.name.eq_ignore_ascii_case(b"transfer-encoding") {
-            out.te.get_or_insert(i);
-            let mut any = false;
-            for coding in list(h.value) {
-                any = true;
-                let (name, params) = match coding.iter().position(|&b| b == b';') {
-                    Some(semi) => (trim_ows(&coding[..semi]), Some(&coding[semi..])),
-                    None => (coding, None),
-                };
-                if !is_token(name) {
-                    return fail(FramingErrorKind::InvalidTransferEncoding, i);
-                }
-                if name.eq_ignore_ascii_case(b"chunked") {
-                    if params.is_some() {
+impl LengthHeaders {
+    /// Reads the header at `i` if it is one of the two. A response's
+    /// Transfer-Encoding that is not a list of codings only means that
+    /// `chunked` is not its final coding (read until close); a request's
+    /// is an error.
+    fn add(&mut self, name: Name, headers: &[Header<'_>], i: usize, request: bool) -> Result<(), FramingError> {
+        match name {
+            Name::TransferEncoding => self.transfer_encoding(headers, i, request),
+            Name::ContentLength => self.content_length(headers, i),
+            _ => Ok(()),
+        }
+    }
+
+    fn transfer_encoding(&mut self, headers: &[Header<'_>], i: usize, request: bool) -> Result<(), FramingError> {
+        self.te.get_or_insert(i);
+        let mut any = false;
+        for element in field::elements(headers, i).filter(|e| !e.is_empty()) {
+            any = true;
+            match coding(element) {
+                Some((name, params)) if name.eq_ignore_ascii_case(b"chunked") => {
+                    if params {
                         return fail(FramingErrorKind::ChunkedWithParameters, i);
                     }
-                    if chunked_seen {
+                    if self.chunked_seen {
                         return fail(FramingErrorKind::ChunkedTwice, i);
                     }
-                    chunked_seen = true;
-                    out.chunked_last = true;
-                } else {
-                    out.chunked_last = false;
-                    out.other_coding.get_or_insert(i);
+                    self.chunked_seen = true;
+                    self.chunked_last = true;
                 }
-            }
-            if !any {
-                return fail(FramingErrorKind::InvalidTransferEncoding, i);
-            }
-        } else if h.name.eq_ignore_ascii_case(b"content-length") {
-            let mut any = false;
-            for element in h.value.split(|&b| b == b',').map(trim_ows) {
-                any = true;
-                let n = parse_content_length(element).map_err(|kind| FramingError { kind, header: i })?;
-                match out.content_length {
-                    Some((m, _)) if m != n => return fail(FramingErrorKind::ConflictingContentLength, i),
-                    Some(_) => {}
-                    None => out.content_length = Some((n, i)),
+                Some(_) => {
+                    self.chunked_last = false;
+                    self.other_coding.get_or_insert(i);
                 }
-            }
-            if !any {
-                return fail(FramingErrorKind::InvalidContentLength, i);
+                None if request => return fail(FramingErrorKind::InvalidTransferEncoding, i),
+                None => {
+                    self.chunked_last = false;
+                    self.other_coding.get_or_insert(i);
+                }
             }
         }
+        if !any {
+            if request {
+                return fail(FramingErrorKind::InvalidTransferEncoding, i);
+            }
+            self.chunked_last = false;
+        }
+        Ok(())
+    }
+
+    fn content_length(&mut self, headers: &[Header<'_>], i: usize) -> Result<(), FramingError> {
+        for element in field::elements(headers, i) {
+            // A fold inside an element is an SP inside the number.
+            let digits = element.whole().unwrap_or(b" ");
+            let n = parse_content_length(digits).map_err(|kind| FramingError { kind, header: i })?;
+            match self.content_length {
+                Some((m, _)) if m != n => return fail(FramingErrorKind::ConflictingContentLength, i),
+                Some(_) => {}
+                None => self.content_length = Some((n, i)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The framing of a request with these headers (RFC 9112 §6.3).
+    fn request_body(&self, minor_version: u8) -> Result<Body, FramingError> {
+        let Some(te) = self.te else {
+            return Ok(match self.content_length {
+                Some((n, _)) => Body::ContentLength(n),
+                None => Body::None,
+            });
+        };
+        if minor_version == 0 {
+            return fail(FramingErrorKind::TransferEncodingInHttp10, te);
+        }
+        if let Some((_, cl)) = self.content_length {
+            return fail(FramingErrorKind::TransferEncodingWithContentLength, cl.max(te));
+        }
+        if !self.chunked_last {
+            return fail(FramingErrorKind::ChunkedNotFinal, te);
+        }
+        if let Some(other) = self.other_coding {
+            return fail(FramingErrorKind::UnsupportedTransferCoding, other);
+        }
+        Ok(Body::Chunked)
+    }
+}
+
+/// A transfer coding's name and whether it has parameters, or `None` when
+/// the element is not `token *( OWS ";" ... )`. A fold inside the name is
+/// an SP inside it; a fold just before the `;` is OWS.
+fn coding(element: field::Element<'_>) -> Option<(&[u8], bool)> {
+    let (name, params) = match memchr::memchr(b';', element.head) {
+        Some(semi) => (field::trim_ows(&element.head[..semi]), true),
+        None => match element.folded {
+            None => (element.head, false),
+            Some(b';') => (element.head, true),
+            Some(_) => return None,
+        },
+    };
+    is_token(name).then_some((name, params))
+}
+
+fn length_headers(headers: &[Header<'_>], request: bool) -> Result<LengthHeaders, FramingError> {
+    let mut out = LengthHeaders::default();
+    for (i, h) in headers.iter().enumerate() {
+        out.add(Name::of(h.name), headers, i, request)?;
     }
     Ok(out)
 }
@@ -247,32 +355,17 @@ fn parse_content_length(digits: &[u8]) -> Result<u64, FramingErrorKind> {
     Ok(n)
 }
 
-/// The body framing of a request (RFC 9112 §6.3).
+/// The body framing of a request (RFC 9112 §6.3). The rules that need the
+/// method and the Host field (CONNECT, Host) are
+/// [`FramingConfig::request_info`]'s.
 pub fn request_body(minor_version: u8, headers: &[Header<'_>]) -> Result<Body, FramingError> {
-    let h = length_headers(headers)?;
-    let Some(te) = h.te else {
-        return Ok(match h.content_length {
-            Some((n, _)) => Body::ContentLength(n),
-            None => Body::None,
-        });
-    };
-    if minor_version == 0 {
-        return fail(FramingErrorKind::TransferEncodingInHttp10, te);
-    }
-    if let Some((_, cl)) = h.content_length {
-        return fail(FramingErrorKind::TransferEncodingWithContentLength, cl.max(te));
-    }
-    if !h.chunked_last {
-        return fail(FramingErrorKind::ChunkedNotFinal, te);
-    }
-    if let Some(other) = h.other_coding {
-        return fail(FramingErrorKind::UnsupportedTransferCoding, other);
-    }
-    Ok(Body::Chunked)
+    length_headers(headers, true)?.request_body(minor_version)
 }
 
 /// The body framing of a response (RFC 9112 §6.3) to a request with
-/// `request_method`.
+/// `request_method`. A Transfer-Encoding whose final coding is not
+/// `chunked` — another coding, or a value that is not a list of codings —
+/// means the body runs until the server closes the connection.
 pub fn response_body(
     minor_version: u8,
     code: u16,
@@ -287,7 +380,7 @@ pub fn response_body(
     {
         return Ok(Body::None);
     }
-    let h = length_headers(headers)?;
+    let h = length_headers(headers, false)?;
     let Some(te) = h.te else {
         return Ok(match h.content_length {
             Some((n, _)) => Body::ContentLength(n),
@@ -314,18 +407,31 @@ pub struct ConnectionTokens {
     pub upgrade: bool,
 }
 
-/// Reads every Connection header's token list (case-insensitive).
+impl ConnectionTokens {
+    /// Adds the tokens of the Connection field whose first line is
+    /// `headers[i]`, read unfolded.
+    fn add(&mut self, headers: &[Header<'_>], i: usize) {
+        // A fold inside an element makes it no token at all.
+        for token in field::elements(headers, i).filter_map(|e| e.whole()) {
+            if token.eq_ignore_ascii_case(b"close") {
+                self.close = true;
+            } else if token.eq_ignore_ascii_case(b"keep-alive") {
+                self.keep_alive = true;
+            } else if token.eq_ignore_ascii_case(b"upgrade") {
+                self.upgrade = true;
+            }
+        }
+    }
+}
+
+/// Reads every Connection header's token list (case-insensitive), each
+/// field unfolded: `Connection: keep-alive,` continued by a fold line
+/// `close` lists `close`.
 pub fn connection_tokens(headers: &[Header<'_>]) -> ConnectionTokens {
     let mut t = ConnectionTokens::default();
-    for h in headers.iter().filter(|h| h.name.eq_ignore_ascii_case(b"connection")) {
-        for token in list(h.value) {
-            if token.eq_ignore_ascii_case(b"close") {
-                t.close = true;
-            } else if token.eq_ignore_ascii_case(b"keep-alive") {
-                t.keep_alive = true;
-            } else if token.eq_ignore_ascii_case(b"upgrade") {
-                t.upgrade = true;
-            }
+    for (i, h) in headers.iter().enumerate() {
+        if Name::of(h.name) == Name::Connection {
+            t.add(headers, i);
         }
     }
     t
@@ -362,35 +468,118 @@ pub struct RequestInfo<'b> {
     pub expect: Expect,
     /// The Upgrade header's value when the request asks to switch protocols
     /// (`Connection: upgrade` and an Upgrade header, HTTP/1.1 only: RFC 9110
-    /// §7.8 says to ignore Upgrade in HTTP/1.0).
+    /// §7.8 says to ignore Upgrade in HTTP/1.0). It is the header's value as
+    /// parsed: with [`ObsFold::Span`](crate::ObsFold::Span) raw folds may be
+    /// inside it ([`unfold`](crate::unfold) splits them), with
+    /// [`ObsFold::Continuation`](crate::ObsFold::Continuation) nameless
+    /// headers after it may continue it.
     pub upgrade: Option<&'b [u8]>,
     /// The method is CONNECT: after a 2xx the connection is a tunnel.
     pub connect: bool,
 }
 
-/// Framing, keep-alive, Expect and Upgrade of a parsed request.
-pub fn request_info<'b>(req: &Request<'b, '_>) -> Result<RequestInfo<'b>, FramingError> {
-    let body = request_body(req.minor_version, req.headers)?;
-    let tokens = connection_tokens(req.headers);
-    let http11 = req.minor_version >= 1;
-    let mut expect = Expect::None;
-    let mut upgrade = None;
-    for h in req.headers {
-        if http11 && h.name.eq_ignore_ascii_case(b"expect") {
-            expect = if h.value.eq_ignore_ascii_case(b"100-continue") && expect != Expect::Other {
-                Expect::Continue
-            } else {
-                Expect::Other
-            };
-        } else if http11 && tokens.upgrade && h.name.eq_ignore_ascii_case(b"upgrade") && upgrade.is_none() {
-            upgrade = Some(h.value);
-        }
+/// Which of the request checks that are off by default
+/// [`FramingConfig::request_info`] makes.
+///
+/// ```
+/// use springbok_parser::{parse_request, framing::{FramingConfig, FramingErrorKind}, EMPTY_HEADER};
+///
+/// let mut headers = [EMPTY_HEADER; 4];
+/// let req = parse_request(b"GET / HTTP/1.1\r\n\r\n", &mut headers).unwrap().complete().unwrap();
+/// assert!(FramingConfig::new().request_info(&req).is_ok());
+/// let mut server = FramingConfig::new();
+/// server.require_host = true;
+/// assert_eq!(server.request_info(&req).unwrap_err().kind(), FramingErrorKind::MissingHost);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct FramingConfig {
+    /// Reject an HTTP/1.1 request without a Host header with
+    /// [`FramingErrorKind::MissingHost`], as RFC 9112 §3.2 says a server
+    /// MUST (400). Off by default because many clients' and peers' test
+    /// requests omit Host and the library serves more than origin servers;
+    /// a server should turn it on. (More than one Host, or an invalid one,
+    /// is always rejected.) Default: `false`.
+    pub require_host: bool,
+}
+
+impl FramingConfig {
+    /// The default checks: every MUST of RFC 9112 §3.2 and §6 but the
+    /// missing Host.
+    pub const fn new() -> FramingConfig {
+        FramingConfig { require_host: false }
     }
-    Ok(RequestInfo {
-        body,
-        keep_alive: !tokens.close && (http11 || tokens.keep_alive),
-        expect,
-        upgrade,
-        connect: req.method == b"CONNECT",
-    })
+
+    /// Framing, keep-alive, Expect and Upgrade of a parsed request, in one
+    /// pass over its headers, with the rules about its Host field and its
+    /// method:
+    ///
+    /// * more than one Host header is [`FramingErrorKind::MultipleHost`],
+    ///   a Host value that is not `uri-host [ ":" port ]` (RFC 9110 §7.2;
+    ///   empty is valid) [`FramingErrorKind::InvalidHost`], and, with
+    ///   [`require_host`](Self::require_host), no Host in an HTTP/1.1
+    ///   request [`FramingErrorKind::MissingHost`] (RFC 9112 §3.2);
+    /// * a CONNECT request with a Transfer-Encoding, or with a
+    ///   Content-Length other than 0, is
+    ///   [`FramingErrorKind::ConnectWithBody`] (RFC 9110 §9.3.6: it has no
+    ///   content; a proxy would take the tunnel's first bytes as its body);
+    /// * then the body framing as [`request_body`] decides it.
+    ///
+    /// Every field is read unfolded (RFC 9112 §5.2) when the parser accepted
+    /// obs-fold.
+    pub fn request_info<'b>(&self, req: &Request<'b, '_>) -> Result<RequestInfo<'b>, FramingError> {
+        let headers = req.headers;
+        let http11 = req.minor_version >= 1;
+        let mut lengths = LengthHeaders::default();
+        let mut tokens = ConnectionTokens::default();
+        let mut host = None;
+        let mut expect = Expect::None;
+        let mut upgrade = None;
+        for (i, h) in headers.iter().enumerate() {
+            match Name::of(h.name) {
+                Name::Host => {
+                    if host.is_some() {
+                        return fail(FramingErrorKind::MultipleHost, i);
+                    }
+                    host = Some(i);
+                    if !field::single(headers, i).is_some_and(uri::is_host_port) {
+                        return fail(FramingErrorKind::InvalidHost, i);
+                    }
+                }
+                Name::Expect if http11 => {
+                    expect = match expect {
+                        Expect::None | Expect::Continue if field::is(headers, i, b"100-continue") => Expect::Continue,
+                        _ => Expect::Other,
+                    };
+                }
+                Name::Upgrade if upgrade.is_none() => upgrade = Some(h.value),
+                Name::Connection => tokens.add(headers, i),
+                name => lengths.add(name, headers, i, true)?,
+            }
+        }
+        if self.require_host && http11 && host.is_none() {
+            return fail(FramingErrorKind::MissingHost, usize::MAX);
+        }
+        let connect = req.method == b"CONNECT";
+        if connect {
+            if let Some(te) = lengths.te {
+                return fail(FramingErrorKind::ConnectWithBody, te);
+            }
+            if let Some((1.., cl)) = lengths.content_length {
+                return fail(FramingErrorKind::ConnectWithBody, cl);
+            }
+        }
+        Ok(RequestInfo {
+            body: lengths.request_body(req.minor_version)?,
+            keep_alive: !tokens.close && (http11 || tokens.keep_alive),
+            expect,
+            upgrade: upgrade.filter(|_| http11 && tokens.upgrade),
+            connect,
+        })
+    }
+}
+
+/// [`FramingConfig::request_info`] with the default checks.
+pub fn request_info<'b>(req: &Request<'b, '_>) -> Result<RequestInfo<'b>, FramingError> {
+    FramingConfig::new().request_info(req)
 }

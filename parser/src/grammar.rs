@@ -10,7 +10,7 @@ use crate::config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 use crate::error::{Error, ErrorKind};
 use crate::scan;
 use crate::storage::{Slot, Storage};
-use crate::Header;
+use crate::{uri, Header};
 
 /// Outcome of one parsing step: complete, partial (`None`) or an error.
 pub(crate) type Step<T> = Result<Option<T>, Error>;
@@ -71,12 +71,16 @@ fn separator(buf: &[u8], pos: usize, config: &ParserConfig, other: ErrorKind) ->
     }
 }
 
-/// `HTTP-version = "HTTP/" DIGIT "." DIGIT`, of which only 1.0 and 1.1 are
-/// supported. Checks the bytes available so far, so `HTTX` fails at once.
-/// Returns the minor version and the position after the version.
+/// `HTTP-version = "HTTP/" DIGIT "." DIGIT`. Checks the bytes available so
+/// far, so `HTTX` fails at once. Returns the minor version the message is
+/// processed as and the position after the version: `HTTP/1.2` to
+/// `HTTP/1.9` are processed as HTTP/1.1, as RFC 9110 §6.2 says a recipient
+/// SHOULD. Another major version is unsupported (505) when the version is
+/// well-formed, which takes the byte after it: `HTTP/2.0` followed by a line
+/// end or SP is, `HTTP/2.01` is not (400).
 #[inline(always)]
 pub(crate) fn version(buf: &[u8], pos: usize) -> Step<(u8, usize)> {
-    // The two supported versions, checked as one 8-byte comparison each.
+    // The two common versions, checked as one 8-byte comparison each.
     match buf.get(pos..).and_then(|s| s.first_chunk::<8>()) {
         Some(b"HTTP/1.1") => return Ok(Some((1, pos + 8))),
         Some(b"HTTP/1.0") => return Ok(Some((0, pos + 8))),
@@ -96,10 +100,31 @@ pub(crate) fn version(buf: &[u8], pos: usize) -> Step<(u8, usize)> {
     if avail.len() < 8 {
         return Ok(None);
     }
-    if avail[5] != b'1' || avail[7] > b'1' {
-        return err(ErrorKind::UnsupportedVersion, pos);
+    if avail[5] != b'1' {
+        return match buf.get(pos + 8) {
+            None => Ok(None),
+            Some(b'\r' | b'\n' | b' ') => err(ErrorKind::UnsupportedVersion, pos),
+            Some(_) => err(ErrorKind::Version, pos + 8),
+        };
     }
-    Ok(Some((avail[7] - b'0', pos + 8)))
+    // `HTTP/1.2` and up: a digit after it (`HTTP/1.32`) is the caller's
+    // error at the line end, as after `HTTP/1.1`.
+    Ok(Some((1, pos + 8)))
+}
+
+/// The position after the empty lines before a start line: up to
+/// [`MAX_LEADING_EMPTY_LINES`] of them when `allowed`, else none.
+fn leading_empty_lines(buf: &[u8], config: &ParserConfig, allowed: bool) -> Step<usize> {
+    let mut pos = 0;
+    let mut empty_lines = 0;
+    while matches!(buf.get(pos), Some(b'\r' | b'\n')) {
+        if !allowed || empty_lines == MAX_LEADING_EMPTY_LINES {
+            return err(ErrorKind::LeadingEmptyLine, pos);
+        }
+        pos = need!(eol(buf, pos, config, ErrorKind::LeadingEmptyLine)?);
+        empty_lines += 1;
+    }
+    Ok(Some(pos))
 }
 
 /// A parsed request line: what a parse into foreign header storage
@@ -118,15 +143,7 @@ pub struct RequestLine<'b> {
 /// any leading empty lines the configuration allows. Returns the line and
 /// the position of the first header line.
 pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(RequestLine<'b>, usize)> {
-    let mut pos = 0;
-    let mut empty_lines = 0;
-    while matches!(buf.get(pos), Some(b'\r' | b'\n')) {
-        if !config.allow_leading_empty_lines || empty_lines == MAX_LEADING_EMPTY_LINES {
-            return err(ErrorKind::LeadingEmptyLine, pos);
-        }
-        pos = need!(eol(buf, pos, config, ErrorKind::LeadingEmptyLine)?);
-        empty_lines += 1;
-    }
+    let mut pos = need!(leading_empty_lines(buf, config, config.allow_leading_empty_lines)?);
 
     // method = token; `GET` settles it without a scan.
     let method_start = pos;
@@ -145,6 +162,9 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
     // request-target: runs of the accepted class, with `%XX` checked in
     // strict mode (the strict class excludes `%` so the run stops there).
     let target_start = pos;
+    // Whether the strict scan took an IP literal (`[2001:db8::1]`): the
+    // form check then makes sure it is the host.
+    let mut bracket = false;
     loop {
         pos += scan::target_run(&buf[pos..], config.allow_loose_target);
         if pos - target_start > config.max_target_len {
@@ -162,6 +182,24 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
                 }
                 pos += 3;
             }
+            // `[` and `]` are outside the strict class: only an IP literal
+            // (RFC 3986 §3.2.2) may hold them.
+            Some(b'[') if !config.allow_loose_target => {
+                let inner = &buf[pos + 1..];
+                let room = (target_start + config.max_target_len + 1).saturating_sub(pos);
+                let len = inner.iter().take(room).take_while(|&&b| uri::is_ip_literal_byte(b)).count();
+                if pos + 1 + len - target_start > config.max_target_len {
+                    return err(ErrorKind::TargetTooLong, target_start);
+                }
+                match inner.get(len) {
+                    None => return Ok(None),
+                    Some(b']') if uri::is_ip_literal(&buf[pos..pos + len + 2]) => {}
+                    // A bracket that does not open a valid literal.
+                    Some(_) => return err(ErrorKind::Target, pos),
+                }
+                pos += len + 2;
+                bracket = true;
+            }
             Some(_) => break,
         }
     }
@@ -173,6 +211,9 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
         _ => return err(ErrorKind::Target, pos),
     }
     let target = &buf[target_start..pos];
+    if let Err(kind) = uri::check_target(method, target, config, bracket) {
+        return err(kind, target_start);
+    }
     pos = need!(separator(buf, pos, config, ErrorKind::Target)?);
 
     let (minor_version, after) = need!(version(buf, pos)?);
@@ -193,9 +234,11 @@ pub struct StatusLine<'b> {
     pub reason: &'b [u8],
 }
 
-/// `status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF`.
+/// `status-line = HTTP-version SP status-code SP [ reason-phrase ] CRLF`,
+/// after any leading empty lines the configuration allows.
 pub(crate) fn status_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(StatusLine<'b>, usize)> {
-    let (minor_version, mut pos) = need!(version(buf, 0)?);
+    let start = need!(leading_empty_lines(buf, config, config.allow_leading_empty_lines_in_responses)?);
+    let (minor_version, mut pos) = need!(version(buf, start)?);
     pos = need!(separator(buf, pos, config, ErrorKind::Version)?);
 
     let mut code: u16 = 0;
@@ -275,13 +318,17 @@ fn skippable(e: &Error) -> bool {
 }
 
 /// One `field-name ":" OWS field-value OWS CRLF` line (plus, with
-/// [`ObsFold::Span`], its continuation lines) starting at `pos`.
+/// [`ObsFold::Span`], its continuation lines) starting at `pos`. In a
+/// response with
+/// [`allow_space_before_colon_in_responses`](ParserConfig::allow_space_before_colon_in_responses),
+/// whitespace may come between the name and the colon.
 #[inline(always)]
 fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(Header<'b>, usize)> {
     let name_end = pos + scan::token_run(&buf[pos..]);
     if name_end - pos > config.max_name_len {
         return err(ErrorKind::HeaderNameTooLong, pos);
     }
+    let mut colon = name_end;
     match buf.get(name_end) {
         None => return Ok(None),
         Some(b':') if name_end > pos => {}
@@ -292,15 +339,18 @@ fn header_line<'b>(buf: &'b [u8], pos: usize, config: &ParserConfig) -> Step<(He
             while matches!(buf.get(p), Some(b' ' | b'\t')) {
                 p += 1;
             }
-            return match buf.get(p) {
-                None => Ok(None),
-                Some(b':') => err(ErrorKind::SpaceBeforeColon, name_end),
-                Some(_) => err(ErrorKind::HeaderName, name_end),
-            };
+            match buf.get(p) {
+                None => return Ok(None),
+                Some(b':') if config.in_response && config.allow_space_before_colon_in_responses => {
+                    colon = p;
+                }
+                Some(b':') => return err(ErrorKind::SpaceBeforeColon, name_end),
+                Some(_) => return err(ErrorKind::HeaderName, name_end),
+            }
         }
         Some(_) => return err(ErrorKind::HeaderName, name_end),
     }
-    let (mut start, mut end, mut next) = need!(value_line(buf, name_end + 1, config)?);
+    let (mut start, mut end, mut next) = need!(value_line(buf, colon + 1, config)?);
     if config.obs_fold == ObsFold::Span {
         // Absorb continuation lines into this value; an empty first line
         // makes the span start at the first non-empty continuation.

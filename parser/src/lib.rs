@@ -8,8 +8,10 @@
 //!
 //! * **Strict by default.** [`ParserConfig::new`] follows RFC 9112 to the
 //!   letter: CRLF line endings, one SP between start-line parts, `HTTP/1.0`
-//!   and `HTTP/1.1` only, `tchar` header names with no whitespace before the
-//!   colon, no obs-fold, no control bytes anywhere. Each leniency peers have
+//!   and `HTTP/1.1` only (`HTTP/1.2` to `HTTP/1.9` processed as 1.1, as
+//!   RFC 9110 §6.2 says), a request-target whose form fits the method,
+//!   `tchar` header names with no whitespace before the colon, no obs-fold,
+//!   no control bytes anywhere. Each leniency peers have
 //!   is a named flag on [`ParserConfig`], documented with the peer it
 //!   matches.
 //! * **Precise errors.** An [`Error`] carries an [`ErrorKind`] and the byte
@@ -77,6 +79,7 @@ mod class;
 mod config;
 pub mod env;
 mod error;
+mod field;
 pub mod framing;
 mod grammar;
 mod head;
@@ -85,7 +88,10 @@ mod scan;
 pub mod simd;
 mod storage;
 #[cfg(test)]
+mod strictness_tests;
+#[cfg(test)]
 mod tests;
+mod uri;
 
 use core::mem::MaybeUninit;
 
@@ -141,9 +147,11 @@ impl<T> Status<T> {
 pub struct Request<'b, 'h> {
     /// The method token, e.g. `GET`.
     pub method: &'b [u8],
-    /// The request-target exactly as sent, e.g. `/search?q=1`.
+    /// The request-target exactly as sent, e.g. `/search?q=1`, in a form
+    /// that fits the method (RFC 9112 §3.2).
     pub target: &'b [u8],
-    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1 and for HTTP/1.2 to HTTP/1.9,
+    /// which are processed as HTTP/1.1 (RFC 9110 §6.2).
     pub minor_version: u8,
     /// The headers, in order.
     pub headers: &'h [Header<'b>],
@@ -155,7 +163,8 @@ pub struct Request<'b, 'h> {
 /// A parsed response head.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Response<'b, 'h> {
-    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1 and for HTTP/1.2 to HTTP/1.9,
+    /// which are processed as HTTP/1.1 (RFC 9110 §6.2).
     pub minor_version: u8,
     /// The status code, `100..=999`.
     pub code: u16,

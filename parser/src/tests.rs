@@ -184,7 +184,8 @@ fn allow_multiple_spaces_flag() {
 
 #[test]
 fn versions() {
-    assert_eq!(strict_err(b"GET / HTTP/1.2\r\n\r\n"), (ErrorKind::UnsupportedVersion, 6));
+    // A higher minor version is processed as 1.1 (RFC 9110 §6.2).
+    assert_eq!(complete(b"GET / HTTP/1.2\r\n\r\n").2, 1);
     assert_eq!(strict_err(b"GET / HTTP/2.0\r\n\r\n"), (ErrorKind::UnsupportedVersion, 6));
     assert_eq!(strict_err(b"GET / HTTP/0.9\r\n\r\n"), (ErrorKind::UnsupportedVersion, 6));
     assert_eq!(ErrorKind::UnsupportedVersion.status(), 505);
@@ -461,7 +462,7 @@ fn response_errors() {
     assert_eq!(resp_err(&strict, b"HTTP/1.1 200 O\x7fK\r\n\r\n"), (ErrorKind::Reason, 14));
     assert_eq!(resp_err(&strict, b"HTTP/3.0 200 OK\r\n\r\n"), (ErrorKind::UnsupportedVersion, 0));
     assert_eq!(resp_err(&strict, b"HTTP/1.1\t200 OK\r\n\r\n"), (ErrorKind::Version, 8));
-    assert_eq!(resp_err(&strict, b"\r\nHTTP/1.1 200 OK\r\n\r\n"), (ErrorKind::Version, 0));
+    assert_eq!(resp_err(&strict, b"\r\nHTTP/1.1 200 OK\r\n\r\n"), (ErrorKind::LeadingEmptyLine, 0));
     let lenient = with(|c| {
         c.allow_missing_reason_space = true;
         c.allow_multiple_spaces = true;

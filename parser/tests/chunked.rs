@@ -223,10 +223,13 @@ fn trailer_size_limit() {
 }
 
 #[test]
-fn discard_mode_checks_line_endings_only() {
+fn discard_mode_checks_the_section_without_keeping_it() {
     let c = config(Trailers::Discard);
-    let (body, trailer, rest) = feed(c, b"1\r\nz\r\n0\r\nAny thing: at all\r\n\r\nNEXT", &[]).unwrap().unwrap();
+    let (body, trailer, rest) = feed(c, b"1\r\nz\r\n0\r\nA-Thing: at all\r\n\r\nNEXT", &[]).unwrap().unwrap();
     assert_eq!((body, trailer, rest), (b"z".to_vec(), vec![], b"NEXT".to_vec()));
+    // The same header-block rules as a kept section (the unit tests compare
+    // the two modes over many sections).
+    assert_eq!(feed(c, b"0\r\nAny thing: at all\r\n\r\n", &[]).unwrap_err(), ChunkedErrorKind::InvalidTrailers);
     assert_eq!(feed(c, b"0\r\nA: b\n\r\n", &[]).unwrap_err(), ChunkedErrorKind::InvalidLineEnding);
     assert_eq!(feed(c, b"0\r\nA: b\rc\r\n\r\n", &[]).unwrap_err(), ChunkedErrorKind::InvalidLineEnding);
     assert_eq!(feed(c, b"0\r\n\rx", &[]).unwrap_err(), ChunkedErrorKind::InvalidLineEnding);

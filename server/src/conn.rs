@@ -12,7 +12,7 @@ use std::mem::MaybeUninit;
 use std::time::{Duration, Instant};
 
 use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder};
-use springbok_parser::framing::{self, Body as Framing, Expect};
+use springbok_parser::framing::{Body as Framing, Expect, FramingConfig};
 use springbok_parser::{Header, ParserConfig, Status};
 
 use crate::app::{has_body, App, Exchange, Response, Start};
@@ -47,6 +47,8 @@ pub const DRAIN_IDLE: Duration = Duration::from_secs(1);
 pub struct Ctx {
     pub config: Config,
     pub parser: ParserConfig,
+    /// RFC 9112 §3.2's Host rules, the missing Host included.
+    pub framing: FramingConfig,
     pub chunked: ChunkedConfig,
     pub app: App,
     pub date: DateCache,
@@ -67,12 +69,15 @@ impl Ctx {
         parser.max_target_len = config.max_target_bytes;
         parser.max_name_len = config.max_header_name_bytes;
         parser.max_value_len = config.max_header_value_bytes;
+        let mut framing = FramingConfig::new();
+        framing.require_host = true;
         let mut chunked = ChunkedConfig::new();
         chunked.max_body_bytes = config.max_body_bytes;
         chunked.trailers = springbok_parser::chunked::Trailers::Discard;
         Ctx {
             config,
             parser,
+            framing,
             chunked,
             app,
             date: DateCache::new(),
@@ -359,7 +364,7 @@ impl Conn {
             }
             Err(e) => return Parsed::Bad(e.status(), e.to_string()),
         };
-        let info = match framing::request_info(&req) {
+        let info = match cx.framing.request_info(&req) {
             Ok(info) => info,
             Err(e) => return Parsed::Bad(e.status(), e.to_string()),
         };

@@ -62,6 +62,10 @@ fn cases() -> Vec<Case> {
         ),
         case("space before colon", b"POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding : chunked\r\n\r\n0\r\n\r\n", 400),
         case("TE in HTTP/1.0", b"POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
+        // RFC 9112 §3.2's Host rules (the server turns on the missing-Host one).
+        case("no Host in HTTP/1.1", b"GET /hello HTTP/1.1\r\n\r\n", 400),
+        case("two Hosts", b"GET /hello HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        case("invalid Host", b"GET /hello HTTP/1.1\r\nHost: a b\r\n\r\n", 400),
         case("bare LF", b"GET /hello HTTP/1.1\nHost: a\n\n", 400),
         case("bare CR", b"GET /hello HTTP/1.1\rHost: a\r\n\r\n", 400),
         case("two spaces", b"GET  /hello HTTP/1.1\r\nHost: a\r\n\r\n", 400),

@@ -78,7 +78,7 @@ for my $case (grep { $_->[0] =~ /\A(?:simple|realistic_10|pico_bench|content_hea
 }
 
 check_used(qw(path_nul content_underscore value_whitespace limits header_name_token space_before_colon
-    method_token request_line version leading_empty_lines error_timing));
+    method_token request_line target_form version leading_empty_lines error_timing));
 done_testing;
 
 sub _show {

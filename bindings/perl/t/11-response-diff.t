@@ -60,5 +60,5 @@ is_deeply(\@r, [27, 1, 204, 'No Content', undef], 'HEADERS_NONE');
 is_deeply([Springbok::HTTP::Parser::parse_http_response("HTTP/1.1 200 OK\r\n", 2)], [-2], 'incomplete: (-2)');
 is_deeply([Springbok::HTTP::Parser::parse_http_response("HTTP/1.1 200 OK\r\nA\r\n\r\n", 2)], [-1], 'invalid: (-1)');
 
-check_used(qw(status_code special_headers_on_failure));
+check_used(qw(status_code special_headers_on_failure version));
 done_testing;

@@ -168,8 +168,13 @@ subtest 'limits and last_error' => sub {
     }
     ok(parse_http_request($get, {}) > 0, 'success');
     is_deeply([Springbok::HTTP::Parser::last_error()], [], 'last_error: empty after a success');
-    parse_http_request("GET / HTTP/1.2\r\n\r\n", {});
-    is((Springbok::HTTP::Parser::last_error())[1], 505, 'HTTP/1.2: 505');
+    parse_http_request("GET / HTTP/2.0\r\n\r\n", {});
+    is((Springbok::HTTP::Parser::last_error())[1], 505, 'HTTP/2.0: 505');
+    my %env12;
+    ok(parse_http_request("GET / HTTP/1.2\r\n\r\n", \%env12) > 0, 'HTTP/1.2: processed as HTTP/1.1');
+    is($env12{SERVER_PROTOCOL}, 'HTTP/1.1', 'HTTP/1.2: SERVER_PROTOCOL HTTP/1.1');
+    parse_http_request("GET index.html HTTP/1.1\r\n\r\n", {});
+    is_deeply([(Springbok::HTTP::Parser::last_error())[1, 3]], [400, 120], 'a target form that does not fit: 400, code 120');
     parse_http_request("GET / HTTP/1.1\r\n", {});
     is_deeply([Springbok::HTTP::Parser::last_error()], [], 'last_error: empty after -2');
     parse_http_request("GET / HTTP/1.1\r\nX: a\x01\r\n\r\n", {});

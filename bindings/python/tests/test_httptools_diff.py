@@ -3,6 +3,7 @@ compared callback by callback (getters at on_headers_complete included),
 whole, split at every byte, byte by byte, and corrupted."""
 
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -65,13 +66,17 @@ SPRINGBOK_STRICTER = (
     "invalid chunk size",  # e.g. "5 " with spaces then junk
     "CR not followed by LF",
     "malformed HTTP version",
-    "empty line before the request line",
+    "empty line before the start line",
     "too many headers",
     "invalid trailer section",
     "unexpected space in start line",
     "invalid reason phrase",
     "invalid method",
     "invalid status code",  # includes a status line without the SP before an empty reason
+    "request-target form does not fit the method",  # RFC 9112 §3.2: `GET a/b`, `DELETE *`
+    "more than one Host header",  # RFC 9112 §3.2
+    "invalid Host value",
+    "CONNECT request with a body",  # RFC 9110 §9.3.6
 )
 
 LLHTTP_METHODS = {
@@ -166,6 +171,8 @@ def explain_springbok_accepts(data, theirs, ours):
     if any(m not in LLHTTP_METHODS for m in methods):
         return "method outside llhttp's list"
     head = data.split(b"\r\n\r\n", 1)[0]
+    if re.search(rb"HTTP/1\.[2-9]", head.split(b"\n", 1)[0]):
+        return "HTTP/1.2 to HTTP/1.9 processed as HTTP/1.1 (RFC 9110 §6.2)"
     if b"Content-Length" in head:
         return "Content-Length list of one value (5, 5) / duplicate equal values"
     if theirs[1] == ("error", "HttpParserInvalidURLError"):

@@ -206,7 +206,18 @@ impl ParserConfig {
         so_far: HeadSoFar<L>,
         answer: A,
     ) -> A::Output {
-        match general_head(head, self, &mut headers, so_far) {
+        // The header grammar is shared with requests and header blocks: a
+        // copy marked for a response lets it apply the response-only
+        // leniency. (Lines with whitespace before a colon always come here,
+        // never through the fast path.)
+        let marked;
+        let config = if L::RESPONSE && self.allow_space_before_colon_in_responses {
+            marked = ParserConfig { in_response: true, ..*self };
+            &marked
+        } else {
+            self
+        };
+        match general_head(head, config, &mut headers, so_far) {
             Ok(Some((line, head_len))) => answer.complete(line, headers, head_len),
             Ok(None) if over_limit => answer.invalid(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
             Ok(None) => answer.partial(),

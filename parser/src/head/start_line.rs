@@ -17,6 +17,9 @@ pub(crate) trait StartLine<'b>: Sized {
     /// empty: its first byte can start the empty line that ends it.
     const BLOCK: bool = false;
 
+    /// Whether the line is a status line, for the response-only leniencies.
+    const RESPONSE: bool = false;
+
     /// The entry point's result for a complete head with this line.
     type Head<'h>
     where
@@ -82,6 +85,8 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
 }
 
 impl<'b> StartLine<'b> for StatusLine<'b> {
+    const RESPONSE: bool = true;
+
     type Head<'h>
         = crate::Response<'b, 'h>
     where
@@ -160,20 +165,25 @@ fn version_1x(version: &[u8; 8]) -> Option<u8> {
 }
 
 /// Returns the common request line (`method SP target SP HTTP/1.1 CRLF`, or 1.0,
-/// with a single space each and a strict or loose target as configured),
-/// or `None` for anything else (including a line cut short).
+/// with a single space each, a method other than CONNECT and an
+/// origin-form target, strict or loose as configured), or `None` for
+/// anything else (including a line cut short).
 #[inline(always)]
 fn common_request_line<'b, B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(RequestLine<'b>, usize)> {
     // `GET ` as one 4-byte compare (a `b"GET "` pattern compiles to four
     // byte compares); other methods by their scan.
     let (method, after) = match buf.split_first_chunk::<4>() {
         Some((get, after)) if *get == *b"GET " => (&buf[..3], after),
+        // CONNECT's authority-form target is the grammar's.
+        _ if buf.starts_with(b"CONNECT ") => return None,
         _ => match buf.split_at_checked(scan::token_run_in(buf, B::BACKEND))? {
             (method @ [_, ..], [b' ', after @ ..]) => (method, after),
             _ => return None,
         },
     };
     let target_start = method.len() + 1;
+    // Only origin-form here: the other forms depend on the method.
+    let [b'/', ..] = after else { return None };
     // The target and what follows its SP.
     let (target_len, tail) = match after.split_first_chunk::<2>() {
         // `/` alone settles it without a scan (one 2-byte compare).

@@ -36,6 +36,17 @@ module Differences
     def self.headers(input)
       lines(input).drop(1).map { |l| l.split(":", 2) }.select { |n, v| v }
     end
+
+    # Whether the request-target's form fits the method (RFC 9112 3.2), by
+    # its shape alone.
+    def self.form_fits?(input)
+      method, target = request_line(input)
+      target ||= ""
+      return target.match?(/\A(?:\[[^\]]*\]|[^\/?#@\[\]:]+):[0-9]+\z/) if method == "CONNECT"
+      return true if target.start_with?("/") || target.match?(/\A[A-Za-z][A-Za-z0-9+.\-]*:/)
+
+      target == "*" && method == "OPTIONS"
+    end
   end
 
   # Bytes RFC 3986 allows in a request-target (Springbok's strict set).
@@ -60,11 +71,11 @@ module Differences
     ),
     Difference.new(
       id: :puma_target_form, peer: :puma,
-      description: "libspringbok does not check the request-target's form yet (RFC 9112 3.2): \"abc\", \"?x\", " \
-                   "\"*x\" are accepted for any method (a parser gap, reported for the parser's strictness issue); " \
-                   "Puma accepts only \"/...\", \"*\" and scheme:... targets.",
-      applies: ->(input, *) { Head.target(input) !~ %r{\A(/|\*\z|[A-Za-z][A-Za-z0-9+.-]*:)} },
-      reconcile: ->(_input, theirs, ours) { theirs[0] == :error && ours[0] != :error ? explained : [theirs, ours] }
+      description: "Springbok checks the request-target's form against the method (RFC 9112 3.2): \"*\" for " \
+                   "OPTIONS only, CONNECT with host:port only, host:port with CONNECT only: 400. Puma accepts " \
+                   "\"/...\", \"*\" and scheme:... targets with any method.",
+      applies: ->(input, *) { !Head.form_fits?(input) },
+      reconcile: ->(_input, theirs, ours) { theirs[0] != :error && ours[0] == :error ? explained : [theirs, ours] }
     ),
     Difference.new(
       id: :puma_method_grammar, peer: :puma,
@@ -75,10 +86,20 @@ module Differences
     ),
     Difference.new(
       id: :puma_http_version, peer: :puma,
-      description: "Springbok accepts HTTP/1.0 and HTTP/1.1 only (any other version is an error, 505 in " \
-                   "Springbok::HTTP); Puma takes any HTTP/<digits>.<digits> and reports it in HTTP_VERSION.",
+      description: "Springbok accepts HTTP/1.0 and HTTP/1.1, and processes HTTP/1.2 to HTTP/1.9 as HTTP/1.1 " \
+                   "(RFC 9110 6.2; HTTP_VERSION is \"HTTP/1.1\"); any other version is an error (505 in " \
+                   "Springbok::HTTP for another major version). Puma takes any HTTP/<digits>.<digits> and " \
+                   "reports it in HTTP_VERSION as sent.",
       applies: ->(input, *) { !%w[HTTP/1.0 HTTP/1.1].include?(Head.request_line(input)[2]) },
-      reconcile: ->(_input, theirs, ours) { theirs[0] != :error && ours[0] == :error ? explained : [theirs, ours] }
+      reconcile: lambda { |input, theirs, ours|
+        if theirs[0] != :error && ours[0] == :error
+          explained
+        elsif Head.request_line(input)[2].to_s.match?(%r{\AHTTP/1\.[2-9]\z})
+          [map_env(theirs) { |e| e.merge("HTTP_VERSION" => "HTTP/1.1") }, ours]
+        else
+          [theirs, ours]
+        end
+      }
     ),
     Difference.new(
       id: :puma_non_origin_target, peer: :puma,
@@ -401,6 +422,13 @@ module Differences
       id: :pico_limits, peer: :pico,
       description: "Limits: header names 256 bytes, values 80 KiB, targets 12 KiB, heads 112 KiB (all settable); " \
                    "pico_http_parser has 1,024-byte names and no other limit. Both allow 128 headers.",
+      applies: ->(*) { false }, reconcile: nil
+    ),
+    Difference.new(
+      id: :pico_start_line, peer: :pico,
+      description: "The request-target's form must fit the method (RFC 9112 3.2: \"GET abc\", \"DELETE *\" and " \
+                   "\"CONNECT /\" are -1), and HTTP/1.2 to HTTP/1.9 are processed as HTTP/1.1 (SERVER_PROTOCOL " \
+                   "\"HTTP/1.1\"); picohttpparser takes any target and reports the minor version's digit.",
       applies: ->(*) { false }, reconcile: nil
     ),
     Difference.new(

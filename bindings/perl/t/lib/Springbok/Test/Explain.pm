@@ -104,11 +104,22 @@ sub _explain_rejection {
     } elsif ($code == 104 || $code == 105) {
         my $version = $what eq 'request' ? $fields[2] // '' : $fields[0];
         return accept_id('version') if $version !~ /\AHTTP\/1\.[01]\z/;
+    } elsif ($code == 120) {    # target form against the method
+        return accept_id('target_form') if $what eq 'request' && !_form_fits($fields[0] // '', $fields[1] // '');
     } elsif ($code == 106) {
         my $code = $fields[1] // '';
         return accept_id('status_code') if $what eq 'response' && ($code !~ /\A[0-9]{3}\z/ || $code < 100);
     }
     return;
+}
+
+# Whether a request target's form fits the method (RFC 9112 §3.2), by its
+# shape alone.
+sub _form_fits {
+    my ($method, $target) = @_;
+    return $target =~ /\A(?:\[[^\]]*\]|[^\/?#\@\[\]:]+):[0-9]+\z/ if $method eq 'CONNECT';
+    return 1 if $target =~ m{\A/} || $target =~ /\A[A-Za-z][A-Za-z0-9+.\-]*:/;
+    return $target eq '*' && $method eq 'OPTIONS';
 }
 
 # Compares one request's results. $ours and $peer are
@@ -133,6 +144,8 @@ sub explain_request {
                 push @ids, accept_id('content_underscore');
             } elsif (defined $pv && defined $sv && norm_ws($pv) eq norm_ws($sv)) {
                 push @ids, accept_id('value_whitespace');
+            } elsif ($k eq 'SERVER_PROTOCOL' && ($pv // '') =~ /\AHTTP\/1\.[2-9]\z/ && ($sv // '') eq 'HTTP/1.1') {
+                push @ids, accept_id('version');
             } else {
                 return (undef, "env $k: peer " . _q($pv) . ", ours " . _q($sv));
             }
@@ -176,8 +189,14 @@ sub explain_response {
         for my $fmt (0, 1, 2) {
             my ($pl, $sl) = ($peer->{$fmt}{ret}, $ours->{$fmt}{ret});
             for my $i (0 .. 3) {
-                return (undef, "format $fmt element $i: peer " . _q($pl->[$i]) . ", ours " . _q($sl->[$i]))
-                    unless ($pl->[$i] // '') eq ($sl->[$i] // '');
+                next if ($pl->[$i] // '') eq ($sl->[$i] // '');
+                # The minor version of HTTP/1.2 to HTTP/1.9, processed as 1.1.
+                if ($i == 1 && ($pl->[1] // '') =~ /\A[2-9]\z/ && ($sl->[1] // '') eq '1'
+                    && $in =~ /\A(?:\r?\n)*HTTP\/1\.\Q$pl->[1]\E /) {
+                    push @ids, accept_id('version');
+                    next;
+                }
+                return (undef, "format $fmt element $i: peer " . _q($pl->[$i]) . ", ours " . _q($sl->[$i]));
             }
             my @pairs;
             if ($fmt == 2) {

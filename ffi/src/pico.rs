@@ -166,7 +166,7 @@ struct RequestOut<'a> {
     num_headers: &'a mut usize,
 }
 
-impl<'b> HeadSink<RequestLine<'b>> for RequestOut<'_> {
+impl<'b> HeadSink<RequestLine<'b>> for &mut RequestOut<'_> {
     type Output = c_int;
 
     #[inline(always)]
@@ -201,7 +201,7 @@ struct ResponseOut<'a> {
     num_headers: &'a mut usize,
 }
 
-impl<'b> HeadSink<StatusLine<'b>> for ResponseOut<'_> {
+impl<'b> HeadSink<StatusLine<'b>> for &mut ResponseOut<'_> {
     type Output = c_int;
 
     #[inline(always)]
@@ -299,7 +299,7 @@ unsafe fn request(
     // SAFETY: each output is non-NULL and aligned (`fast_ok` checked) and
     // writable, with no other access during the call (the caller's
     // contract).
-    let out = unsafe {
+    let mut out = unsafe {
         RequestOut {
             method: out_unchecked(method),
             method_len: out_unchecked(method_len),
@@ -309,7 +309,7 @@ unsafe fn request(
             num_headers: c.num_headers,
         }
     };
-    config.parse_request_into(c.buf, last_len, c.headers, out)
+    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
 }
 
 /// [`request`] for a call its first check refused: the exact checks, then
@@ -343,8 +343,8 @@ unsafe fn request_checked(
     let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
         return -1;
     };
-    let out = RequestOut { method, method_len, path, path_len, minor_version, num_headers: c.num_headers };
-    config.parse_request_into(c.buf, last_len, c.headers, out)
+    let mut out = RequestOut { method, method_len, path, path_len, minor_version, num_headers: c.num_headers };
+    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
 }
 
 /// `sb_parse_response` with `config`; see [`request`].
@@ -376,7 +376,7 @@ unsafe fn response(
     // SAFETY: `fast_ok` passed; the caller's contract.
     let c = unsafe { fast(buf, len, headers, num_headers) };
     // SAFETY: as in `request`.
-    let out = unsafe {
+    let mut out = unsafe {
         ResponseOut {
             minor_version: out_unchecked(minor_version),
             status: out_unchecked(status),
@@ -385,7 +385,7 @@ unsafe fn response(
             num_headers: c.num_headers,
         }
     };
-    config.parse_response_into(c.buf, last_len, c.headers, out)
+    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
 }
 
 /// [`response`] for a call its first check refused; see
@@ -417,8 +417,8 @@ unsafe fn response_checked(
     let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
         return -1;
     };
-    let out = ResponseOut { minor_version, status, msg, msg_len, num_headers: c.num_headers };
-    config.parse_response_into(c.buf, last_len, c.headers, out)
+    let mut out = ResponseOut { minor_version, status, msg, msg_len, num_headers: c.num_headers };
+    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
 }
 
 /// `sb_parse_headers` with `config`; see [`request`].

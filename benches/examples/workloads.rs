@@ -1,13 +1,16 @@
-//! Writes the request workloads of the benchmarks to files, so that other
-//! benchmarks (the Perl binding's `bench/bench.pl --verify-inputs`) can check
-//! they parse byte-identical inputs:
+//! Writes the benchmarks' inputs to files, so that other benchmarks parse
+//! byte-identical input:
 //!
 //! ```sh
 //! cargo run --release -p springbok-benches --example workloads -- DIR
 //! ```
 //!
-//! One file per workload, `DIR/<group>-<parameter>.http`, e.g.
-//! `headers-10.http` for the realistic request with 10 headers.
+//! One file per request workload, `DIR/<group>-<parameter>.http`, e.g.
+//! `headers-10.http` for the realistic request with 10 headers (the Perl
+//! binding's `bench/bench.pl --verify-inputs` and `benches/c` read these);
+//! and the corpus of `benches/suite` (`springbok_benches::corpus`): its
+//! request, form and multipart inputs and `DIR/manifest.json`, which lists
+//! them.
 
 use std::path::PathBuf;
 
@@ -17,5 +20,5 @@ fn main() -> std::io::Result<()> {
     for (group, param, bytes) in springbok_benches::workloads() {
         std::fs::write(dir.join(format!("{group}-{param}.http")), bytes)?;
     }
-    Ok(())
+    springbok_benches::corpus::write(&dir)
 }

@@ -398,6 +398,11 @@ pub fn block_workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
     BLOCK_COUNTS.iter().map(|&n| ("header_blocks", n, header_block(n))).collect()
 }
 
+pub mod agree;
+pub mod corpus;
+pub mod forms;
+pub mod uploads;
+
 /// Every workload of the suite: `(group, parameter, request)`.
 pub fn workloads() -> Vec<(&'static str, usize, Vec<u8>)> {
     let mut w = vec![("pico_bench", PICO_BENCH_REQUEST.len(), PICO_BENCH_REQUEST.to_vec())];

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use crate::app::App;
 use crate::config::{Bind, Config};
 use crate::net::Bound;
-use crate::tmp::TmpDir;
+use crate::tmp::OwnedTmpDir;
 use crate::worker::{self, READY, RETIRING};
 use crate::{log, sys};
 
@@ -55,10 +55,15 @@ struct Master {
     rolling: Vec<usize>,
     /// Set once stopping: the deadline for the workers.
     stopping: Option<Instant>,
+    /// Whether a stopping worker closed requests in flight at its own
+    /// graceful timeout (then the master exits with 1, as when it kills one).
+    cut_short: bool,
     /// The master's own pipes (closed in a worker).
     pipes: Option<Pipes>,
     /// The write end of the notice pipe, for the workers.
     notice_writer: Option<OwnedFd>,
+    /// The upload directory, removed when the master exits (or drops it).
+    upload_dir: Option<OwnedTmpDir>,
 }
 
 /// The pipes the master reads: signals (from its handler) and the
@@ -90,14 +95,18 @@ impl Master {
         log::set_role("master".into());
         let bound = Bound::bind(&config.bind, config.backlog)
             .map_err(|e| io::Error::new(e.kind(), format!("cannot listen on {}: {e}", config.bind)))?;
-        let tmp = TmpDir::create(&config.tmp_dir).map_err(|e| {
+        let upload_dir = OwnedTmpDir::create(&config.tmp_dir).map_err(|e| {
             io::Error::new(e.kind(), format!("cannot make the upload directory in {}: {e}", config.tmp_dir.display()))
         })?;
         // Preload: settle every lazily made choice now, so that each worker
         // inherits it instead of making it again.
         let backend = springbok_parser::simd::backend();
         let _ = <sha2::Sha256 as sha2::Digest>::digest(b"");
-        let app = App { tmp, max_form_bytes: config.max_form_bytes, max_body_bytes: config.max_body_bytes };
+        let app = App {
+            tmp: upload_dir.dir().clone(),
+            max_form_bytes: config.max_form_bytes,
+            max_body_bytes: config.max_body_bytes,
+        };
 
         let (signals, signal_writer) = sys::pipe()?;
         let (notices, notice_writer) = sys::pipe()?;
@@ -122,12 +131,14 @@ impl Master {
             retiring: Vec::new(),
             rolling: Vec::new(),
             stopping: None,
+            cut_short: false,
             pipes: Some(Pipes {
                 signals: File::from(signals),
                 _signal_writer: signal_writer,
                 notices: File::from(notices),
             }),
             notice_writer: Some(notice_writer),
+            upload_dir: Some(upload_dir),
         })
     }
 
@@ -136,15 +147,12 @@ impl Master {
             let now = Instant::now();
             if let Some(deadline) = self.stopping {
                 if self.live_workers() == 0 {
-                    return self.finish(0);
+                    let code = if self.cut_short { 1 } else { 0 };
+                    return self.finish(code);
                 }
                 if now >= deadline {
                     log!("graceful timeout: killing {} workers", self.live_workers());
-                    self.kill_all(sys::SIGKILL);
-                    while self.live_workers() > 0 {
-                        std::thread::sleep(Duration::from_millis(10));
-                        self.reap();
-                    }
+                    self.kill_and_reap_all();
                     return self.finish(1);
                 }
             } else {
@@ -157,7 +165,7 @@ impl Master {
                 Ok(r) => r,
                 Err(e) => {
                     log!("poll failed: {e}");
-                    self.kill_all(sys::SIGKILL);
+                    self.kill_and_reap_all();
                     return self.finish(1);
                 }
             };
@@ -179,7 +187,7 @@ impl Master {
             at = at.min(deadline);
         }
         for slot in &self.slots {
-            if let Some(t) = slot.respawn_at {
+            if let (None, None, Some(t)) = (slot.pid, slot.next, slot.respawn_at) {
                 at = at.min(t);
             }
         }
@@ -206,11 +214,22 @@ impl Master {
         }
     }
 
+    /// Kills every worker with SIGKILL and waits until all have exited (so
+    /// that none still writes in the upload directory when it is removed).
+    fn kill_and_reap_all(&mut self) {
+        self.kill_all(sys::SIGKILL);
+        while self.live_workers() > 0 {
+            std::thread::sleep(Duration::from_millis(10));
+            self.reap();
+        }
+    }
+
     /// Starts workers in the slots that need one and whose time has come.
     fn respawn(&mut self, now: Instant) {
         for i in 0..self.slots.len() {
             let slot = &self.slots[i];
-            if slot.pid.is_none() && slot.respawn_at.is_some_and(|t| now >= t) {
+            // A slot with a HUP replacement starting gets that one instead.
+            if slot.pid.is_none() && slot.next.is_none() && slot.respawn_at.is_some_and(|t| now >= t) {
                 match self.spawn(i) {
                     Ok(pid) => {
                         let slot = &mut self.slots[i];
@@ -256,10 +275,13 @@ impl Master {
         if threads != 1 {
             return Err(io::Error::other(format!("refusing to fork with {threads} threads")));
         }
+        // Taken before the fork: the child compares it with its parent once
+        // it has asked to die with it, to notice a master that died first.
+        let master = std::process::id() as sys::Pid;
         let mask = sys::block_signals()?;
         let forked = sys::fork();
         if let Ok(sys::Forked::Child) = forked {
-            let code = self.become_worker(index, mask);
+            let code = self.become_worker(index, master, mask);
             std::process::exit(code);
         }
         sys::restore_signals(&mask)?;
@@ -269,12 +291,11 @@ impl Master {
 
     /// In the child after `fork`: drops what only the master uses, then
     /// runs the worker.
-    fn become_worker(&mut self, index: usize, mask: sys::SignalMask) -> i32 {
+    fn become_worker(&mut self, index: usize, master: sys::Pid, mask: sys::SignalMask) -> i32 {
         let (Some(bound), Some(notify)) = (self.bound.take(), self.notice_writer.take()) else { return 1 };
         // Close this copy of the master's pipes (signals stay blocked until
         // the worker has routed them to its own pipe).
         drop(self.pipes.take());
-        let master = sys::parent_pid();
         worker::run(worker::Start {
             index,
             master,
@@ -300,11 +321,7 @@ impl Master {
                 sys::SIGTERM | sys::SIGINT | sys::SIGQUIT => {
                     if self.stopping.is_some() {
                         log!("SIG{} again: killing the workers", sys::signal_name(sig));
-                        self.kill_all(sys::SIGKILL);
-                        while self.live_workers() > 0 {
-                            std::thread::sleep(Duration::from_millis(10));
-                            self.reap();
-                        }
+                        self.kill_and_reap_all();
                         return Some(self.finish(1));
                     }
                     self.stop(sig);
@@ -361,15 +378,20 @@ impl Master {
                 slot.ready = true;
                 slot.failures = 0;
             } else if slot.next.is_some_and(|(p, _)| p == pid) {
-                // A HUP replacement is ready: retire the worker it replaces.
+                // A HUP replacement is ready: retire the worker it replaces
+                // (none if that one retired on its own meanwhile).
                 slot.next = None;
                 let old = slot.pid.replace(pid);
                 slot.ready = true;
                 slot.failures = 0;
-                if let Some(old) = old {
-                    log!("worker {i} ready: pid {pid} (replacing pid {old})");
-                    let _ = sys::kill(old, sys::SIGTERM);
-                    self.retiring.push(old);
+                slot.respawn_at = None;
+                match old {
+                    Some(old) => {
+                        log!("worker {i} ready: pid {pid} (replacing pid {old})");
+                        let _ = sys::kill(old, sys::SIGTERM);
+                        self.retiring.push(old);
+                    }
+                    None => log!("worker {i} ready: pid {pid} (its previous worker had already exited)"),
                 }
                 self.rolling.retain(|&r| r != i);
                 return;
@@ -408,6 +430,7 @@ impl Master {
                 if slot.pid == Some(pid) {
                     slot.pid = None;
                     if self.stopping.is_some() {
+                        self.cut_short |= exit == sys::Exit::Code(worker::EXIT_CUT_SHORT);
                         log!("worker {i} (pid {pid}) exited ({exit})");
                     } else if slot.ready {
                         log!("worker {i} (pid {pid}) died ({exit}); replacing it");
@@ -429,8 +452,11 @@ impl Master {
 
     fn finish(&mut self, code: i32) -> i32 {
         self.close_listener();
-        if let Err(e) = self.app.tmp.remove() {
-            log!("cannot remove {}: {e}", self.app.tmp.path().display());
+        if let Some(dir) = self.upload_dir.take() {
+            let path = dir.dir().path().to_path_buf();
+            if let Err(e) = dir.remove() {
+                log!("cannot remove {}: {e}", path.display());
+            }
         }
         log!("exiting with status {code}");
         code

@@ -1,12 +1,15 @@
 //! The few system calls std does not wrap: `fork`, `waitpid`, `kill`,
 //! signal handlers feeding a self-pipe, `pipe2`, `poll`, `listen` (for the
-//! backlog), and `prctl(PR_SET_PDEATHSIG)`.
+//! backlog), `mkdtemp` and `prctl(PR_SET_PDEATHSIG)`.
 //!
 //! This is the only module with `unsafe`; every block says why it is sound.
 //! Everything else in the server uses std and mio.
 
+use std::ffi::OsString;
 use std::io;
 use std::os::fd::{FromRawFd, OwnedFd, RawFd};
+use std::os::unix::ffi::OsStringExt;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::Duration;
 
@@ -125,6 +128,26 @@ pub fn die_with_parent(sig: i32) -> io::Result<()> {
     // SAFETY: PR_SET_PDEATHSIG takes the signal number as its only
     // argument; the unused arguments are zero as prctl(2) asks.
     check(unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, sig as libc::c_ulong, 0, 0, 0) }).map(drop)
+}
+
+/// Makes a new directory named `<parent>/<prefix>XXXXXX`, where the six
+/// characters are chosen by the C library so that the name is new; the
+/// directory has mode 0700 and is created atomically (an existing file or
+/// directory is never reused). Returns its path.
+pub fn mkdtemp(parent: &Path, prefix: &str) -> io::Result<PathBuf> {
+    let mut template = parent.join(format!("{prefix}XXXXXX")).into_os_string().into_vec();
+    if template.contains(&0) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, "a NUL byte in the directory name"));
+    }
+    template.push(0);
+    // SAFETY: `template` is a NUL-terminated, writable buffer that outlives
+    // the call; mkdtemp only rewrites the six `X`s before the NUL.
+    let made = unsafe { libc::mkdtemp(template.as_mut_ptr().cast()) };
+    if made.is_null() {
+        return Err(io::Error::last_os_error());
+    }
+    template.pop();
+    Ok(PathBuf::from(OsString::from_vec(template)))
 }
 
 /// A pipe with both ends close-on-exec and non-blocking: `(read, write)`.

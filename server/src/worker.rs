@@ -34,6 +34,11 @@ const ACCEPTS_PER_TURN: usize = 256;
 pub const READY: u32 = 1;
 pub const RETIRING: u32 = 2;
 
+/// A worker's exit status when its graceful timeout ran out and it closed
+/// requests still in flight (0 when it drained them all), so that the master
+/// exits with 1 whichever of their two timers fires first.
+pub const EXIT_CUT_SHORT: i32 = 3;
+
 /// Encodes a notification.
 pub fn message(pid: u32, kind: u32) -> [u8; 8] {
     let mut m = [0; 8];
@@ -172,7 +177,7 @@ impl Worker {
                 }
                 if self.cx.now >= since + self.cx.config.graceful_timeout {
                     log!("graceful timeout: closing {} connections in flight", self.live);
-                    return 0;
+                    return EXIT_CUT_SHORT;
                 }
             }
         }

@@ -8,6 +8,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -32,23 +33,43 @@ pub struct Server {
     pub addr: SocketAddr,
     log: Arc<Mutex<Vec<String>>>,
     workers: usize,
+    /// The `--tmp-dir` given when the test gave none: a master killed on
+    /// drop cannot remove its upload directory, so it goes with this.
+    uploads: Option<TestDir>,
 }
 
 impl Server {
     /// Starts the server with `args` on `127.0.0.1:0` (unless `args` has a
-    /// `--bind`) and waits until every worker is ready.
+    /// `--bind`), with a `--tmp-dir` of its own (unless `args` has one),
+    /// and waits until every worker is ready.
     pub fn start(args: &[&str]) -> Server {
         let mut all: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         if !args.contains(&"--bind") {
             all.extend(["--bind".into(), "127.0.0.1:0".into()]);
+        }
+        let mut uploads = None;
+        if !args.contains(&"--tmp-dir") {
+            static SERVERS: AtomicUsize = AtomicUsize::new(0);
+            let dir = TestDir::new(&format!("server{}", SERVERS.fetch_add(1, Ordering::Relaxed)));
+            all.extend(["--tmp-dir".into(), dir.path().to_str().unwrap().into()]);
+            uploads = Some(dir);
         }
         let workers = args
             .iter()
             .position(|&a| a == "--workers")
             .map(|i| args[i + 1].parse().unwrap())
             .unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
-        let mut child = Command::new(binary())
-            .args(&all)
+        let mut command = Command::new(binary());
+        command.args(&all);
+        let mut server = Server::spawn(command, workers);
+        server.uploads = uploads;
+        server
+    }
+
+    /// Runs `command` (which must end up as the server, e.g. through a
+    /// shell's `exec`) and waits until `workers` workers are ready.
+    pub fn spawn(mut command: Command, workers: usize) -> Server {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -64,7 +85,7 @@ impl Server {
                 sink.lock().unwrap().push(line);
             }
         });
-        let mut server = Server { child, addr: "127.0.0.1:1".parse().unwrap(), log, workers };
+        let mut server = Server { child, addr: "127.0.0.1:1".parse().unwrap(), log, workers, uploads: None };
         let url = server.wait_log("listening on ", Duration::from_secs(20));
         if let Some(rest) = url.split("listening on http://").nth(1) {
             server.addr = rest.split('/').next().unwrap().parse().expect("address in the log");

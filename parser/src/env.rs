@@ -92,8 +92,8 @@ use core::fmt;
 mod keys;
 
 use keys::{
-    has_byte, map, maps_to, same_key, Fact, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
-    KEY_GENERATED,
+    has_byte, map, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH,
+    KEY_CONTENT_TYPE, KEY_GENERATED,
 };
 
 use springbok_percent::{needs_decoding, validate_strict, Plus};
@@ -584,7 +584,11 @@ impl EnvConfig {
             }
         }
 
-        let keys = Keys::new(headers, &ctx);
+        if headers.is_empty() {
+            return Ok(());
+        }
+        let mut arrays = KeyArrays::new();
+        let keys = Keys::new(headers, &ctx, &mut arrays);
         for (i, h) in headers.iter().enumerate() {
             let Role::First { repeated } = keys.role(i, &ctx) else {
                 continue;

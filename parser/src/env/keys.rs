@@ -3,16 +3,18 @@
 //! `CONTENT_LENGTH`, and which headers of a request share a key.
 //!
 //! A header name's env key is the name upper-cased with `-` as `_`. That
-//! mapping is done 8 bytes at a time ([`map_word`]), hashed, and compared
-//! as words against tables computed at compile time, so recognising a name
-//! costs a few operations a word rather than a few a byte; headers that share
+//! mapping is done 8 bytes at a time ([`map_word`]); for recognising names
+//! a cheaper fold of it ([`fold_word`]) is hashed, and the hash picks the one
+//! candidate static key in a table built at compile time, which is then
+//! compared as words, so recognising a name costs a few operations a word
+//! rather than a few a byte or a search over the keys; headers that share
 //! a key are found with a small hash table ([`Keys`]) instead of comparing
 //! every pair of names.
 
 use super::Ctx;
 use crate::Header;
 
-/// Common header keys, sorted by length: a header whose name maps to one of
+/// Common header keys: a header whose name maps to one of
 /// these gets the `'static` key instead of a generated one. Matching is
 /// case-insensitive (the name is mapped before comparing).
 pub(super) static COMMON: [&str; 57] = [
@@ -75,59 +77,8 @@ pub(super) static COMMON: [&str; 57] = [
     "HTTP_X_FORWARDED_SSL",
 ];
 
-/// Longest header name with a common key, plus one.
-const BY_LEN_SIZE: usize = 32;
-
-/// `BY_LEN[n]` is the range of `COMMON` entries whose header name is `n`
-/// bytes long. Built at compile time; `COMMON` need not be sorted.
-static BY_LEN: [[u8; 2]; BY_LEN_SIZE] = by_len();
-
-/// `COMMON` indices grouped by name length (a counting sort at compile
-/// time), so `BY_LEN` ranges index into it.
-static SORTED: [u8; COMMON.len()] = sorted();
-
-const fn name_len(i: usize) -> usize {
-    COMMON[i].len() - 5
-}
-
-const fn sorted() -> [u8; COMMON.len()] {
-    let mut out = [0u8; COMMON.len()];
-    let mut n = 0;
-    let mut len = 0;
-    while len < BY_LEN_SIZE {
-        let mut i = 0;
-        while i < COMMON.len() {
-            if name_len(i) == len {
-                out[n] = i as u8;
-                n += 1;
-            }
-            i += 1;
-        }
-        len += 1;
-    }
-    assert!(n == COMMON.len(), "a common header name is too long for BY_LEN");
-    out
-}
-
-const fn by_len() -> [[u8; 2]; BY_LEN_SIZE] {
-    let mut out = [[0u8; 2]; BY_LEN_SIZE];
-    let mut start = 0usize;
-    let mut len = 0;
-    while len < BY_LEN_SIZE {
-        let mut count = 0;
-        let mut i = 0;
-        while i < COMMON.len() {
-            if name_len(i) == len {
-                count += 1;
-            }
-            i += 1;
-        }
-        out[len] = [start as u8, (start + count) as u8];
-        start += count;
-        len += 1;
-    }
-    out
-}
+/// Longest header name with a static key, plus one.
+const MAX_NAME: usize = 32;
 
 /// The env mapping of one name byte: ASCII upper case, `-` → `_`.
 #[inline(always)]
@@ -187,10 +138,7 @@ const fn map_word(w: u64) -> u64 {
     let above_z = low7 + ONES * (0x80 - b'z' as u64 - 1);
     let lower = at_least_a & !above_z & !w & HIGHS;
     let upper = w - (lower >> 2);
-    // Bytes equal to '-': bit 7 set where x is zero.
-    let x = w ^ (ONES * b'-' as u64);
-    let dash = !(((x & !HIGHS) + !HIGHS) | x | !HIGHS);
-    upper + (dash >> 7) * (b'_' - b'-') as u64
+    upper + (eq_bytes(w, b'-') >> 7) * (b'_' - b'-') as u64
 }
 
 /// Whether `name` maps to `key_suffix` (the key without `HTTP_`), which is
@@ -214,69 +162,59 @@ const fn mix(h: u64, w: u64) -> u64 {
     h ^ (h >> 29)
 }
 
-/// A hash of the env mapping of a name, 8 bytes at a time: names with the
-/// same key have the same hash. A `const fn`, so the common keys' hashes
-/// are computed at compile time.
+/// Bit 7 of each byte of `x` that equals `b`, exactly (no borrow between
+/// bytes).
+#[inline(always)]
+const fn eq_bytes(x: u64, b: u8) -> u64 {
+    let x = x ^ (ONES * b as u64);
+    !(((x & !HIGHS) + !HIGHS) | x | !HIGHS)
+}
+
+/// Whether a word has a byte below 0x20 (a control byte).
+#[inline(always)]
+const fn has_control(x: u64) -> bool {
+    x.wrapping_sub(ONES * 0x20) & !x & HIGHS != 0
+}
+
+/// A name word as keys are compared and hashed (its *fold*): `_` made `-`,
+/// then bit 5 of every byte set, which makes ASCII letters lower case and
+/// leaves digits and `-` as they are. Two names with the same env key have
+/// the same folded words; the converse holds for names without control
+/// bytes compared with a name made of letters, digits and `-` (every static
+/// key's), which is all the static-key lookup needs. A couple of operations
+/// a word, where [`map_word`] takes a dozen.
+#[inline(always)]
+const fn fold_word(raw: u64) -> u64 {
+    (raw ^ ((eq_bytes(raw, b'_') >> 7) * (b'_' ^ b'-') as u64)) | (ONES * 0x20)
+}
+
+/// A hash of the folded words of a name, 8 bytes at a time: names with the
+/// same key have the same hash. A `const fn`, so the static keys' hashes are
+/// computed at compile time.
 const fn key_hash(name: &[u8]) -> u32 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ name.len() as u64;
     let mut at = 0;
     while at < name.len() {
-        h = mix(h, map_word(load(name, at)));
+        h = mix(h, fold_word(load(name, at)));
         at += 8;
     }
     (h ^ (h >> 32)) as u32
 }
 
-/// Whether a word has a zero byte.
-#[inline(always)]
-const fn has_zero(x: u64) -> bool {
-    ((x & !HIGHS) + !HIGHS) | x | !HIGHS != u64::MAX
-}
+/// Longest name that can have a static key (`MAX_NAME - 1` bytes), in words.
+const KEY_WORDS: usize = MAX_NAME.div_ceil(8);
 
-/// Longest name that can have a static key (`BY_LEN_SIZE - 1` bytes), in words.
-const KEY_WORDS: usize = BY_LEN_SIZE.div_ceil(8);
-
-/// A name's mapped words, as `load` + `map_word` give them (zero-padded).
+/// A name's folded words, as `load` + `fold_word` give them (unused words
+/// zero).
 const fn key_words(suffix: &[u8]) -> [u64; KEY_WORDS] {
     let mut out = [0u64; KEY_WORDS];
     let mut k = 0;
     while k < KEY_WORDS && 8 * k < suffix.len() {
-        out[k] = map_word(load(suffix, 8 * k));
+        out[k] = fold_word(load(suffix, 8 * k));
         k += 1;
     }
     out
 }
-
-/// `key_hash` of each common key's name (the key without `HTTP_`).
-static COMMON_HASH: [u32; COMMON.len()] = common_hashes();
-
-const fn common_hashes() -> [u32; COMMON.len()] {
-    let mut out = [0u32; COMMON.len()];
-    let mut i = 0;
-    while i < COMMON.len() {
-        let (_, suffix) = COMMON[i].as_bytes().split_at(5);
-        out[i] = key_hash(suffix);
-        i += 1;
-    }
-    out
-}
-
-/// The mapped words of each common key's name (the key without `HTTP_`).
-static COMMON_WORDS: [[u64; KEY_WORDS]; COMMON.len()] = common_words();
-
-const fn common_words() -> [[u64; KEY_WORDS]; COMMON.len()] {
-    let mut out = [[0u64; KEY_WORDS]; COMMON.len()];
-    let mut i = 0;
-    while i < COMMON.len() {
-        let (_, suffix) = COMMON[i].as_bytes().split_at(5);
-        out[i] = key_words(suffix);
-        i += 1;
-    }
-    out
-}
-
-const CONTENT_TYPE_WORDS: [u64; KEY_WORDS] = key_words(b"CONTENT_TYPE");
-const CONTENT_LENGTH_WORDS: [u64; KEY_WORDS] = key_words(b"CONTENT_LENGTH");
 
 /// [`Fact::key`]: no static key (an `HTTP_*` name is generated).
 pub(super) const KEY_GENERATED: u8 = 0;
@@ -287,8 +225,88 @@ pub(super) const KEY_CONTENT_LENGTH: u8 = 2;
 /// [`Fact::key`]: `KEY_COMMON + i` is `COMMON[i]`.
 pub(super) const KEY_COMMON: u8 = 3;
 
+/// Number of `KEY_*` codes: the generated one and every static key.
+const CODES: usize = KEY_COMMON as usize + COMMON.len();
+
+/// The header name (mapped, as in the key) of each static `KEY_*` code;
+/// empty for `KEY_GENERATED`.
+const fn code_name(code: usize) -> &'static [u8] {
+    match code {
+        0 => b"",
+        1 => b"CONTENT_TYPE",
+        2 => b"CONTENT_LENGTH",
+        c => COMMON[c - KEY_COMMON as usize].as_bytes().split_at(5).1,
+    }
+}
+
+/// What recognising a static key compares, per `KEY_*` code: the name's
+/// length, [`key_hash`] and folded words, computed at compile time.
+#[derive(Clone, Copy)]
+struct StaticName {
+    len: usize,
+    hash: u32,
+    words: [u64; KEY_WORDS],
+}
+
+static STATIC_NAMES: [StaticName; CODES] = static_names();
+
+const fn static_names() -> [StaticName; CODES] {
+    let mut out = [StaticName { len: 0, hash: 0, words: [0; KEY_WORDS] }; CODES];
+    let mut c = 1;
+    while c < CODES {
+        let name = code_name(c);
+        assert!(name.len() < MAX_NAME, "a static key's header name is too long");
+        out[c] = StaticName { len: name.len(), hash: key_hash(name), words: key_words(name) };
+        c += 1;
+    }
+    out
+}
+
+/// Slots of [`STATIC_TABLE`]: a power of two, about four times the static
+/// keys, so that a lookup is one probe, rarely two.
+const STATIC_SLOTS: usize = 256;
+
+/// Open addressing by [`key_hash`], linear probing: the `KEY_*` code of
+/// each static key at its hash's slot or the next free one after it;
+/// `KEY_GENERATED` (0) marks a free slot. Built at compile time.
+static STATIC_TABLE: [u8; STATIC_SLOTS] = static_table();
+
+const fn static_table() -> [u8; STATIC_SLOTS] {
+    let mut out = [KEY_GENERATED; STATIC_SLOTS];
+    let mut c = 1;
+    while c < CODES {
+        let mut at = key_hash(code_name(c)) as usize % STATIC_SLOTS;
+        while out[at] != KEY_GENERATED {
+            at = (at + 1) % STATIC_SLOTS;
+        }
+        out[at] = c as u8;
+        c += 1;
+    }
+    out
+}
+
+/// The static key of `name`, whose length, hash and folded words (the
+/// first [`KEY_WORDS`] of them) are given, or `KEY_GENERATED`. Equal folds
+/// are equal keys unless the name has a control byte (`\r` folds like `-`),
+/// and then the candidate is checked byte by byte.
+#[inline(always)]
+fn static_key(name: &[u8], hash: u32, words: &[u64; KEY_WORDS], control: bool) -> u8 {
+    let mut at = hash as usize % STATIC_SLOTS;
+    loop {
+        let code = STATIC_TABLE[at];
+        let s = &STATIC_NAMES[usize::from(code)];
+        if code == KEY_GENERATED {
+            return code;
+        }
+        if s.hash == hash && s.len == name.len() && s.words == *words {
+            return if !control || maps_to(name, code_name(usize::from(code))) { code } else { KEY_GENERATED };
+        }
+        at = (at + 1) % STATIC_SLOTS;
+    }
+}
+
 /// What the walk needs to know about a header name, found in one pass over
-/// its mapped words.
+/// its folded words.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(super) struct Fact {
     /// [`key_hash`] of the name.
@@ -300,45 +318,39 @@ pub(super) struct Fact {
 }
 
 impl Fact {
+    #[inline(always)]
     pub(super) fn of(name: &[u8]) -> Fact {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ name.len() as u64;
         let mut words = [0u64; KEY_WORDS];
         let mut underscore = false;
-        let mut step = |k: usize, raw: u64| {
-            let w = map_word(raw);
+        let mut control = false;
+        let mut step = |k: usize, raw: u64, pad: u64| {
+            let underscores = eq_bytes(raw, b'_');
+            underscore |= underscores != 0;
+            control |= has_control(raw | pad);
+            let w = (raw ^ ((underscores >> 7) * (b'_' ^ b'-') as u64)) | (ONES * 0x20);
             if let Some(slot) = words.get_mut(k) {
                 *slot = w;
             }
-            underscore |= has_zero(raw ^ (ONES * b'_' as u64));
             h = mix(h, w);
         };
         // Whole words as single loads; the last partial word as `load` does
-        // (so the hash is `key_hash`'s).
+        // (so the hash is `key_hash`'s), its zero padding not taken for
+        // control bytes.
         let chunks = name.chunks_exact(8);
         let rest = chunks.remainder().len();
         let mut k = 0;
         for chunk in chunks {
-            step(
-                k,
-                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]),
-            );
+            let raw =
+                u64::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3], chunk[4], chunk[5], chunk[6], chunk[7]]);
+            step(k, raw, 0);
             k += 1;
         }
         if rest > 0 {
-            step(k, load(name, 8 * k));
+            step(k, load(name, 8 * k), (ONES * 0x20) << (8 * rest));
         }
         let hash = (h ^ (h >> 32)) as u32;
-        let key = match name.len() {
-            12 if words == CONTENT_TYPE_WORDS => KEY_CONTENT_TYPE,
-            14 if words == CONTENT_LENGTH_WORDS => KEY_CONTENT_LENGTH,
-            len => match BY_LEN.get(len) {
-                Some(&[start, end]) => SORTED[start as usize..end as usize]
-                    .iter()
-                    .find(|&&i| COMMON_HASH[i as usize] == hash && COMMON_WORDS[i as usize] == words)
-                    .map_or(KEY_GENERATED, |&i| KEY_COMMON + i),
-                None => KEY_GENERATED,
-            },
-        };
+        let key = if name.len() < MAX_NAME { static_key(name, hash, &words, control) } else { KEY_GENERATED };
         Fact { hash, key, underscore }
     }
 }
@@ -365,49 +377,61 @@ pub(super) enum Role {
     First { repeated: bool },
 }
 
+/// The per-header arrays [`Keys`] fills. The walk keeps them on its stack
+/// and lends them to [`Keys::new`], so that they are written in place rather
+/// than moved with the result.
+pub(super) struct KeyArrays {
+    facts: [Fact; KEPT],
+    /// Exact grouping: per header, the index of the first emitted header of
+    /// its key (itself if it is that header), or `NOT_EMITTED`.
+    first: [u8; KEPT],
+    /// Past [`KEPT`] headers: headers per bucket of their key hash.
+    counts: [u8; BUCKETS],
+}
+
+impl KeyArrays {
+    #[inline(always)]
+    pub(super) fn new() -> KeyArrays {
+        KeyArrays {
+            facts: [Fact { hash: 0, key: 0, underscore: false }; KEPT],
+            first: [NOT_EMITTED; KEPT],
+            counts: [0; BUCKETS],
+        }
+    }
+}
+
 /// The facts of a request's headers and which of them share a key, worked
 /// out once per walk. Up to [`KEPT`] headers, key groups come from one pass
 /// over a small open-addressing table of the emitted headers (hash, then
 /// name compare): linear in the header count. Beyond, headers are counted
 /// per bucket of their key hash, and only a header whose bucket is shared
 /// scans the others.
-pub(super) struct Keys<'h, 'b> {
+pub(super) struct Keys<'k, 'h, 'b> {
     headers: &'h [Header<'b>],
-    facts: [Fact; KEPT],
-    /// `exact`: per header, the index of the first emitted header of its key
-    /// (itself if it is that header), or `NOT_EMITTED`.
-    first: [u8; KEPT],
-    /// `exact`: per first header, whether another emitted header has its key.
-    repeated: [bool; KEPT],
-    /// Not `exact`: headers per bucket of their key hash.
-    counts: [u8; BUCKETS],
+    arrays: &'k KeyArrays,
+    /// Exact grouping: bit `i` is set when header `i` is the first of its
+    /// key and another emitted header has that key.
+    repeated: u128,
     exact: bool,
 }
 
 const NOT_EMITTED: u8 = u8::MAX;
 
-impl<'h, 'b> Keys<'h, 'b> {
-    pub(super) fn new(headers: &'h [Header<'b>], ctx: &Ctx<'_, '_>) -> Self {
+impl<'k, 'h, 'b> Keys<'k, 'h, 'b> {
+    pub(super) fn new(headers: &'h [Header<'b>], ctx: &Ctx<'_, '_>, arrays: &'k mut KeyArrays) -> Self {
         let exact = headers.len() <= KEPT;
-        let mut keys = Keys {
-            headers,
-            facts: [Fact::default(); KEPT],
-            first: [NOT_EMITTED; KEPT],
-            repeated: [false; KEPT],
-            counts: [0; BUCKETS],
-            exact,
-        };
+        let mut repeated = 0u128;
         if exact {
             // Header index + 1 of each group's first header, 0 for free.
             let mut slots = [0u8; SLOTS];
             for (i, h) in headers.iter().enumerate() {
                 let fact = Fact::of(h.name);
-                keys.facts[i] = fact;
+                arrays.facts[i] = fact;
                 if !ctx.emitted_with(h, fact) {
                     continue;
                 }
                 let mut at = fact.hash as usize % SLOTS;
-                keys.first[i] = loop {
+                arrays.first[i] = loop {
                     match slots[at] {
                         0 => {
                             slots[at] = i as u8 + 1;
@@ -415,8 +439,8 @@ impl<'h, 'b> Keys<'h, 'b> {
                         }
                         s => {
                             let j = usize::from(s - 1);
-                            if keys.facts[j].hash == fact.hash && same_key(headers[j].name, h.name) {
-                                keys.repeated[j] = true;
+                            if arrays.facts[j].hash == fact.hash && same_key(headers[j].name, h.name) {
+                                repeated |= 1 << j;
                                 break j as u8;
                             }
                         }
@@ -427,30 +451,30 @@ impl<'h, 'b> Keys<'h, 'b> {
         } else {
             for (i, h) in headers.iter().enumerate() {
                 let fact = Fact::of(h.name);
-                if let Some(slot) = keys.facts.get_mut(i) {
+                if let Some(slot) = arrays.facts.get_mut(i) {
                     *slot = fact;
                 }
-                let count = &mut keys.counts[fact.hash as usize % BUCKETS];
+                let count = &mut arrays.counts[fact.hash as usize % BUCKETS];
                 *count = count.saturating_add(1);
             }
         }
-        keys
+        Keys { headers, arrays, repeated, exact }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(super) fn fact(&self, i: usize) -> Fact {
-        match self.facts.get(i) {
+        match self.arrays.facts.get(i) {
             Some(&f) if i < self.headers.len() => f,
             _ => Fact::of(self.headers[i].name),
         }
     }
 
     /// Header `i`'s part in the env.
-    #[inline]
+    #[inline(always)]
     pub(super) fn role(&self, i: usize, ctx: &Ctx<'_, '_>) -> Role {
         if self.exact {
-            return match self.first[i] {
-                f if usize::from(f) == i => Role::First { repeated: self.repeated[i] },
+            return match self.arrays.first[i] {
+                f if usize::from(f) == i => Role::First { repeated: self.repeated & (1 << i) != 0 },
                 _ => Role::Skip,
             };
         }
@@ -458,7 +482,7 @@ impl<'h, 'b> Keys<'h, 'b> {
         if !ctx.emitted_with(h, fact) {
             return Role::Skip;
         }
-        if self.counts[fact.hash as usize % BUCKETS] < 2 {
+        if self.arrays.counts[fact.hash as usize % BUCKETS] < 2 {
             return Role::First { repeated: false };
         }
         let same = |j: usize| self.fact(j).hash == fact.hash && same_key(self.headers[j].name, h.name);
@@ -505,7 +529,7 @@ mod tests {
             let name: std::vec::Vec<u8> =
                 key[5..].bytes().map(|b| if b == b'_' { b'-' } else { b.to_ascii_lowercase() }).collect();
             assert_eq!(common_key(&name), Some(key.as_bytes()));
-            assert_eq!(COMMON_HASH[i], key_hash(&name), "{key}: compile-time hash");
+            assert_eq!(STATIC_NAMES[KEY_COMMON as usize + i].hash, key_hash(&name), "{key}: compile-time hash");
         }
         for name in [&b"X-Unknown"[..], b"", &[b'a'; 300]] {
             assert_eq!(common_key(name), None);
@@ -536,6 +560,36 @@ mod tests {
             x ^= x << 17;
             assert_eq!(map_word(x), map_bytes(x), "{x:#x}");
         }
+    }
+
+    #[test]
+    fn fold_word_folds_every_byte() {
+        let fold = |b: u8| if b == b'_' { b'-' | 0x20 } else { b | 0x20 };
+        let control = |bytes: [u8; 8]| bytes.iter().any(|&b| b < 0x20);
+        for b in 0..=255u8 {
+            for pos in 0..8 {
+                for fill in [0x00u8, b'-', b'_', b'a', b'Z', 0x1f, 0x20, 0x7f, 0x80, 0xff] {
+                    let mut bytes = [fill; 8];
+                    bytes[pos] = b;
+                    let w = u64::from_le_bytes(bytes);
+                    assert_eq!(fold_word(w), u64::from_le_bytes(bytes.map(fold)), "{bytes:?}");
+                    assert_eq!(has_control(w), control(bytes), "{bytes:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn control_bytes_never_make_a_static_key() {
+        // `\r` folds like `-`, and 0x10..0x19 like the digits.
+        for name in [&b"Content\rType"[..], b"content\rlength", b"X\rReal\rIP", b"Sec-Fetch\rDest", b"Host\r"] {
+            assert_eq!(Fact::of(name).key, KEY_GENERATED, "{name:?}");
+        }
+        assert_eq!(Fact::of(b"Content_Type").key, KEY_CONTENT_TYPE);
+        assert_eq!(
+            Fact::of(b"x_real_ip").key,
+            KEY_COMMON + COMMON.iter().position(|k| *k == "HTTP_X_REAL_IP").unwrap() as u8
+        );
     }
 
     #[test]
@@ -614,7 +668,7 @@ mod tests {
             x ^= x >> 7;
             x ^= x << 17;
             let len = (x % 40) as usize;
-            names.push((0..len).map(|i| b"aZ-_09xX\xff:"[((x >> (i % 60)) % 10) as usize]).collect());
+            names.push((0..len).map(|i| b"aZ-_09xX\xff:\r\x10"[((x >> (i % 60)) % 12) as usize]).collect());
         }
         for name in &names {
             let f = Fact::of(name);
@@ -630,7 +684,8 @@ mod tests {
         let run = |names: &[&str], underscores| -> std::vec::Vec<Role> {
             let headers: std::vec::Vec<Header<'_>> =
                 names.iter().map(|n| Header { name: n.as_bytes(), value: b"v" }).collect();
-            let keys = Keys::new(&headers, &ctx(underscores));
+            let mut arrays = KeyArrays::new();
+            let keys = Keys::new(&headers, &ctx(underscores), &mut arrays);
             (0..headers.len()).map(|i| keys.role(i, &ctx(underscores))).collect()
         };
         let first = |repeated| Role::First { repeated };

@@ -5,12 +5,18 @@
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/examples/count springbok pico_bench 703 10000
 //! ```
 //!
-//! Arguments: parser (`springbok`, `httparse`, `picohttpparser`), group and
+//! Arguments: parser (`springbok`, `httparse`, `picohttpparser`, or
+//! `sb_parse` for the C ABI's `sb_parse_request` / `_response` /
+//! `_headers`, called through their exports as C calls them), group and
 //! parameter of a workload (as in the criterion benchmark ids), iterations.
+//! `sb_parse` minus `springbok` is what the C entry adds to the Rust call.
 //! Instructions per request = the difference between two iteration counts
 //! divided by the difference of the counts (cancels start-up).
 
+use std::ffi::{c_char, c_int};
 use std::hint::black_box;
+
+use springbok::sb_header;
 
 use springbok_benches::{
     block_workloads, httparse, httparse_block, httparse_response, pico, pico_block, pico_response, pico_storage,
@@ -49,6 +55,8 @@ fn main() {
     let mut sh = [springbok_parser::EMPTY_HEADER; MAX_HEADERS];
     let mut hh = [::httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut ph = pico_storage();
+    let mut ch =
+        [sb_header { name: std::ptr::null(), name_len: 0, value: std::ptr::null(), value_len: 0 }; MAX_HEADERS];
     let mut total = 0;
     let start = std::time::Instant::now();
     for _ in 0..iters {
@@ -59,6 +67,9 @@ fn main() {
             ("springbok", Kind::Response) => springbok_response(&config, black_box(buf), &mut sh),
             ("httparse", Kind::Response) => httparse_response(black_box(buf), &mut hh),
             ("picohttpparser", Kind::Response) => pico_response(black_box(buf), &mut ph),
+            ("sb_parse", Kind::Request) => c_request(black_box(buf), &mut ch),
+            ("sb_parse", Kind::Response) => c_response(black_box(buf), &mut ch),
+            ("sb_parse", Kind::Block) => c_block(black_box(buf), &mut ch),
             ("springbok", Kind::Block) => springbok_block(&config, black_box(buf), &mut sh),
             ("httparse", Kind::Block) => httparse_block(black_box(buf), &mut hh),
             ("picohttpparser", Kind::Block) => pico_block(black_box(buf), &mut ph),
@@ -71,4 +82,60 @@ fn main() {
         "{parser} {group}/{param}: {ns:.1} ns/request ({total} bytes; backend {:?})",
         springbok_parser::simd::backend()
     );
+}
+
+/// `sb_parse_request` (strict, `last_len` 0): `(head_len, header_count)`.
+fn c_request(buf: &[u8], headers: &mut [sb_header]) -> Option<(usize, usize)> {
+    let (mut method, mut method_len, mut path, mut path_len) = (std::ptr::null::<c_char>(), 0, std::ptr::null(), 0);
+    let mut minor: c_int = 0;
+    let mut num_headers = headers.len();
+    // SAFETY: `buf` is `buf.len()` readable bytes, `headers` has
+    // `num_headers` writable entries, the outputs are live locals.
+    let ret = unsafe {
+        springbok::pico::sb_parse_request(
+            buf.as_ptr().cast(),
+            buf.len(),
+            &mut method,
+            &mut method_len,
+            &mut path,
+            &mut path_len,
+            &mut minor,
+            headers.as_mut_ptr(),
+            &mut num_headers,
+            0,
+        )
+    };
+    usize::try_from(ret).ok().map(|len| (len, num_headers))
+}
+
+/// `sb_parse_response` (strict, `last_len` 0): `(head_len, header_count)`.
+fn c_response(buf: &[u8], headers: &mut [sb_header]) -> Option<(usize, usize)> {
+    let (mut minor, mut status, mut msg, mut msg_len): (c_int, c_int, *const c_char, usize) =
+        (0, 0, std::ptr::null(), 0);
+    let mut num_headers = headers.len();
+    // SAFETY: as in `c_request`.
+    let ret = unsafe {
+        springbok::pico::sb_parse_response(
+            buf.as_ptr().cast(),
+            buf.len(),
+            &mut minor,
+            &mut status,
+            &mut msg,
+            &mut msg_len,
+            headers.as_mut_ptr(),
+            &mut num_headers,
+            0,
+        )
+    };
+    usize::try_from(ret).ok().map(|len| (len, num_headers))
+}
+
+/// `sb_parse_headers` (strict, `last_len` 0): `(block_len, header_count)`.
+fn c_block(buf: &[u8], headers: &mut [sb_header]) -> Option<(usize, usize)> {
+    let mut num_headers = headers.len();
+    // SAFETY: as in `c_request`.
+    let ret = unsafe {
+        springbok::pico::sb_parse_headers(buf.as_ptr().cast(), buf.len(), headers.as_mut_ptr(), &mut num_headers, 0)
+    };
+    usize::try_from(ret).ok().map(|len| (len, num_headers))
 }

@@ -11,6 +11,63 @@
 
 use core::ffi::c_char;
 
+pub mod chunked {
+    //! The chunked-body workload: a 1 MiB body in chunks of one size,
+    //! decoded in place by Springbok and by picohttpparser.
+
+    use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder};
+
+    /// The decoded body's length.
+    pub const BODY: usize = 1 << 20;
+
+    /// `BODY` bytes of data in chunks of `size`, then the last chunk.
+    pub fn encode(size: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(BODY + BODY / size * 8 + 8);
+        let mut left = BODY;
+        let mut byte = 0u8;
+        while left > 0 {
+            let n = left.min(size);
+            out.extend_from_slice(format!("{n:x}\r\n").as_bytes());
+            out.extend((0..n).map(|_| {
+                byte = byte.wrapping_add(1);
+                byte
+            }));
+            out.extend_from_slice(b"\r\n");
+            left -= n;
+        }
+        out.extend_from_slice(b"0\r\n\r\n");
+        out
+    }
+
+    /// Springbok's decoder over the whole of `buf`, in place: the decoded
+    /// length.
+    pub fn springbok(buf: &mut [u8]) -> usize {
+        let mut config = ChunkedConfig::new();
+        // 16-byte chunks are framing-heavy by design here; lift the guard so
+        // both decoders do the same work.
+        config.max_overhead = u64::MAX;
+        let mut decoder = ChunkedDecoder::new(config);
+        let d = decoder.decode(buf).expect("valid body");
+        assert!(d.complete);
+        d.data
+    }
+
+    /// picohttpparser's `phr_decode_chunked` over the whole of `buf`, in
+    /// place, trailers consumed: the decoded length.
+    pub fn pico(buf: &mut [u8]) -> usize {
+        // SAFETY: phr_chunked_decoder is plain data whose all-zero value is
+        // the initial state (as `struct phr_chunked_decoder d = {0}` in C).
+        let mut decoder: picohttpparser_sys::phr_chunked_decoder = unsafe { std::mem::zeroed() };
+        decoder.consume_trailer = 1;
+        let mut size = buf.len();
+        // SAFETY: `buf` is `size` writable bytes and `decoder` is
+        // initialised.
+        let ret = unsafe { picohttpparser_sys::phr_decode_chunked(&mut decoder, buf.as_mut_ptr().cast(), &mut size) };
+        assert!(ret >= 0, "pico returned {ret}");
+        size
+    }
+}
+
 /// Header storage length used by every adapter (the largest workload has 128
 /// headers).
 pub const MAX_HEADERS: usize = 128;

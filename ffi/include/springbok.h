@@ -6,7 +6,9 @@
  * (pointer + length) a parse call returns points into the caller's input
  * buffer and lives as long as that buffer; opaque objects are created by
  * sb_<thing>_new and released by sb_<thing>_free (NULL-safe); outputs are
- * written only on success; NULL or bad arguments give an error code.
+ * written only on success (a parse call's header array excepted: it is
+ * filled as the head is parsed, as picohttpparser's is, and may hold
+ * headers after a failure); NULL or bad arguments give an error code.
  *
  * What exists in this version:
  *   - picohttpparser-compatible: struct sb_header (layout of phr_header),
@@ -150,6 +152,15 @@
  * dropped per piece, empty pairs kept.
  */
 #define SB_URLENCODED_PERL 1
+
+/**
+ * A flag for `mode`: keys and values come out as valid UTF-8, each
+ * invalid sequence replaced by U+FFFD (what browsers, the WHATWG URL
+ * Standard and Rust's `form_urlencoded` do). The check is made as the
+ * pairs are split and decoded; a part with nothing to decode in a UTF-8
+ * input is not looked at again.
+ */
+#define SB_URLENCODED_UTF8 256
 
 /**
  * The default `max_pairs`: 4096 (Rack's limit).
@@ -896,9 +907,10 @@ typedef struct sb_parser_config sb_parser_config;
 /**
  * An iterator over the decoded pairs of one urlencoded input. Opaque.
  *
- * Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`,
- * freed by `sb_urlencoded_pairs_free`. It borrows the input buffer, which
- * must stay valid and unchanged until it is freed.
+ * Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`
+ * or `sb_urlencoded_pairs_next_batch`, freed by `sb_urlencoded_pairs_free`.
+ * It borrows the input buffer, which must stay valid and unchanged until it
+ * is freed.
  */
 typedef struct sb_urlencoded_pairs sb_urlencoded_pairs;
 
@@ -1084,12 +1096,13 @@ typedef struct sb_chunked_decoder {
 } sb_chunked_decoder;
 
 /**
- * One key/value pair, written by `sb_urlencoded_pairs_next`. The spans point
- * into the input buffer when nothing needed decoding, otherwise into memory
- * owned by the iterator; either way they are valid until the next
- * `sb_urlencoded_pairs_next` or `sb_urlencoded_pairs_free` on the same
- * iterator. Bytes, not strings: no NUL terminator, NUL bytes and invalid
- * UTF-8 are kept. Never NULL, even when empty.
+ * One key/value pair, written by `sb_urlencoded_pairs_next` and
+ * `sb_urlencoded_pairs_next_batch`. The spans point into the input buffer
+ * when nothing needed decoding, otherwise into memory owned by the
+ * iterator; either way they are valid until `sb_urlencoded_pairs_free` on
+ * that iterator (and as long as the input). Bytes, not strings: no NUL
+ * terminator, NUL bytes are kept, and so is invalid UTF-8 unless the
+ * iterator was made with `SB_URLENCODED_UTF8`. Never NULL, even when empty.
  */
 typedef struct sb_urlencoded_pair {
     /**
@@ -1487,9 +1500,11 @@ sb_result sb_parser_config_set_max_value_len(struct sb_parser_config *config, si
  * than `*num_headers` headers or breaks a default limit, or when an
  * argument is NULL (`buf` may be NULL only when `len` is 0; `headers` only
  * when `*num_headers` is 0), `last_len > len`, or the head is longer than
- * `INT_MAX`. On -1 and -2 nothing is written: unlike picohttpparser,
- * partial results are not reported. Use `sb_parser_config_parse_request`
- * to learn why a head was refused.
+ * `INT_MAX`. On -1 and -2 no scalar output and not `*num_headers` is
+ * written: unlike picohttpparser, partial results are not reported. As
+ * with picohttpparser, the entries of `headers` may have been written
+ * (with spans of `buf`), never past `*num_headers`. Use
+ * `sb_parser_config_parse_request` to learn why a head was refused.
  *
  * # Safety
  * `buf` must be NULL or point to `len` readable bytes; every other pointer
@@ -1575,8 +1590,10 @@ int sb_parse_headers_with_config(const struct sb_parser_config *config, const ch
  * `headers[0..out_request->num_headers]`; or `SB_RESULT_PARTIAL`; or a head
  * error code (100–199) and, if `out_error` is not NULL, `*out_error`; or
  * `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (including
- * `last_len > len`). Only `SB_RESULT_OK` writes `*out_request` and
- * `headers`; only a head error writes `*out_error`.
+ * `last_len > len`). Only `SB_RESULT_OK` writes `*out_request`; only a
+ * head error writes `*out_error`. The header array is written as the
+ * head is parsed: after a failure its first `headers_len` entries may
+ * hold headers (spans of `buf`) seen before it.
  *
  * # Safety
  * `config` must be NULL or a live config; `buf` NULL or `len` readable
@@ -1741,13 +1758,15 @@ int sb_decode_chunked_is_in_data(struct sb_chunked_decoder *decoder);
  * Checks `buf`/`len` against the limits and makes an iterator over its
  * pairs, written to `*out_pairs` (freed with `sb_urlencoded_pairs_free`).
  *
- * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`; `max_pairs` and
- * `max_input_bytes` are the limits (`SB_URLENCODED_DEFAULT_*`, or
- * `SIZE_MAX` for none). An input over a limit fails as a whole —
- * `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
+ * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`, optionally
+ * with `SB_URLENCODED_UTF8`; `max_pairs` and `max_input_bytes` are the
+ * limits (`SB_URLENCODED_DEFAULT_*`, or `SIZE_MAX` for none). An input
+ * over a limit fails as a whole — `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
  * `SB_RESULT_URLENCODED_TOO_MANY_PAIRS`, with `*out_error` (if not NULL)
  * giving the offset and 413 — so a limit never silently drops pairs. An
- * unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`.
+ * unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`. The iterator allocates
+ * at most twice: itself, and one buffer for all decoded keys and values
+ * (plus one string per part that `SB_URLENCODED_UTF8` has to repair).
  *
  * # Safety
  * `buf` must be NULL (only with `len` 0) or point to `len` readable bytes
@@ -1759,7 +1778,7 @@ sb_result sb_urlencoded_pairs_new(const char *buf, size_t len, uint32_t mode, si
 /**
  * Advances to the next pair: returns `SB_RESULT_OK` and writes
  * `*out_pair`, or `SB_RESULT_END` (writing nothing) when there are no more
- * pairs. The previous pair's spans become invalid.
+ * pairs. Earlier pairs' spans stay valid.
  *
  * # Safety
  * `pairs` must be NULL or a live iterator not used by another thread
@@ -1768,9 +1787,25 @@ sb_result sb_urlencoded_pairs_new(const char *buf, size_t len, uint32_t mode, si
 sb_result sb_urlencoded_pairs_next(struct sb_urlencoded_pairs *pairs, struct sb_urlencoded_pair *out_pair);
 
 /**
+ * Advances by up to `capacity` pairs at once: writes them to
+ * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with
+ * `*out_count` at least 1, or `SB_RESULT_END` with `*out_count` 0 when
+ * there are no more pairs. One call for many pairs, for glue that makes
+ * its strings in a loop of its own (a Perl or Ruby binding); the spans of
+ * every pair stay valid until `sb_urlencoded_pairs_free`. A `capacity` of
+ * 0 (`out_pairs` may then be NULL) is `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `pairs` must be NULL or a live iterator not used by another thread
+ * during the call; `out_pairs` NULL or `capacity` writable entries;
+ * `out_count` NULL or writable.
+ */
+sb_result sb_urlencoded_pairs_next_batch(struct sb_urlencoded_pairs *pairs, struct sb_urlencoded_pair *out_pairs, size_t capacity, size_t *out_count);
+
+/**
  * Frees an iterator made by `sb_urlencoded_pairs_new`; NULL is a no-op.
- * Spans of its current pair that pointed into its own memory become
- * invalid; the input buffer is the caller's again.
+ * Spans of its pairs that pointed into its own memory become invalid; the
+ * input buffer is the caller's again.
  *
  * # Safety
  * `pairs` must be NULL or an iterator from `sb_urlencoded_pairs_new` not

@@ -17,8 +17,6 @@ pub(crate) enum Failure<E, T = Infallible> {
     Arg(ArgError),
     /// The input is invalid: [`Detail::detail`] says where and why.
     Invalid(E),
-    /// The input ends before the element does: read more and call again.
-    Partial,
     /// The caller's storage is too small; this is what it needs.
     TooSmall(T),
 }
@@ -48,7 +46,6 @@ impl<E> Failure<E> {
         match self {
             Failure::Arg(e) => Failure::Arg(e),
             Failure::Invalid(e) => Failure::Invalid(e),
-            Failure::Partial => Failure::Partial,
             Failure::TooSmall(never) => match never {},
         }
     }
@@ -72,7 +69,6 @@ pub(crate) fn finish<T, E: Detail>(
             out.write(needed);
             sb_result::BufferTooSmall
         }
-        Err(Failure::Partial) => sb_result::Partial,
         Err(Failure::Arg(e)) => e.into(),
         Err(Failure::Invalid(e)) => e.detail().report(out_error),
     }

@@ -1,153 +1,29 @@
-//! Head parsing into C header storage, shared by the picohttpparser-shaped
-//! calls, and the extended calls (`sb_parser_config_parse_*`) with
-//! `sb_result` codes and `sb_error` detail.
+//! The extended head parsing calls (`sb_parser_config_parse_*`): `sb_result`
+//! codes, `sb_error` detail, the parsed head in one struct. Like the
+//! picohttpparser-shaped calls (`pico.rs`) they are one layer: the
+//! arguments checked with a compare each (the exact code of a refused
+//! argument is worked out off the hot path), one parse straight into the
+//! caller's `sb_header` array, and a sink that writes the result inside
+//! the parser's backend function.
 
 use std::ffi::{c_char, c_int};
 use std::mem::MaybeUninit;
 
-use springbok_parser::{Error, Header, ParserConfig, Status};
+use springbok_parser::{Error, HeadSink, ParserConfig, RequestLine, StatusLine};
 
 use crate::config::sb_parser_config;
 use crate::error::{sb_error, sb_result};
-use crate::failure::{finish, Detail, Failure};
+use crate::failure::Detail;
 use crate::pico::sb_header;
-use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, try_slice, ArgError};
-use crate::scratch::Scratch;
+use crate::ptr::{
+    guard, misaligned, out_slice_unchecked, out_unchecked, oversized, slice_unchecked, try_out, try_out_opt,
+    try_out_slice, try_ref, try_slice, unusable, ArgError,
+};
 
 impl Detail for Error {
     fn detail(&self) -> sb_error {
         sb_error::from_parse(*self)
     }
-}
-
-/// Header slots parsed into before they are copied to the caller's
-/// `sb_header` array (whose layout differs from `Header`'s): on the stack
-/// for up to this many headers, on the heap beyond. Copying also means the
-/// caller's array is written only when the parse succeeds.
-const STACK_SLOTS: usize = 128;
-
-/// Scratch header slots for a parse.
-type Slots<'b> = Scratch<Header<'b>, STACK_SLOTS>;
-
-/// Returns scratch slots for as many headers as the caller has room for,
-/// but no more than `buf` can hold (every header line takes at least two
-/// bytes), so a huge `*num_headers` costs nothing and the too-many-headers
-/// check is unchanged.
-fn slots<'s, 'b>(scratch: &'s mut Slots<'b>, room: usize, buf_len: usize) -> &'s mut [MaybeUninit<Header<'b>>] {
-    scratch.uninit(room.min(buf_len / 2 + 1))
-}
-
-/// Copies parsed headers to the caller's storage. `out` is at least as long
-/// as `parsed` (the scratch storage was sized from it).
-fn copy_headers(parsed: &[Header<'_>], out: &mut [MaybeUninit<sb_header>]) {
-    for (h, slot) in parsed.iter().zip(out.iter_mut()) {
-        let name = if h.name.is_empty() { std::ptr::null() } else { h.name.as_ptr().cast() };
-        slot.write(sb_header {
-            name,
-            name_len: h.name.len(),
-            value: h.value.as_ptr().cast(),
-            value_len: h.value.len(),
-        });
-    }
-}
-
-fn check_last_len(len: usize, last_len: usize) -> Result<(), Failure<Error>> {
-    if last_len > len {
-        Err(Failure::Arg(ArgError::Invalid))
-    } else {
-        Ok(())
-    }
-}
-
-pub(crate) struct ParsedRequest<'b> {
-    pub method: &'b [u8],
-    pub target: &'b [u8],
-    pub minor_version: u8,
-    pub num_headers: usize,
-    pub head_len: usize,
-}
-
-pub(crate) struct ParsedResponse<'b> {
-    pub minor_version: u8,
-    pub status: u16,
-    pub reason: &'b [u8],
-    pub num_headers: usize,
-    pub head_len: usize,
-}
-
-pub(crate) struct ParsedBlock {
-    pub num_headers: usize,
-    pub len: usize,
-}
-
-/// Parses a request head from `buf`, writing its headers to `out` only when
-/// it is complete.
-pub(crate) fn request<'b>(
-    config: &ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedRequest<'b>>, Failure<Error>> {
-    check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new();
-    let slots = slots(&mut scratch, out.len(), buf.len());
-    Ok(match config.parse_request_uninit(buf, last_len, slots)? {
-        Status::Complete(r) => {
-            copy_headers(r.headers, out);
-            Status::Complete(ParsedRequest {
-                method: r.method,
-                target: r.target,
-                minor_version: r.minor_version,
-                num_headers: r.headers.len(),
-                head_len: r.head_len,
-            })
-        }
-        Status::Partial => Status::Partial,
-    })
-}
-
-/// Parses a response head; see [`request`].
-pub(crate) fn response<'b>(
-    config: &ParserConfig,
-    buf: &'b [u8],
-    last_len: usize,
-    out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedResponse<'b>>, Failure<Error>> {
-    check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new();
-    let slots = slots(&mut scratch, out.len(), buf.len());
-    Ok(match config.parse_response_uninit(buf, last_len, slots)? {
-        Status::Complete(r) => {
-            copy_headers(r.headers, out);
-            Status::Complete(ParsedResponse {
-                minor_version: r.minor_version,
-                status: r.code,
-                reason: r.reason,
-                num_headers: r.headers.len(),
-                head_len: r.head_len,
-            })
-        }
-        Status::Partial => Status::Partial,
-    })
-}
-
-/// Parses a bare header block; see [`request`].
-pub(crate) fn block(
-    config: &ParserConfig,
-    buf: &[u8],
-    last_len: usize,
-    out: &mut [MaybeUninit<sb_header>],
-) -> Result<Status<ParsedBlock>, Failure<Error>> {
-    check_last_len(buf.len(), last_len)?;
-    let mut scratch = Slots::new();
-    let slots = slots(&mut scratch, out.len(), buf.len());
-    Ok(match config.parse_headers_uninit(buf, last_len, slots)? {
-        Status::Complete(b) => {
-            copy_headers(b.headers, out);
-            Status::Complete(ParsedBlock { num_headers: b.headers.len(), len: b.len })
-        }
-        Status::Partial => Status::Partial,
-    })
 }
 
 /// A parsed request head, written by `sb_parser_config_parse_request` on
@@ -203,47 +79,238 @@ pub struct sb_header_block {
     pub len: usize,
 }
 
-/// Returns the complete value of a parse, made by `f`, or
-/// [`Failure::Partial`].
-fn complete<P, T>(r: Result<Status<P>, Failure<Error>>, f: impl FnOnce(P) -> T) -> Result<T, Failure<Error, T>> {
-    match r {
-        Ok(Status::Complete(p)) => Ok(f(p)),
-        Ok(Status::Partial) => Err(Failure::Partial),
-        Err(e) => Err(e.widen()),
-    }
-}
-
-/// The common arguments of the extended parse calls, checked.
-struct Args<'a, T> {
-    config: &'a ParserConfig,
-    buf: &'a [u8],
-    headers: &'a mut [MaybeUninit<sb_header>],
+/// An extended call's outputs: the head on success, the error detail
+/// (when asked for) on an invalid input. `T` is `sb_request`,
+/// `sb_response` or `sb_header_block`.
+struct Outputs<'a, T> {
     out: &'a mut MaybeUninit<T>,
     out_error: Option<&'a mut MaybeUninit<sb_error>>,
 }
 
+impl<T> Outputs<'_, T> {
+    /// Writes `value` and returns `SB_RESULT_OK`.
+    #[inline(always)]
+    fn ok(self, value: T) -> sb_result {
+        self.out.write(value);
+        sb_result::Ok
+    }
+
+    /// Writes the detail of `error` (when asked for) and returns its code.
+    #[cold]
+    #[inline(never)]
+    fn invalid(self, error: Error) -> sb_result {
+        error.detail().report(self.out_error)
+    }
+}
+
+impl<'b> HeadSink<RequestLine<'b>> for Outputs<'_, sb_request> {
+    type Output = sb_result;
+
+    #[inline(always)]
+    fn complete(self, line: RequestLine<'b>, num_headers: usize, head_len: usize) -> sb_result {
+        self.ok(sb_request {
+            method: line.method.as_ptr().cast(),
+            method_len: line.method.len(),
+            target: line.target.as_ptr().cast(),
+            target_len: line.target.len(),
+            minor_version: c_int::from(line.minor_version),
+            num_headers,
+            head_len,
+        })
+    }
+
+    #[inline(always)]
+    fn partial(self) -> sb_result {
+        sb_result::Partial
+    }
+
+    #[inline(always)]
+    fn invalid(self, error: Error) -> sb_result {
+        Outputs::invalid(self, error)
+    }
+}
+
+impl<'b> HeadSink<StatusLine<'b>> for Outputs<'_, sb_response> {
+    type Output = sb_result;
+
+    #[inline(always)]
+    fn complete(self, line: StatusLine<'b>, num_headers: usize, head_len: usize) -> sb_result {
+        self.ok(sb_response {
+            minor_version: c_int::from(line.minor_version),
+            status: c_int::from(line.code),
+            reason: line.reason.as_ptr().cast(),
+            reason_len: line.reason.len(),
+            num_headers,
+            head_len,
+        })
+    }
+
+    #[inline(always)]
+    fn partial(self) -> sb_result {
+        sb_result::Partial
+    }
+
+    #[inline(always)]
+    fn invalid(self, error: Error) -> sb_result {
+        Outputs::invalid(self, error)
+    }
+}
+
+impl HeadSink<()> for Outputs<'_, sb_header_block> {
+    type Output = sb_result;
+
+    #[inline(always)]
+    fn complete(self, _: (), num_headers: usize, len: usize) -> sb_result {
+        self.ok(sb_header_block { num_headers, len })
+    }
+
+    #[inline(always)]
+    fn partial(self) -> sb_result {
+        sb_result::Partial
+    }
+
+    #[inline(always)]
+    fn invalid(self, error: Error) -> sb_result {
+        Outputs::invalid(self, error)
+    }
+}
+
+/// The three heads an extended call parses, by the struct it writes.
+trait Head: Sized {
+    /// Parses the head with `config` into `headers`, writing `outputs`.
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result;
+}
+
+impl Head for sb_request {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_request_into(buf, last_len, headers, outputs)
+    }
+}
+
+impl Head for sb_response {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_response_into(buf, last_len, headers, outputs)
+    }
+}
+
+impl Head for sb_header_block {
+    #[inline(always)]
+    fn parse(
+        config: &ParserConfig,
+        buf: &[u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<sb_header>],
+        outputs: Outputs<'_, Self>,
+    ) -> sb_result {
+        config.parse_headers_into(buf, last_len, headers, outputs)
+    }
+}
+
+/// An extended parse call: its arguments checked with one test of them
+/// all (anything that test does not pass goes to [`parse_checked`]), then
+/// one parse.
+///
 /// # Safety
 /// `config` NULL or live; `buf` NULL or `len` readable bytes; `headers`
 /// NULL or `headers_len` writable entries; `out` and `out_error` NULL or
 /// writable; none aliasing another.
-unsafe fn args<'a, T>(
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn parse<T: Head>(
     config: *const sb_parser_config,
     buf: *const c_char,
     len: usize,
+    last_len: usize,
     headers: *mut sb_header,
     headers_len: usize,
     out: *mut T,
     out_error: *mut sb_error,
-) -> Result<Args<'a, T>, ArgError> {
-    // SAFETY: forwarded from the caller.
+) -> sb_result {
+    let refused = unusable(config)
+        | unusable(headers)
+        | unusable(out)
+        | misaligned(out_error)
+        | oversized::<u8>(len)
+        | oversized::<sb_header>(headers_len);
+    if refused != 0 || buf.is_null() || last_len > len {
+        // SAFETY: forwarded from the caller.
+        return unsafe { parse_checked(config, buf, len, last_len, headers, headers_len, out, out_error) };
+    }
+    // SAFETY: `config`, `buf`, `headers` and `out` are non-NULL and aligned,
+    // the lengths fit in a slice (checked above); `out_error` is NULL or
+    // aligned; the caller guarantees the rest: a live config, `len`
+    // readable bytes, `headers_len` writable entries, writable outputs, no
+    // aliasing.
     unsafe {
-        Ok(Args {
-            config: &try_ref(config)?.inner,
-            buf: try_slice(buf.cast::<u8>(), len)?,
-            headers: try_out_slice(headers, headers_len)?,
-            out: try_out(out)?,
-            out_error: try_out_opt(out_error)?,
-        })
+        let outputs = Outputs {
+            out: out_unchecked(out),
+            out_error: if out_error.is_null() { None } else { Some(out_unchecked(out_error)) },
+        };
+        T::parse(
+            &(*config).inner,
+            slice_unchecked(buf.cast::<u8>(), len),
+            last_len,
+            out_slice_unchecked(headers, headers_len),
+            outputs,
+        )
+    }
+}
+
+/// [`parse`] for a call its first test sent here: each argument checked in
+/// turn (config, input, headers, outputs, then `last_len`), and the code of
+/// the first one refused, or the parse.
+///
+/// # Safety
+/// As [`parse`].
+#[allow(clippy::too_many_arguments)]
+#[cold]
+#[inline(never)]
+unsafe fn parse_checked<T: Head>(
+    config: *const sb_parser_config,
+    buf: *const c_char,
+    len: usize,
+    last_len: usize,
+    headers: *mut sb_header,
+    headers_len: usize,
+    out: *mut T,
+    out_error: *mut sb_error,
+) -> sb_result {
+    // SAFETY: forwarded from the caller.
+    let checked = unsafe {
+        (|| {
+            let config = &try_ref(config)?.inner;
+            let buf = try_slice(buf.cast::<u8>(), len)?;
+            let headers = try_out_slice(headers, headers_len)?;
+            let outputs = Outputs { out: try_out(out)?, out_error: try_out_opt(out_error)? };
+            if last_len > len {
+                return Err(ArgError::Invalid);
+            }
+            Ok((config, buf, headers, outputs))
+        })()
+    };
+    match checked {
+        Ok((config, buf, headers, outputs)) => T::parse(config, buf, last_len, headers, outputs),
+        Err(e) => e.into(),
     }
 }
 
@@ -258,8 +325,10 @@ unsafe fn args<'a, T>(
 /// `headers[0..out_request->num_headers]`; or `SB_RESULT_PARTIAL`; or a head
 /// error code (100–199) and, if `out_error` is not NULL, `*out_error`; or
 /// `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (including
-/// `last_len > len`). Only `SB_RESULT_OK` writes `*out_request` and
-/// `headers`; only a head error writes `*out_error`.
+/// `last_len > len`). Only `SB_RESULT_OK` writes `*out_request`; only a
+/// head error writes `*out_error`. The header array is written as the
+/// head is parsed: after a failure its first `headers_len` entries may
+/// hold headers (spans of `buf`) seen before it.
 ///
 /// # Safety
 /// `config` must be NULL or a live config; `buf` NULL or `len` readable
@@ -276,23 +345,10 @@ pub unsafe extern "C" fn sb_parser_config_parse_request(
     out_request: *mut sb_request,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        let a = match unsafe { args(config, buf, len, headers, headers_len, out_request, out_error) } {
-            Ok(a) => a,
-            Err(e) => return e.into(),
-        };
-        let r = complete(request(a.config, a.buf, last_len, a.headers), |r| sb_request {
-            method: r.method.as_ptr().cast(),
-            method_len: r.method.len(),
-            target: r.target.as_ptr().cast(),
-            target_len: r.target.len(),
-            minor_version: c_int::from(r.minor_version),
-            num_headers: r.num_headers,
-            head_len: r.head_len,
-        });
-        finish(r, a.out, a.out_error)
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe {
+        parse(config, buf, len, last_len, headers, headers_len, out_request, out_error)
     })
 }
 
@@ -315,22 +371,10 @@ pub unsafe extern "C" fn sb_parser_config_parse_response(
     out_response: *mut sb_response,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        let a = match unsafe { args(config, buf, len, headers, headers_len, out_response, out_error) } {
-            Ok(a) => a,
-            Err(e) => return e.into(),
-        };
-        let r = complete(response(a.config, a.buf, last_len, a.headers), |r| sb_response {
-            minor_version: c_int::from(r.minor_version),
-            status: c_int::from(r.status),
-            reason: r.reason.as_ptr().cast(),
-            reason_len: r.reason.len(),
-            num_headers: r.num_headers,
-            head_len: r.head_len,
-        });
-        finish(r, a.out, a.out_error)
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe {
+        parse(config, buf, len, last_len, headers, headers_len, out_response, out_error)
     })
 }
 
@@ -354,19 +398,9 @@ pub unsafe extern "C" fn sb_parser_config_parse_headers(
     out_block: *mut sb_header_block,
     out_error: *mut sb_error,
 ) -> sb_result {
-    guard(sb_result::Panic, || {
-        // SAFETY: the export's contract: live config, readable input,
-        // writable outputs, no aliasing.
-        let a = match unsafe { args(config, buf, len, headers, headers_len, out_block, out_error) } {
-            Ok(a) => a,
-            Err(e) => return e.into(),
-        };
-        let r = complete(block(a.config, a.buf, last_len, a.headers), |b| sb_header_block {
-            num_headers: b.num_headers,
-            len: b.len,
-        });
-        finish(r, a.out, a.out_error)
-    })
+    // SAFETY: the export's contract: live config, readable input, writable
+    // outputs, no aliasing.
+    guard(sb_result::Panic, || unsafe { parse(config, buf, len, last_len, headers, headers_len, out_block, out_error) })
 }
 
 #[cfg(test)]
@@ -375,16 +409,7 @@ mod tests {
     use crate::config::{sb_parser_config_free, sb_parser_config_new};
 
     #[test]
-    fn scratch_is_bounded_by_the_input() {
-        let mut s = Slots::new();
-        assert_eq!(slots(&mut s, usize::MAX, 10).len(), 6);
-        assert_eq!(slots(&mut s, 3, 1000).len(), 3);
-        assert_eq!(slots(&mut s, 1000, 1000).len(), 501);
-        assert_eq!(slots(&mut s, 0, 1000).len(), 0);
-    }
-
-    #[test]
-    fn many_headers_beyond_the_stack_slots() {
+    fn many_headers() {
         let mut req = b"GET / HTTP/1.1\r\n".to_vec();
         for i in 0..300 {
             req.extend_from_slice(format!("h{i}: v{i}\r\n").as_bytes());

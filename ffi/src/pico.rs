@@ -3,23 +3,30 @@
 //! conventions of `phr_parse_request`, `phr_parse_response` and
 //! `phr_parse_headers`.
 //!
+//! Each call is one layer, as picohttpparser's are: check the arguments
+//! (a compare each), run the parser once, straight into the caller's
+//! `sb_header` array ([`FromHeader`]), and let its sink write the scalar
+//! outputs and make the return value inside the parser's backend function
+//! ([`HeadSink`]).
+//!
 //! Differences from picohttpparser, all documented in `ffi/README.md`:
 //! parsing is strict RFC 9112 unless a `_with_config` variant is given a
-//! lenient config; on -1 and -2 nothing is written (picohttpparser fills in
-//! what it parsed so far); obs-fold continuation values are trimmed;
-//! NULL pointers and bad lengths return -1 instead of crashing.
+//! lenient config; on -1 and -2 no scalar output and not `*num_headers`
+//! is written (picohttpparser fills in what it parsed so far; the header
+//! array may have been written, as picohttpparser's is); obs-fold
+//! continuation values are trimmed; NULL pointers and bad lengths return -1
+//! instead of crashing.
 
 use std::ffi::{c_char, c_int};
 use std::mem::MaybeUninit;
 
-use springbok_parser::{ParserConfig, Status};
+use springbok_parser::{Error, FromHeader, HeadSink, Header, ParserConfig, RequestLine, StatusLine};
 
 use crate::config::sb_parser_config;
-use springbok_parser::Error;
-
-use crate::failure::Failure;
-use crate::parse;
-use crate::ptr::{guard, try_mut, try_out, try_out_slice, try_ref, try_slice, ArgError};
+use crate::ptr::{
+    guard, mut_unchecked, out_slice_unchecked, out_unchecked, oversized, slice_unchecked, try_mut, try_out,
+    try_out_slice, try_ref, try_slice, unusable,
+};
 
 /// One header field, laid out exactly like picohttpparser's
 /// `struct phr_header`. Both spans point into the caller's input buffer and
@@ -40,34 +47,220 @@ pub struct sb_header {
     pub value_len: usize,
 }
 
-/// picohttpparser's return value for an outcome: the head length, -2 for
-/// partial, -1 for any error (including a head longer than `INT_MAX`).
-fn pico_ret(r: Result<Status<usize>, Failure<Error>>) -> c_int {
-    match r {
-        Ok(Status::Complete(n)) => c_int::try_from(n).unwrap_or(-1),
-        Ok(Status::Partial) => -2,
-        Err(_) => -1,
+/// The parser writes headers straight into the caller's array.
+impl<'b> FromHeader<'b> for sb_header {
+    #[inline(always)]
+    fn from_header(h: Header<'b>) -> Self {
+        sb_header {
+            name: h.name.as_ptr().cast(),
+            name_len: h.name.len(),
+            value: h.value.as_ptr().cast(),
+            value_len: h.value.len(),
+        }
+    }
+
+    /// A continuation line's name is NULL.
+    #[inline(always)]
+    fn from_continuation(h: Header<'b>) -> Self {
+        sb_header { name: std::ptr::null(), name_len: 0, value: h.value.as_ptr().cast(), value_len: h.value.len() }
     }
 }
 
-/// Reads the in/out header count and its storage.
-///
-/// # Safety
-/// `num_headers` must be NULL or point to an initialised `size_t`;
-/// `headers` must be NULL or point to `*num_headers` writable `sb_header`s.
-unsafe fn header_storage<'a>(
-    headers: *mut sb_header,
-    num_headers: *mut usize,
-) -> Result<(&'a mut usize, &'a mut [MaybeUninit<sb_header>]), ArgError> {
-    // SAFETY: forwarded from the caller.
-    let count = unsafe { try_mut(num_headers) }?;
-    // SAFETY: forwarded from the caller.
-    let storage = unsafe { try_out_slice(headers, *count) }?;
-    Ok((count, storage))
+/// picohttpparser's return value for a complete head of `head_len` bytes:
+/// the length, or -1 for a head longer than `INT_MAX`.
+#[inline(always)]
+fn head_len_ret(head_len: usize) -> Option<c_int> {
+    c_int::try_from(head_len).ok()
 }
 
+/// The arguments every picohttpparser-shaped call has, checked: the input,
+/// the header storage and its in/out count.
+struct Common<'a> {
+    buf: &'a [u8],
+    headers: &'a mut [MaybeUninit<sb_header>],
+    num_headers: &'a mut usize,
+}
+
+/// Whether the common arguments pass the first check: `others` is the OR
+/// of [`unusable`] over the call's other output pointers. `false` sends
+/// the call to [`checked`]: a NULL or misaligned pointer, `buf` NULL, a
+/// length too large, or `last_len > len`.
+///
+/// # Safety
+/// As [`checked`].
+#[inline(always)]
+unsafe fn fast_ok(
+    buf: *const c_char,
+    len: usize,
+    last_len: usize,
+    headers: *mut sb_header,
+    num_headers: *mut usize,
+    others: usize,
+) -> bool {
+    let refused = others | unusable(num_headers) | unusable(headers) | oversized::<u8>(len);
+    // SAFETY: `num_headers` is non-NULL and aligned when `refused` is 0
+    // (read only then) and points to a `size_t` (the caller's contract).
+    refused == 0 && !buf.is_null() && last_len <= len && oversized::<sb_header>(unsafe { *num_headers }) == 0
+}
+
+/// The common arguments after [`fast_ok`].
+///
+/// # Safety
+/// [`fast_ok`] returned `true` for them, and the caller's contract holds
+/// (as [`checked`]).
+#[inline(always)]
+unsafe fn fast<'a>(buf: *const c_char, len: usize, headers: *mut sb_header, num_headers: *mut usize) -> Common<'a> {
+    // SAFETY: `buf` is non-NULL and points to `len` readable bytes, no more
+    // than `isize::MAX`; `headers` is non-NULL, aligned and points to
+    // `*num_headers` writable entries, no more than `isize::MAX` bytes;
+    // `num_headers` is non-NULL and aligned; none aliases another (the
+    // caller's contract and `fast_ok`).
+    unsafe {
+        let num_headers = mut_unchecked(num_headers);
+        Common {
+            buf: slice_unchecked(buf.cast::<u8>(), len),
+            headers: out_slice_unchecked(headers, *num_headers),
+            num_headers,
+        }
+    }
+}
+
+/// The common arguments checked one by one, for a call the first check
+/// sent here. `None` (the call returns -1) when an argument is refused: a
+/// NULL pointer (`buf` may be NULL when `len` is 0, `headers` when
+/// `*num_headers` is 0), a misaligned one, `len` or `*num_headers` beyond
+/// what a Rust slice can hold, or `last_len > len`. `others_ok` says
+/// whether the call's other outputs passed their own checks.
+///
+/// # Safety
+/// `buf` must be NULL or point to `len` readable bytes; `num_headers`
+/// NULL or point to a `size_t`; `headers` NULL or point to
+/// `*num_headers` writable entries; none aliasing another or the outputs.
+unsafe fn checked<'a>(
+    buf: *const c_char,
+    len: usize,
+    last_len: usize,
+    headers: *mut sb_header,
+    num_headers: *mut usize,
+    others_ok: bool,
+) -> Option<Common<'a>> {
+    if !others_ok || last_len > len {
+        return None;
+    }
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        let num_headers = try_mut(num_headers).ok()?;
+        let buf = try_slice(buf.cast::<u8>(), len).ok()?;
+        let headers = try_out_slice(headers, *num_headers).ok()?;
+        Some(Common { buf, headers, num_headers })
+    }
+}
+
+/// `phr_parse_request`'s outputs beside the headers, written on success.
+struct RequestOut<'a> {
+    method: &'a mut MaybeUninit<*const c_char>,
+    method_len: &'a mut MaybeUninit<usize>,
+    path: &'a mut MaybeUninit<*const c_char>,
+    path_len: &'a mut MaybeUninit<usize>,
+    minor_version: &'a mut MaybeUninit<c_int>,
+    num_headers: &'a mut usize,
+}
+
+impl<'b> HeadSink<RequestLine<'b>> for &mut RequestOut<'_> {
+    type Output = c_int;
+
+    #[inline(always)]
+    fn complete(self, line: RequestLine<'b>, num_headers: usize, head_len: usize) -> c_int {
+        let Some(ret) = head_len_ret(head_len) else { return -1 };
+        self.method.write(line.method.as_ptr().cast());
+        self.method_len.write(line.method.len());
+        self.path.write(line.target.as_ptr().cast());
+        self.path_len.write(line.target.len());
+        self.minor_version.write(c_int::from(line.minor_version));
+        *self.num_headers = num_headers;
+        ret
+    }
+
+    #[inline(always)]
+    fn partial(self) -> c_int {
+        -2
+    }
+
+    #[inline(always)]
+    fn invalid(self, _: Error) -> c_int {
+        -1
+    }
+}
+
+/// `phr_parse_response`'s outputs beside the headers, written on success.
+struct ResponseOut<'a> {
+    minor_version: &'a mut MaybeUninit<c_int>,
+    status: &'a mut MaybeUninit<c_int>,
+    msg: &'a mut MaybeUninit<*const c_char>,
+    msg_len: &'a mut MaybeUninit<usize>,
+    num_headers: &'a mut usize,
+}
+
+impl<'b> HeadSink<StatusLine<'b>> for &mut ResponseOut<'_> {
+    type Output = c_int;
+
+    #[inline(always)]
+    fn complete(self, line: StatusLine<'b>, num_headers: usize, head_len: usize) -> c_int {
+        let Some(ret) = head_len_ret(head_len) else { return -1 };
+        self.minor_version.write(c_int::from(line.minor_version));
+        self.status.write(c_int::from(line.code));
+        self.msg.write(line.reason.as_ptr().cast());
+        self.msg_len.write(line.reason.len());
+        *self.num_headers = num_headers;
+        ret
+    }
+
+    #[inline(always)]
+    fn partial(self) -> c_int {
+        -2
+    }
+
+    #[inline(always)]
+    fn invalid(self, _: Error) -> c_int {
+        -1
+    }
+}
+
+/// `phr_parse_headers`'s one output beside the headers: the count.
+struct BlockOut<'a> {
+    num_headers: &'a mut usize,
+}
+
+impl HeadSink<()> for BlockOut<'_> {
+    type Output = c_int;
+
+    #[inline(always)]
+    fn complete(self, _: (), num_headers: usize, len: usize) -> c_int {
+        let Some(ret) = head_len_ret(len) else { return -1 };
+        *self.num_headers = num_headers;
+        ret
+    }
+
+    #[inline(always)]
+    fn partial(self) -> c_int {
+        -2
+    }
+
+    #[inline(always)]
+    fn invalid(self, _: Error) -> c_int {
+        -1
+    }
+}
+
+/// `sb_parse_request` with `config`: the arguments checked, one parse.
+///
+/// # Safety
+/// picohttpparser's contract: `buf` NULL or `len` readable bytes, each
+/// output NULL or writable, `headers` NULL or `*num_headers` writable
+/// entries; none aliasing another or the input.
 #[allow(clippy::too_many_arguments)]
-fn request(
+#[inline(always)]
+unsafe fn request(
     config: &ParserConfig,
     buf: *const c_char,
     len: usize,
@@ -79,33 +272,88 @@ fn request(
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure<Error>> {
-    // SAFETY: the caller of the export promises picohttpparser's contract:
-    // `buf` holds `len` readable bytes, each output pointer is writable, and
-    // `headers` holds `*num_headers` writable entries; none alias.
-    let (buf, outs, (count, storage)) = unsafe {
-        let buf = try_slice(buf.cast::<u8>(), len)?;
-        let outs =
-            (try_out(method)?, try_out(method_len)?, try_out(path)?, try_out(path_len)?, try_out(minor_version)?);
-        (buf, outs, header_storage(headers, num_headers)?)
-    };
-    Ok(match parse::request(config, buf, last_len, storage)? {
-        Status::Complete(r) => {
-            let (m, ml, p, pl, v) = outs;
-            m.write(r.method.as_ptr().cast());
-            ml.write(r.method.len());
-            p.write(r.target.as_ptr().cast());
-            pl.write(r.target.len());
-            v.write(c_int::from(r.minor_version));
-            *count = r.num_headers;
-            Status::Complete(r.head_len)
+) -> c_int {
+    let others =
+        unusable(method) | unusable(method_len) | unusable(path) | unusable(path_len) | unusable(minor_version);
+    // SAFETY: forwarded from the caller.
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
+        // SAFETY: forwarded from the caller.
+        return unsafe {
+            request_checked(
+                buf,
+                len,
+                method,
+                method_len,
+                path,
+                path_len,
+                minor_version,
+                headers,
+                num_headers,
+                last_len,
+                config,
+            )
+        };
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
+    // SAFETY: each output is non-NULL and aligned (`fast_ok` checked) and
+    // writable, with no other access during the call (the caller's
+    // contract).
+    let mut out = unsafe {
+        RequestOut {
+            method: out_unchecked(method),
+            method_len: out_unchecked(method_len),
+            path: out_unchecked(path),
+            path_len: out_unchecked(path_len),
+            minor_version: out_unchecked(minor_version),
+            num_headers: c.num_headers,
         }
-        Status::Partial => Status::Partial,
-    })
+    };
+    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
 }
 
+/// [`request`] for a call its first check refused: the exact checks, then
+/// the same parse.
+///
+/// # Safety
+/// As [`request`].
 #[allow(clippy::too_many_arguments)]
-fn response(
+#[cold]
+#[inline(never)]
+unsafe fn request_checked(
+    buf: *const c_char,
+    len: usize,
+    method: *mut *const c_char,
+    method_len: *mut usize,
+    path: *mut *const c_char,
+    path_len: *mut usize,
+    minor_version: *mut c_int,
+    headers: *mut sb_header,
+    num_headers: *mut usize,
+    last_len: usize,
+    config: &ParserConfig,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    let outs =
+        unsafe { (try_out(method), try_out(method_len), try_out(path), try_out(path_len), try_out(minor_version)) };
+    let (Ok(method), Ok(method_len), Ok(path), Ok(path_len), Ok(minor_version)) = outs else {
+        return -1;
+    };
+    // SAFETY: forwarded from the caller.
+    let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
+        return -1;
+    };
+    let mut out = RequestOut { method, method_len, path, path_len, minor_version, num_headers: c.num_headers };
+    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
+}
+
+/// `sb_parse_response` with `config`; see [`request`].
+///
+/// # Safety
+/// As [`request`].
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+unsafe fn response(
     config: &ParserConfig,
     buf: *const c_char,
     len: usize,
@@ -116,53 +364,116 @@ fn response(
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure<Error>> {
-    // SAFETY: as in `request`: picohttpparser's contract on every pointer.
-    let (buf, outs, (count, storage)) = unsafe {
-        let buf = try_slice(buf.cast::<u8>(), len)?;
-        let outs = (try_out(minor_version)?, try_out(status)?, try_out(msg)?, try_out(msg_len)?);
-        (buf, outs, header_storage(headers, num_headers)?)
-    };
-    Ok(match parse::response(config, buf, last_len, storage)? {
-        Status::Complete(r) => {
-            let (v, s, m, ml) = outs;
-            v.write(c_int::from(r.minor_version));
-            s.write(c_int::from(r.status));
-            m.write(r.reason.as_ptr().cast());
-            ml.write(r.reason.len());
-            *count = r.num_headers;
-            Status::Complete(r.head_len)
+) -> c_int {
+    let others = unusable(minor_version) | unusable(status) | unusable(msg) | unusable(msg_len);
+    // SAFETY: forwarded from the caller.
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
+        // SAFETY: forwarded from the caller.
+        return unsafe {
+            response_checked(buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len, config)
+        };
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
+    // SAFETY: as in `request`.
+    let mut out = unsafe {
+        ResponseOut {
+            minor_version: out_unchecked(minor_version),
+            status: out_unchecked(status),
+            msg: out_unchecked(msg),
+            msg_len: out_unchecked(msg_len),
+            num_headers: c.num_headers,
         }
-        Status::Partial => Status::Partial,
-    })
+    };
+    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
 }
 
-fn headers_block(
+/// [`response`] for a call its first check refused; see
+/// [`request_checked`].
+///
+/// # Safety
+/// As [`request`].
+#[allow(clippy::too_many_arguments)]
+#[cold]
+#[inline(never)]
+unsafe fn response_checked(
+    buf: *const c_char,
+    len: usize,
+    minor_version: *mut c_int,
+    status: *mut c_int,
+    msg: *mut *const c_char,
+    msg_len: *mut usize,
+    headers: *mut sb_header,
+    num_headers: *mut usize,
+    last_len: usize,
+    config: &ParserConfig,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    let outs = unsafe { (try_out(minor_version), try_out(status), try_out(msg), try_out(msg_len)) };
+    let (Ok(minor_version), Ok(status), Ok(msg), Ok(msg_len)) = outs else {
+        return -1;
+    };
+    // SAFETY: forwarded from the caller.
+    let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
+        return -1;
+    };
+    let mut out = ResponseOut { minor_version, status, msg, msg_len, num_headers: c.num_headers };
+    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
+}
+
+/// `sb_parse_headers` with `config`; see [`request`].
+///
+/// # Safety
+/// As [`request`].
+#[inline(always)]
+unsafe fn block(
     config: &ParserConfig,
     buf: *const c_char,
     len: usize,
     headers: *mut sb_header,
     num_headers: *mut usize,
     last_len: usize,
-) -> Result<Status<usize>, Failure<Error>> {
-    // SAFETY: as in `request`: picohttpparser's contract on every pointer.
-    let (buf, (count, storage)) = unsafe { (try_slice(buf.cast::<u8>(), len)?, header_storage(headers, num_headers)?) };
-    Ok(match parse::block(config, buf, last_len, storage)? {
-        Status::Complete(b) => {
-            *count = b.num_headers;
-            Status::Complete(b.len)
-        }
-        Status::Partial => Status::Partial,
-    })
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, 0) } {
+        // SAFETY: forwarded from the caller.
+        return unsafe { block_checked(buf, len, headers, num_headers, last_len, config) };
+    }
+    // SAFETY: `fast_ok` passed; the caller's contract.
+    let c = unsafe { fast(buf, len, headers, num_headers) };
+    config.parse_headers_into(c.buf, last_len, c.headers, BlockOut { num_headers: c.num_headers })
 }
 
-/// The config behind a `_with_config` call.
+/// [`block`] for a call its first check refused; see [`request_checked`].
+///
+/// # Safety
+/// As [`request`].
+#[cold]
+#[inline(never)]
+unsafe fn block_checked(
+    buf: *const c_char,
+    len: usize,
+    headers: *mut sb_header,
+    num_headers: *mut usize,
+    last_len: usize,
+    config: &ParserConfig,
+) -> c_int {
+    // SAFETY: forwarded from the caller.
+    let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
+        return -1;
+    };
+    config.parse_headers_into(c.buf, last_len, c.headers, BlockOut { num_headers: c.num_headers })
+}
+
+/// The config behind a `_with_config` call, or `None` for NULL (or a
+/// misaligned pointer).
 ///
 /// # Safety
 /// `config` must be NULL or a live `sb_parser_config`.
-unsafe fn config_ref<'a>(config: *const sb_parser_config) -> Result<&'a ParserConfig, Failure<Error>> {
+#[inline(always)]
+unsafe fn config_ref<'a>(config: *const sb_parser_config) -> Option<&'a ParserConfig> {
     // SAFETY: forwarded from the caller.
-    Ok(&unsafe { try_ref(config) }?.inner)
+    Some(&unsafe { try_ref(config) }.ok()?.inner)
 }
 
 const STRICT: ParserConfig = ParserConfig::new();
@@ -182,9 +493,11 @@ const STRICT: ParserConfig = ParserConfig::new();
 /// than `*num_headers` headers or breaks a default limit, or when an
 /// argument is NULL (`buf` may be NULL only when `len` is 0; `headers` only
 /// when `*num_headers` is 0), `last_len > len`, or the head is longer than
-/// `INT_MAX`. On -1 and -2 nothing is written: unlike picohttpparser,
-/// partial results are not reported. Use `sb_parser_config_parse_request`
-/// to learn why a head was refused.
+/// `INT_MAX`. On -1 and -2 no scalar output and not `*num_headers` is
+/// written: unlike picohttpparser, partial results are not reported. As
+/// with picohttpparser, the entries of `headers` may have been written
+/// (with spans of `buf`), never past `*num_headers`. Use
+/// `sb_parser_config_parse_request` to learn why a head was refused.
 ///
 /// # Safety
 /// `buf` must be NULL or point to `len` readable bytes; every other pointer
@@ -203,20 +516,9 @@ pub unsafe extern "C" fn sb_parse_request(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || {
-        pico_ret(request(
-            &STRICT,
-            buf,
-            len,
-            method,
-            method_len,
-            path,
-            path_len,
-            minor_version,
-            headers,
-            num_headers,
-            last_len,
-        ))
+    // SAFETY: the export's contract is `request`'s.
+    guard(-1, || unsafe {
+        request(&STRICT, buf, len, method, method_len, path, path_len, minor_version, headers, num_headers, last_len)
     })
 }
 
@@ -243,11 +545,25 @@ pub unsafe extern "C" fn sb_parse_request_with_config(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || {
-        // SAFETY: `config` is NULL or a live config (the export's contract).
-        pico_ret(unsafe { config_ref(config) }.and_then(|config| {
-            request(config, buf, len, method, method_len, path, path_len, minor_version, headers, num_headers, last_len)
-        }))
+    // SAFETY: `config` is NULL or a live config; the rest is `request`'s
+    // contract (the export's).
+    guard(-1, || unsafe {
+        match config_ref(config) {
+            Some(config) => request(
+                config,
+                buf,
+                len,
+                method,
+                method_len,
+                path,
+                path_len,
+                minor_version,
+                headers,
+                num_headers,
+                last_len,
+            ),
+            None => -1,
+        }
     })
 }
 
@@ -273,8 +589,9 @@ pub unsafe extern "C" fn sb_parse_response(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || {
-        pico_ret(response(&STRICT, buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len))
+    // SAFETY: the export's contract is `response`'s.
+    guard(-1, || unsafe {
+        response(&STRICT, buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len)
     })
 }
 
@@ -299,11 +616,15 @@ pub unsafe extern "C" fn sb_parse_response_with_config(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || {
-        // SAFETY: `config` is NULL or a live config (the export's contract).
-        pico_ret(unsafe { config_ref(config) }.and_then(|config| {
-            response(config, buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len)
-        }))
+    // SAFETY: `config` is NULL or a live config; the rest is `response`'s
+    // contract (the export's).
+    guard(-1, || unsafe {
+        match config_ref(config) {
+            Some(config) => {
+                response(config, buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len)
+            }
+            None => -1,
+        }
     })
 }
 
@@ -325,7 +646,8 @@ pub unsafe extern "C" fn sb_parse_headers(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || pico_ret(headers_block(&STRICT, buf, len, headers, num_headers, last_len)))
+    // SAFETY: the export's contract is `block`'s.
+    guard(-1, || unsafe { block(&STRICT, buf, len, headers, num_headers, last_len) })
 }
 
 /// `sb_parse_headers` with the leniencies and limits of `config`. A NULL
@@ -345,12 +667,13 @@ pub unsafe extern "C" fn sb_parse_headers_with_config(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    guard(-1, || {
-        // SAFETY: `config` is NULL or a live config (the export's contract).
-        pico_ret(
-            unsafe { config_ref(config) }
-                .and_then(|config| headers_block(config, buf, len, headers, num_headers, last_len)),
-        )
+    // SAFETY: `config` is NULL or a live config; the rest is `block`'s
+    // contract (the export's).
+    guard(-1, || unsafe {
+        match config_ref(config) {
+            Some(config) => block(config, buf, len, headers, num_headers, last_len),
+            None => -1,
+        }
     })
 }
 
@@ -388,7 +711,7 @@ mod tests {
     }
 
     #[test]
-    fn request_round_trip_and_nothing_written_on_failure() {
+    fn request_round_trip_and_no_scalar_output_on_failure() {
         let req = b"GET /a HTTP/1.1\r\nHost: x\r\n\r\nbody";
         let (mut m, mut ml, mut p, mut pl, mut v) = (null(), 0usize, null(), 0usize, -1);
         let mut hs = [sb_header { name: null(), name_len: 0, value: null(), value_len: 0 }; 4];
@@ -399,7 +722,7 @@ mod tests {
             unsafe { sb_parse_request(req.as_ptr().cast(), len, m, ml, p, pl, v, hs.as_mut_ptr(), n, 0) }
         };
         assert_eq!(call(10, &mut m, &mut ml, &mut p, &mut pl, &mut v, &mut hs, &mut n), -2);
-        assert!(m.is_null() && v == -1 && n == 4 && hs[0].name.is_null());
+        assert!(m.is_null() && ml == 0 && p.is_null() && v == -1 && n == 4);
         assert_eq!(call(req.len(), &mut m, &mut ml, &mut p, &mut pl, &mut v, &mut hs, &mut n), 28);
         assert_eq!((span(m, ml), span(p, pl), v, n), (b"GET".to_vec(), b"/a".to_vec(), 1, 1));
         assert_eq!(

@@ -21,9 +21,93 @@ pub(crate) enum ArgError {
 }
 
 /// Runs `f`, turning a panic into `on_panic`. Every export's body runs
-/// inside this, so no unwind ever crosses the C boundary.
+/// inside this, so no unwind ever crosses the C boundary. Inline, so that
+/// an export's arguments reach `f` in registers: the unwinding machinery
+/// costs nothing until a panic.
+#[inline(always)]
 pub(crate) fn guard<R>(on_panic: R, f: impl FnOnce() -> R) -> R {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or(on_panic)
+}
+
+/// Zero when `ptr` is non-NULL and aligned for `T`, for the hot calls'
+/// first check, which ORs the values of all their pointers and tests once:
+/// `ptr - align_of::<T>()` has the top bit set when `ptr` is NULL (no
+/// address a caller passes has it: user space is the lower half) and
+/// keeps a misaligned pointer's low bits. A non-zero value is not an
+/// error: it sends the call to the exact checks ([`try_out`] and the
+/// others), which decide.
+#[inline(always)]
+pub(crate) fn unusable<T>(ptr: *const T) -> usize {
+    let align = std::mem::align_of::<T>();
+    (ptr as usize).wrapping_sub(align) & (TOP | (align - 1))
+}
+
+/// Zero when `ptr` is aligned for `T` (NULL is), for an optional output
+/// in the OR of [`unusable`].
+#[inline(always)]
+pub(crate) fn misaligned<T>(ptr: *const T) -> usize {
+    ptr as usize & (std::mem::align_of::<T>() - 1)
+}
+
+/// Zero when `len` values of `T` fit in a Rust slice (no more than
+/// `isize::MAX` bytes); for the same OR as [`unusable`].
+#[inline(always)]
+pub(crate) fn oversized<T>(len: usize) -> usize {
+    usize::from(len > isize::MAX as usize / std::mem::size_of::<T>().max(1))
+}
+
+/// The top bit of an address.
+const TOP: usize = 1 << (usize::BITS - 1);
+
+/// `ptr` as a place to write an output to, for a caller that has checked
+/// it already: [`try_out`] without the checks.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and point to writable memory for a `T`
+/// that nothing else accesses during `'a`.
+#[inline(always)]
+pub(crate) unsafe fn out_unchecked<'a, T>(ptr: *mut T) -> &'a mut MaybeUninit<T> {
+    // SAFETY: the caller guarantees a non-NULL, aligned, writable, unaliased
+    // place; `MaybeUninit<T>` has `T`'s layout and assumes nothing about
+    // the memory's content.
+    unsafe { &mut *ptr.cast::<MaybeUninit<T>>() }
+}
+
+/// `(ptr, len)` as a slice, for a caller that has checked it already:
+/// [`try_slice`] without the checks.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and point to `len` readable `T`s (no
+/// more than `isize::MAX` bytes) that stay valid and unmodified for `'a`.
+#[inline(always)]
+pub(crate) unsafe fn slice_unchecked<'a, T>(ptr: *const T, len: usize) -> &'a [T] {
+    // SAFETY: forwarded from the caller.
+    unsafe { std::slice::from_raw_parts(ptr, len) }
+}
+
+/// `(ptr, len)` as writable, possibly uninitialised storage, for a caller
+/// that has checked it already: [`try_out_slice`] without the checks.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and point to `len` writable `T`s (no
+/// more than `isize::MAX` bytes) that nothing else accesses during `'a`.
+#[inline(always)]
+pub(crate) unsafe fn out_slice_unchecked<'a, T>(ptr: *mut T, len: usize) -> &'a mut [MaybeUninit<T>] {
+    // SAFETY: forwarded from the caller; `MaybeUninit<T>` has `T`'s layout
+    // and assumes nothing about the memory's content.
+    unsafe { std::slice::from_raw_parts_mut(ptr.cast::<MaybeUninit<T>>(), len) }
+}
+
+/// `ptr` as an exclusive reference, for a caller that has checked it
+/// already: [`try_mut`] without the checks.
+///
+/// # Safety
+/// `ptr` must be non-NULL, aligned, and point to a valid `T` that nothing
+/// else accesses during `'a`.
+#[inline(always)]
+pub(crate) unsafe fn mut_unchecked<'a, T>(ptr: *mut T) -> &'a mut T {
+    // SAFETY: forwarded from the caller.
+    unsafe { &mut *ptr }
 }
 
 fn check_len<T>(len: usize) -> Result<(), ArgError> {

@@ -2,10 +2,12 @@
 //! pairs, decoded, from the `springbok-form-urlencoded` crate; and
 //! `sb_urlencoded_build` / `sb_urlencoded_encode`, its serializer.
 
-use std::borrow::Cow;
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
-use springbok_form_urlencoded::{encode_into, encoded_len, parse, Error, Mode, Options, Pairs, Style};
+use springbok_form_urlencoded::{
+    decode, decode_into, encode_into, encoded_len, parse_raw, Error, Mode, Options, RawPairs, Style,
+};
 
 use crate::error::{sb_error, sb_result};
 use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, zeroed, ArgError};
@@ -16,6 +18,12 @@ pub const SB_URLENCODED_WHATWG: u32 = 0;
 /// Perl WWW::Form::UrlEncoded splitting: `&` or `;`, one leading SP
 /// dropped per piece, empty pairs kept.
 pub const SB_URLENCODED_PERL: u32 = 1;
+/// A flag for `mode`: keys and values come out as valid UTF-8, each
+/// invalid sequence replaced by U+FFFD (what browsers, the WHATWG URL
+/// Standard and Rust's `form_urlencoded` do). The check is made as the
+/// pairs are split and decoded; a part with nothing to decode in a UTF-8
+/// input is not looked at again.
+pub const SB_URLENCODED_UTF8: u32 = 0x100;
 /// The default `max_pairs`: 4096 (Rack's limit).
 pub const SB_URLENCODED_DEFAULT_MAX_PAIRS: usize = 4096;
 /// The default `max_input_bytes`: 4 MiB (Rack's limit).
@@ -23,24 +31,97 @@ pub const SB_URLENCODED_DEFAULT_MAX_INPUT_BYTES: usize = 4 << 20;
 
 /// An iterator over the decoded pairs of one urlencoded input. Opaque.
 ///
-/// Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`,
-/// freed by `sb_urlencoded_pairs_free`. It borrows the input buffer, which
-/// must stay valid and unchanged until it is freed.
+/// Made by `sb_urlencoded_pairs_new`, advanced by `sb_urlencoded_pairs_next`
+/// or `sb_urlencoded_pairs_next_batch`, freed by `sb_urlencoded_pairs_free`.
+/// It borrows the input buffer, which must stay valid and unchanged until it
+/// is freed.
 pub struct sb_urlencoded_pairs {
     /// Borrows the caller's buffer for as long as the caller promised
     /// (`'static` stands for "until `sb_urlencoded_pairs_free`").
-    pairs: Pairs<'static>,
-    /// The current pair, kept alive until the next call: decoded keys and
-    /// values are owned here.
-    current: (Cow<'static, [u8]>, Cow<'static, [u8]>),
+    raw: RawPairs<'static>,
+    /// Every decoded part, one after the other: sized once, at the first
+    /// part that needs decoding, to the rest of the input (decoding never
+    /// lengthens a part), so it never moves and every span handed out
+    /// stays valid until `sb_urlencoded_pairs_free`.
+    decoded: Vec<u8>,
+    /// How much of `decoded` is used.
+    used: usize,
+    /// With `SB_URLENCODED_UTF8`: whether the whole input is UTF-8, so that
+    /// a part with nothing to decode needs no check of its own.
+    utf8: Option<bool>,
+    /// With `SB_URLENCODED_UTF8`: parts that were not UTF-8, with U+FFFD
+    /// for each invalid sequence (longer than the part, so not in
+    /// `decoded`).
+    replaced: Vec<Box<[u8]>>,
 }
 
-/// One key/value pair, written by `sb_urlencoded_pairs_next`. The spans point
-/// into the input buffer when nothing needed decoding, otherwise into memory
-/// owned by the iterator; either way they are valid until the next
-/// `sb_urlencoded_pairs_next` or `sb_urlencoded_pairs_free` on the same
-/// iterator. Bytes, not strings: no NUL terminator, NUL bytes and invalid
-/// UTF-8 are kept. Never NULL, even when empty.
+impl sb_urlencoded_pairs {
+    /// One part: `raw` itself, or its decoding in `decoded`; with the UTF-8
+    /// flag, replaced where it is not UTF-8. `rest` is how many input bytes
+    /// there are from `raw`'s start on, which bounds every later part.
+    fn part(&mut self, raw: &'static [u8], needs_decoding: bool, rest: usize) -> (*const c_char, usize) {
+        let bytes: &[u8] = if needs_decoding {
+            if self.decoded.is_empty() {
+                self.decoded = vec![0; rest];
+            }
+            let free = self.decoded.get_mut(self.used..).unwrap_or_default();
+            match decode_into(raw, free) {
+                Ok(n) => {
+                    let start = self.used;
+                    self.used += n;
+                    &self.decoded[start..start + n]
+                }
+                // Not reached: the buffer holds the rest of the input.
+                Err(_) => {
+                    let owned = decode(raw).into_owned();
+                    return match self.utf8 {
+                        Some(_) => self.keep(String::from_utf8_lossy(&owned).into_owned().into_bytes()),
+                        None => self.keep(owned),
+                    };
+                }
+            }
+        } else {
+            raw
+        };
+        match self.utf8 {
+            // Nothing decoded in a UTF-8 input, or valid on its own.
+            Some(true) if !needs_decoding => {}
+            Some(_) if std::str::from_utf8(bytes).is_err() => {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                return self.keep(text.into_bytes());
+            }
+            _ => {}
+        }
+        (bytes.as_ptr().cast(), bytes.len())
+    }
+
+    /// Keeps `bytes` until the iterator is freed; returns their span.
+    #[cold]
+    fn keep(&mut self, bytes: Vec<u8>) -> (*const c_char, usize) {
+        let bytes = bytes.into_boxed_slice();
+        let span = (bytes.as_ptr().cast(), bytes.len());
+        self.replaced.push(bytes);
+        span
+    }
+
+    /// The next pair, decoded.
+    fn next_pair(&mut self) -> Option<sb_urlencoded_pair> {
+        let piece = self.raw.next_piece()?;
+        let after = self.raw.rest_len();
+        let (key, key_len) =
+            self.part(piece.key, piece.key_needs_decoding, piece.key.len() + piece.value.len() + after);
+        let (value, value_len) = self.part(piece.value, piece.value_needs_decoding, piece.value.len() + after);
+        Some(sb_urlencoded_pair { key, key_len, value, value_len })
+    }
+}
+
+/// One key/value pair, written by `sb_urlencoded_pairs_next` and
+/// `sb_urlencoded_pairs_next_batch`. The spans point into the input buffer
+/// when nothing needed decoding, otherwise into memory owned by the
+/// iterator; either way they are valid until `sb_urlencoded_pairs_free` on
+/// that iterator (and as long as the input). Bytes, not strings: no NUL
+/// terminator, NUL bytes are kept, and so is invalid UTF-8 unless the
+/// iterator was made with `SB_URLENCODED_UTF8`. Never NULL, even when empty.
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
 pub struct sb_urlencoded_pair {
@@ -66,13 +147,15 @@ fn limit_error(e: Error) -> sb_error {
 /// Checks `buf`/`len` against the limits and makes an iterator over its
 /// pairs, written to `*out_pairs` (freed with `sb_urlencoded_pairs_free`).
 ///
-/// `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`; `max_pairs` and
-/// `max_input_bytes` are the limits (`SB_URLENCODED_DEFAULT_*`, or
-/// `SIZE_MAX` for none). An input over a limit fails as a whole —
-/// `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
+/// `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`, optionally
+/// with `SB_URLENCODED_UTF8`; `max_pairs` and `max_input_bytes` are the
+/// limits (`SB_URLENCODED_DEFAULT_*`, or `SIZE_MAX` for none). An input
+/// over a limit fails as a whole — `SB_RESULT_URLENCODED_INPUT_TOO_LONG` or
 /// `SB_RESULT_URLENCODED_TOO_MANY_PAIRS`, with `*out_error` (if not NULL)
 /// giving the offset and 413 — so a limit never silently drops pairs. An
-/// unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`.
+/// unknown `mode` is `SB_RESULT_INVALID_ARGUMENT`. The iterator allocates
+/// at most twice: itself, and one buffer for all decoded keys and values
+/// (plus one string per part that `SB_URLENCODED_UTF8` has to repair).
 ///
 /// # Safety
 /// `buf` must be NULL (only with `len` 0) or point to `len` readable bytes
@@ -90,22 +173,29 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_new(
 ) -> sb_result {
     guard(sb_result::Panic, || {
         // SAFETY: the export's contract: `buf` outlives the iterator (hence
-        // `'static` here, see `sb_urlencoded_pairs::pairs`), the outputs are
+        // `'static` here, see `sb_urlencoded_pairs::raw`), the outputs are
         // writable.
         let args = unsafe { (try_slice::<u8>(buf.cast(), len), try_out(out_pairs), try_out_opt(out_error)) };
         let (input, out, out_error) = match args {
             (Ok(i), Ok(o), Ok(e)) => (i, o, e),
             (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return e.into(),
         };
-        let mode = match mode {
+        let split = match mode & !SB_URLENCODED_UTF8 {
             SB_URLENCODED_WHATWG => Mode::Whatwg,
             SB_URLENCODED_PERL => Mode::Perl,
             _ => return sb_result::InvalidArgument,
         };
-        let opts = Options::new().mode(mode).max_pairs(max_pairs).max_input_bytes(max_input_bytes);
-        match parse(input, &opts) {
-            Ok(pairs) => {
-                out.write(to_raw(sb_urlencoded_pairs { pairs, current: (Cow::Borrowed(&[]), Cow::Borrowed(&[])) }));
+        let opts = Options::new().mode(split).max_pairs(max_pairs).max_input_bytes(max_input_bytes);
+        match parse_raw(input, &opts) {
+            Ok(raw) => {
+                let utf8 = (mode & SB_URLENCODED_UTF8 != 0).then(|| std::str::from_utf8(input).is_ok());
+                out.write(to_raw(sb_urlencoded_pairs {
+                    raw,
+                    decoded: Vec::new(),
+                    used: 0,
+                    utf8,
+                    replaced: Vec::new(),
+                }));
                 sb_result::Ok
             }
             Err(e) => {
@@ -121,7 +211,7 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_new(
 
 /// Advances to the next pair: returns `SB_RESULT_OK` and writes
 /// `*out_pair`, or `SB_RESULT_END` (writing nothing) when there are no more
-/// pairs. The previous pair's spans become invalid.
+/// pairs. Earlier pairs' spans stay valid.
 ///
 /// # Safety
 /// `pairs` must be NULL or a live iterator not used by another thread
@@ -137,16 +227,9 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_next(
             (Ok(p), Ok(o)) => (p, o),
             (Err(e), _) | (_, Err(e)) => return sb_result::from(e),
         };
-        match it.pairs.next() {
+        match it.next_pair() {
             Some(pair) => {
-                it.current = pair;
-                let (k, v) = &it.current;
-                out.write(sb_urlencoded_pair {
-                    key: k.as_ptr().cast(),
-                    key_len: k.len(),
-                    value: v.as_ptr().cast(),
-                    value_len: v.len(),
-                });
+                out.write(pair);
                 sb_result::Ok
             }
             None => sb_result::End,
@@ -154,9 +237,60 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_next(
     })
 }
 
+/// Advances by up to `capacity` pairs at once: writes them to
+/// `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with
+/// `*out_count` at least 1, or `SB_RESULT_END` with `*out_count` 0 when
+/// there are no more pairs. One call for many pairs, for glue that makes
+/// its strings in a loop of its own (a Perl or Ruby binding); the spans of
+/// every pair stay valid until `sb_urlencoded_pairs_free`. A `capacity` of
+/// 0 (`out_pairs` may then be NULL) is `SB_RESULT_INVALID_ARGUMENT`.
+///
+/// # Safety
+/// `pairs` must be NULL or a live iterator not used by another thread
+/// during the call; `out_pairs` NULL or `capacity` writable entries;
+/// `out_count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sb_urlencoded_pairs_next_batch(
+    pairs: *mut sb_urlencoded_pairs,
+    out_pairs: *mut sb_urlencoded_pair,
+    capacity: usize,
+    out_count: *mut usize,
+) -> sb_result {
+    guard(sb_result::Panic, || {
+        // SAFETY: the export's contract.
+        let (it, out, count) = match unsafe { (try_mut(pairs), try_out_slice(out_pairs, capacity), try_out(out_count)) }
+        {
+            (Ok(p), Ok(o), Ok(c)) => (p, o, c),
+            (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return sb_result::from(e),
+        };
+        if out.is_empty() {
+            return sb_result::InvalidArgument;
+        }
+        let filled = fill(it, out);
+        count.write(filled);
+        if filled == 0 {
+            sb_result::End
+        } else {
+            sb_result::Ok
+        }
+    })
+}
+
+/// Writes the next pairs of `it` to `out`, as many as there are and fit;
+/// returns how many.
+fn fill(it: &mut sb_urlencoded_pairs, out: &mut [MaybeUninit<sb_urlencoded_pair>]) -> usize {
+    let mut n = 0;
+    for slot in out {
+        let Some(pair) = it.next_pair() else { break };
+        slot.write(pair);
+        n += 1;
+    }
+    n
+}
+
 /// Frees an iterator made by `sb_urlencoded_pairs_new`; NULL is a no-op.
-/// Spans of its current pair that pointed into its own memory become
-/// invalid; the input buffer is the caller's again.
+/// Spans of its pairs that pointed into its own memory become invalid; the
+/// input buffer is the caller's again.
 ///
 /// # Safety
 /// `pairs` must be NULL or an iterator from `sb_urlencoded_pairs_new` not

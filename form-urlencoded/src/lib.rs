@@ -9,6 +9,9 @@
 //! - Decoding is the workspace's one percent-decoder, `springbok-percent`: `+` → space and
 //!   `%XX` in one pass (so `%2B` is `+`), invalid escapes kept literally, bytes out (no UTF-8
 //!   check; NUL kept).
+//! - [`parse_buffered`] decodes every part that needs it into one buffer (a form allocates at
+//!   most once), and [`BufferedPairs::utf8`] gives the pairs as UTF-8 text
+//!   (`Cow<str>`, invalid sequences replaced, as `form_urlencoded` does).
 //! - `memchr` jumps between `&` (and `;`), `=`, `%` and `+`.
 //! - [`build`] / [`Serializer`] / [`encode`] write forms in the WHATWG or the Perl [`Style`].
 //!
@@ -30,6 +33,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod buffered;
 mod build;
 mod component;
 mod error;
@@ -38,9 +42,10 @@ mod options;
 mod pairs;
 mod split;
 
+pub use buffered::{parse_buffered, BufferedPairs, Utf8Pairs};
 pub use build::{build, encode, encode_into, encoded_len, Serializer, Style};
 pub use component::{decode, decode_into, decode_keep_plus};
 pub use error::Error;
 pub use options::{Mode, Options, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PAIRS};
 pub use pairs::{parse, parse_raw, Pairs};
-pub use split::RawPairs;
+pub use split::{RawPairs, RawPiece};

@@ -1,9 +1,10 @@
 //! Splitting the input into pieces and pieces into raw (still encoded) key and value slices,
 //! per [`Mode`], noting on the way whether each one needs decoding.
 //!
-//! One pass over each piece with a byte-class table (short keys and values, the common case, cost
-//! no function call); once a value has run 32 bytes without a special byte, `memchr` takes over
-//! to find the next separator (and `%`/`+`) at vector speed.
+//! One pass over each piece, 8 bytes at a time: a word's special bytes (separator, `=`, `%`,
+//! `+`) come out as one mask, whose bits are then taken in order, so a piece costs a few
+//! operations a word and a few a special byte. Once a value has run 32 bytes without
+//! ending, `memchr` takes over to find the next separator (and `%`/`+`) at vector speed.
 
 use crate::Mode;
 
@@ -27,50 +28,64 @@ const fn class_table(semicolon_separates: bool) -> [u8; 256] {
 static WHATWG_CLASS: [u8; 256] = class_table(false);
 static PERL_CLASS: [u8; 256] = class_table(true);
 
-/// Bytes of a value scanned without `memchr` (8 at a time) before switching to it.
+/// Bytes of a value scanned a word at a time before `memchr` takes over.
 const SCALAR_RUN: usize = 32;
 
 const LO: u64 = u64::from_le_bytes([0x01; 8]);
 const HI: u64 = u64::from_le_bytes([0x80; 8]);
 
-/// High bit set in each byte of `w` equal to `b`; the lowest set bit is always a true match
-/// (borrows only create false positives above a true match).
+/// High bit set in exactly the bytes of `w` equal to `b` (no carry crosses a byte).
 #[inline(always)]
-fn eq_mask(w: u64, b: u8) -> u64 {
+fn eq_bytes(w: u64, b: u8) -> u64 {
     let x = w ^ (LO * u64::from(b));
-    x.wrapping_sub(LO) & !x & HI
+    !(((x & !HI) + !HI) | x) & HI
 }
 
-/// Offset of the first byte in `bytes[i..bound]` whose class is not 0 (separator, `=`, `%`,
-/// `+`), or `bound` if there is none; 8 bytes at a time, then byte by byte.
+/// High bit set in exactly the special bytes of `w`: `&`, `=`, `%`, `+`, and `;` in Perl mode.
 #[inline(always)]
-fn find_special(bytes: &[u8], mut i: usize, bound: usize, class: &[u8; 256], perl: bool) -> usize {
-    while i + 8 <= bound {
-        let Some(chunk) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) else {
-            break;
-        };
-        let w = u64::from_le_bytes(*chunk);
-        let mut m = eq_mask(w, b'&') | eq_mask(w, b'=') | eq_mask(w, b'%') | eq_mask(w, b'+');
-        if perl {
-            m |= eq_mask(w, b';');
-        }
-        if m != 0 {
-            return i + (m.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
+fn specials(w: u64, perl: bool) -> u64 {
+    let m = eq_bytes(w, b'&') | eq_bytes(w, b'=') | eq_bytes(w, b'%') | eq_bytes(w, b'+');
+    if perl {
+        m | eq_bytes(w, b';')
+    } else {
+        m
     }
-    while i < bound && class[bytes[i] as usize] == 0 {
-        i += 1;
-    }
-    i
 }
 
-/// One raw pair and whether its parts contain `%` or `+`.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Piece<'a> {
+/// Where a piece's scan is: in the key, or in the value after the `=` at this offset.
+#[derive(Clone, Copy)]
+struct Scan {
+    eq: Option<usize>,
+    key_needs_decoding: bool,
+    value_needs_decoding: bool,
+}
+
+impl Scan {
+    /// Takes the special byte of class `class` at `i`; returns `true` at a separator.
+    #[inline(always)]
+    fn take(&mut self, class: u8, i: usize) -> bool {
+        match (class, self.eq) {
+            (SEP, _) => return true,
+            (EQ, None) => self.eq = Some(i),
+            (EQ, Some(_)) => {}
+            (_, None) => self.key_needs_decoding = true,
+            (_, Some(_)) => self.value_needs_decoding = true,
+        }
+        false
+    }
+}
+
+/// One raw (undecoded) pair and whether each part contains a `%` or `+`, from
+/// [`RawPairs::next_piece`]. A part that does not is its own decoding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RawPiece<'a> {
+    /// The key as sent, a slice of the input.
     pub key: &'a [u8],
+    /// The value as sent, a slice of the input (empty when the piece has no `=`).
     pub value: &'a [u8],
+    /// Whether `key` contains a `%` or `+`.
     pub key_needs_decoding: bool,
+    /// Whether `value` contains a `%` or `+`.
     pub value_needs_decoding: bool,
 }
 
@@ -93,9 +108,25 @@ impl<'a> RawPairs<'a> {
         RawPairs { rest: input, mode, done: input.is_empty() }
     }
 
-    /// The next piece, split at its first `=`.
+    /// How many input bytes are left after the last piece (they bound the decoded length of
+    /// every piece still to come).
     #[inline]
-    pub(crate) fn next_piece(&mut self) -> Option<Piece<'a>> {
+    pub fn rest_len(&self) -> usize {
+        self.rest.len()
+    }
+
+    /// The next piece, split at its first `=`, with what its parts need: the split and the
+    /// scan for `%` and `+` are one pass, so a caller decoding into a buffer of its own need not
+    /// look at a part again to know that it is its own decoding.
+    ///
+    /// ```
+    /// use springbok_form_urlencoded::{parse_raw, Options};
+    /// let mut raw = parse_raw(b"a=b+c&d", &Options::new()).unwrap();
+    /// let piece = raw.next_piece().unwrap();
+    /// assert_eq!((piece.key, piece.value, piece.key_needs_decoding, piece.value_needs_decoding), (&b"a"[..], &b"b+c"[..], false, true));
+    /// ```
+    #[inline]
+    pub fn next_piece(&mut self) -> Option<RawPiece<'a>> {
         let class = match self.mode {
             Mode::Whatwg => {
                 // Skip empty pieces.
@@ -118,50 +149,9 @@ impl<'a> RawPairs<'a> {
         }
         let bytes = self.rest;
         let perl = self.mode == Mode::Perl;
-        let mut key_needs_decoding = false;
-        let mut value_needs_decoding = false;
-        let mut i = 0;
-        // Key: up to the first `=` or separator.
-        let eq = loop {
-            i = find_special(bytes, i, bytes.len(), class, perl);
-            match bytes.get(i).map(|&b| class[b as usize]) {
-                None | Some(SEP) => break None,
-                Some(EQ) => break Some(i),
-                Some(_) => {
-                    key_needs_decoding = true;
-                    i += 1;
-                }
-            }
-        };
-        let end = match eq {
-            None => i,
-            Some(eq) => {
-                // Value: up to the next separator; `memchr` past the first `SCALAR_RUN` bytes.
-                i = eq + 1;
-                let bound = bytes.len().min(i + SCALAR_RUN);
-                loop {
-                    i = find_special(bytes, i, bound, class, perl);
-                    match bytes.get(i).map(|&b| class[b as usize]) {
-                        None | Some(SEP) => break i,
-                        Some(0) => {
-                            let (end, dec) = self.long_value_end(&bytes[i..]);
-                            value_needs_decoding |= dec;
-                            break i + end;
-                        }
-                        Some(EQ) => i += 1,
-                        Some(_) => {
-                            value_needs_decoding = true;
-                            i += 1;
-                        }
-                    }
-                    if i >= bound && i < bytes.len() {
-                        let (end, dec) = self.long_value_end(&bytes[i..]);
-                        value_needs_decoding |= dec;
-                        break i + end;
-                    }
-                }
-            }
-        };
+        let mut scan = Scan { eq: None, key_needs_decoding: false, value_needs_decoding: false };
+        let end = self.piece_end(bytes, class, perl, &mut scan);
+        let Scan { eq, key_needs_decoding, value_needs_decoding } = scan;
         let (key, value) = match eq {
             Some(eq) => (&bytes[..eq], &bytes[eq + 1..end]),
             None => (&bytes[..end], &bytes[end..end]),
@@ -174,7 +164,40 @@ impl<'a> RawPairs<'a> {
                 self.done = true;
             }
         }
-        Some(Piece { key, value, key_needs_decoding, value_needs_decoding })
+        Some(RawPiece { key, value, key_needs_decoding, value_needs_decoding })
+    }
+
+    /// The offset of the separator that ends the piece at the start of `bytes` (or its length),
+    /// with `scan` told every special byte before it.
+    #[inline(always)]
+    fn piece_end(&self, bytes: &[u8], class: &[u8; 256], perl: bool, scan: &mut Scan) -> usize {
+        let mut i = 0;
+        while let Some(word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+            let mut m = specials(u64::from_le_bytes(*word), perl);
+            while m != 0 {
+                let j = i + (m.trailing_zeros() / 8) as usize;
+                if scan.take(class[usize::from(bytes[j])], j) {
+                    return j;
+                }
+                m &= m - 1;
+            }
+            i += 8;
+            if let Some(eq) = scan.eq {
+                if i - eq > SCALAR_RUN && i < bytes.len() {
+                    let (end, dec) = self.long_value_end(&bytes[i..]);
+                    scan.value_needs_decoding |= dec;
+                    return i + end;
+                }
+            }
+        }
+        while let Some(&b) = bytes.get(i) {
+            let c = class[usize::from(b)];
+            if c != 0 && scan.take(c, i) {
+                return i;
+            }
+            i += 1;
+        }
+        i
     }
 
     /// For the rest of a long value: the offset of the separator ending it (or `hay.len()`), and

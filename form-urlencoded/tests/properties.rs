@@ -112,6 +112,40 @@ proptest! {
         prop_assert_eq!(raw.len(), model(&input, mode).len());
     }
 
+    /// Decoding into one buffer changes no pair; as text, each part is the lossy UTF-8 of the
+    /// bytes (a reused buffer too), and in WHATWG mode exactly what `form_urlencoded` gives.
+    #[test]
+    fn buffered_pairs_match_model(
+        short in form_bytes(),
+        long in long_form_bytes(),
+        utf8 in prop::collection::vec(prop::sample::select(vec!["é", "日本", "%C3%A9", "%E6%97", "%FF", "\u{fffd}", "a&b", "=", "+"]), 0..8),
+        mode in mode(),
+    ) {
+        let mut buf = b"stale".to_vec();
+        for input in [short, long, utf8.concat().into_bytes()] {
+            let opts = Options::unlimited().mode(mode);
+            let expected: Vec<Pair> = model(&input, mode).into_iter().map(|(_, p)| p).collect();
+            let bytes: Vec<Pair> = springbok_form_urlencoded::parse_buffered(&input, &opts, &mut buf)
+                .unwrap()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            prop_assert_eq!(&bytes, &expected);
+            let lossy = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+            let text: Vec<(String, String)> = springbok_form_urlencoded::parse_buffered(&input, &opts, &mut buf)
+                .unwrap()
+                .utf8()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            let expected_text: Vec<(String, String)> = expected.iter().map(|(k, v)| (lossy(k), lossy(v))).collect();
+            prop_assert_eq!(&text, &expected_text);
+            if mode == Mode::Whatwg {
+                let theirs: Vec<(String, String)> =
+                    form_urlencoded::parse(&input).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+                prop_assert_eq!(&text, &theirs);
+            }
+        }
+    }
+
     #[test]
     fn whatwg_matches_form_urlencoded_crate_on_long_values(input in long_form_bytes()) {
         let ours: Vec<(String, String)> = parse(&input, &Options::unlimited())

@@ -127,10 +127,15 @@ fn leading_empty_lines(buf: &[u8], config: &ParserConfig, allowed: bool) -> Step
     Ok(Some(pos))
 }
 
-/// A parsed request line.
-pub(crate) struct RequestLine<'b> {
+/// A parsed request line: what a parse into foreign header storage
+/// ([`ParserConfig::parse_request_into`]) reports beside the header count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RequestLine<'b> {
+    /// The method token, e.g. `GET`.
     pub method: &'b [u8],
+    /// The request-target exactly as sent.
     pub target: &'b [u8],
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
     pub minor_version: u8,
 }
 
@@ -217,10 +222,15 @@ pub(crate) fn request_line<'b>(buf: &'b [u8], config: &ParserConfig) -> Step<(Re
     Ok(Some((RequestLine { method, target, minor_version }, pos)))
 }
 
-/// A parsed status line.
-pub(crate) struct StatusLine<'b> {
+/// A parsed status line: what a parse into foreign header storage
+/// ([`ParserConfig::parse_response_into`]) reports beside the header count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusLine<'b> {
+    /// `0` for HTTP/1.0, `1` for HTTP/1.1.
     pub minor_version: u8,
+    /// The status code, `100..=999`.
     pub code: u16,
+    /// The reason phrase as sent (possibly empty).
     pub reason: &'b [u8],
 }
 
@@ -405,7 +415,7 @@ pub(crate) fn header_lines<'b, T: Slot<'b>>(
                 ObsFold::Continuation if skipped => pos = need!(skip_line(buf, pos, config)?),
                 ObsFold::Continuation => {
                     let (start, end, next) = need!(value_line(buf, pos, config)?);
-                    if !headers.push(Header { name: &buf[pos..pos], value: &buf[start..end] }) {
+                    if !headers.push_continuation(Header { name: &buf[pos..pos], value: &buf[start..end] }) {
                         return err(ErrorKind::TooManyHeaders, pos);
                     }
                     pos = next;

@@ -97,7 +97,9 @@ use core::mem::MaybeUninit;
 
 pub use config::{ObsFold, ParserConfig, MAX_LEADING_EMPTY_LINES};
 pub use error::{Error, ErrorKind};
-use grammar::{RequestLine, StatusLine};
+pub use grammar::{RequestLine, StatusLine};
+use head::{Slices, Sunk};
+pub use storage::FromHeader;
 
 /// One header field: name and value, both slices of the parsed buffer.
 ///
@@ -183,6 +185,32 @@ pub struct HeaderBlock<'b, 'h> {
     pub len: usize,
 }
 
+/// Where a parse into header storage of the caller's own layout
+/// ([`ParserConfig::parse_request_into`] and its twins) hands its outcome:
+/// the sink writes it where the caller wants it and returns what the
+/// caller wants back. It runs inside the parser's backend function, so an
+/// outcome written straight to its destination is never stored and loaded
+/// back on the way (the C ABI writes its output pointers and returns
+/// picohttpparser's `int` this way).
+///
+/// `L` is the start line: [`RequestLine`], [`StatusLine`], or `()` for a
+/// header block. Exactly one method is called, once.
+pub trait HeadSink<L> {
+    /// What the parse returns.
+    type Output;
+
+    /// A complete head: its start line, how many header slots were filled
+    /// (the first `num_headers`), and its length in bytes including the
+    /// final empty line.
+    fn complete(self, line: L, num_headers: usize, head_len: usize) -> Self::Output;
+
+    /// The buffer ends before the head does: read more and call again.
+    fn partial(self) -> Self::Output;
+
+    /// The head is invalid (or has more headers than slots).
+    fn invalid(self, error: Error) -> Self::Output;
+}
+
 #[cfg(test)]
 pub(crate) mod work {
     //! Test-only accounting of bytes looked at by the entry points, to prove
@@ -205,70 +233,158 @@ impl ParserConfig {
     /// with it, a call on a buffer that still cannot hold a whole head looks
     /// only at the new bytes. A request with more headers than
     /// `headers.len()` fails with [`ErrorKind::TooManyHeaders`].
+    #[inline]
     pub fn parse_request<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>, _>(self, buf, last_len, headers, Slices)
     }
 
     /// [`parse_request`](Self::parse_request) into storage that need not be
     /// initialised (no `[EMPTY_HEADER; N]` fill on every request).
+    #[inline]
     pub fn parse_request_uninit<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Request<'b, 'h>>, Error> {
-        head::parse::<_, RequestLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, RequestLine<'b>, _>(self, buf, last_len, headers, Slices)
     }
 
     /// Parses a response head from the start of `buf` into `headers`;
     /// `last_len` as for [`parse_request`](Self::parse_request).
+    #[inline]
     pub fn parse_response<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>, _>(self, buf, last_len, headers, Slices)
     }
 
     /// [`parse_response`](Self::parse_response) into storage that need not
     /// be initialised.
+    #[inline]
     pub fn parse_response_uninit<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<Response<'b, 'h>>, Error> {
-        head::parse::<_, StatusLine<'b>>(self, buf, last_len, headers)
+        head::parse::<_, StatusLine<'b>, _>(self, buf, last_len, headers, Slices)
     }
 
     /// Parses a bare header block — header lines ended by an empty line, no
     /// start line — as found in chunked trailers and multipart part heads.
     /// An empty block (`"\r\n"`) is valid and has no headers.
     /// [`max_head_bytes`](ParserConfig::max_head_bytes) bounds the block.
+    #[inline]
     pub fn parse_headers<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [Header<'b>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine, _>(self, buf, last_len, headers, Slices)
     }
 
     /// [`parse_headers`](Self::parse_headers) into storage that need not be
     /// initialised.
+    #[inline]
     pub fn parse_headers_uninit<'b, 'h>(
         &self,
         buf: &'b [u8],
         last_len: usize,
         headers: &'h mut [MaybeUninit<Header<'b>>],
     ) -> Result<Status<HeaderBlock<'b, 'h>>, Error> {
-        head::parse::<_, head::NoLine>(self, buf, last_len, headers)
+        head::parse::<_, head::NoLine, _>(self, buf, last_len, headers, Slices)
+    }
+
+    /// [`parse_request`](Self::parse_request) into header storage of
+    /// another layout: the parser writes each header as
+    /// [`S::from_header`](FromHeader::from_header) makes it and tells
+    /// `sink` the outcome, whose answer it returns. On a partial or invalid
+    /// head, some slots may have been written.
+    ///
+    /// ```
+    /// use std::mem::MaybeUninit;
+    /// use springbok_parser::{Error, FromHeader, HeadSink, Header, ParserConfig, RequestLine};
+    ///
+    /// /// Keeps header names only.
+    /// #[derive(Clone, Copy)]
+    /// struct Name<'b>(&'b [u8]);
+    ///
+    /// impl<'b> FromHeader<'b> for Name<'b> {
+    ///     fn from_header(header: Header<'b>) -> Self {
+    ///         Name(header.name)
+    ///     }
+    /// }
+    ///
+    /// /// Answers the method and the header count, or `None`.
+    /// struct Summary;
+    ///
+    /// impl<'b> HeadSink<RequestLine<'b>> for Summary {
+    ///     type Output = Option<(&'b [u8], usize)>;
+    ///     fn complete(self, line: RequestLine<'b>, num_headers: usize, _: usize) -> Self::Output {
+    ///         Some((line.method, num_headers))
+    ///     }
+    ///     fn partial(self) -> Self::Output {
+    ///         None
+    ///     }
+    ///     fn invalid(self, _: Error) -> Self::Output {
+    ///         None
+    ///     }
+    /// }
+    ///
+    /// let buf = b"GET / HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n";
+    /// let mut names = [MaybeUninit::<Name>::uninit(); 3];
+    /// let parsed = ParserConfig::new().parse_request_into(buf, 0, &mut names, Summary);
+    /// assert_eq!(parsed, Some((&b"GET"[..], 2)));
+    /// // SAFETY: `complete` said that the first two slots were written.
+    /// let (first, second) = unsafe { (names[0].assume_init(), names[1].assume_init()) };
+    /// assert_eq!((first.0, second.0), (&b"Host"[..], &b"Accept"[..]));
+    /// ```
+    #[inline(always)]
+    pub fn parse_request_into<'b, S: FromHeader<'b>, K: HeadSink<RequestLine<'b>>>(
+        &self,
+        buf: &'b [u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<S>],
+        sink: K,
+    ) -> K::Output {
+        head::parse::<_, RequestLine<'b>, _>(self, buf, last_len, headers, Sunk(sink))
+    }
+
+    /// [`parse_response`](Self::parse_response) into header storage of any
+    /// layout; see [`parse_request_into`](Self::parse_request_into).
+    #[inline(always)]
+    pub fn parse_response_into<'b, S: FromHeader<'b>, K: HeadSink<StatusLine<'b>>>(
+        &self,
+        buf: &'b [u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<S>],
+        sink: K,
+    ) -> K::Output {
+        head::parse::<_, StatusLine<'b>, _>(self, buf, last_len, headers, Sunk(sink))
+    }
+
+    /// [`parse_headers`](Self::parse_headers) into header storage of any
+    /// layout; see [`parse_request_into`](Self::parse_request_into). The
+    /// sink's start line is `()`.
+    #[inline(always)]
+    pub fn parse_headers_into<'b, S: FromHeader<'b>, K: HeadSink<()>>(
+        &self,
+        buf: &'b [u8],
+        last_len: usize,
+        headers: &mut [MaybeUninit<S>],
+        sink: K,
+    ) -> K::Output {
+        head::parse::<_, head::NoLine, _>(self, buf, last_len, headers, Sunk(sink))
     }
 }
 

@@ -1,26 +1,63 @@
 //! The caller's header storage, which the parser fills in order: a slice of
-//! [`Header`]s, or of `MaybeUninit<Header>`s that need no initialising.
+//! [`Header`]s, or of `MaybeUninit<T>`s that need no initialising, where
+//! `T` is a [`Header`] or any other [`FromHeader`] type (the C ABI's
+//! `struct sb_header`).
 //!
-//! Three names, one per role: a [`Slot`] is one element of the storage (a
-//! type the parser can write a header into), [`Storage`] is the whole slice
-//! with its count of filled slots, and [`FreeSlots`] is the rest of the
-//! slice for the header loop, which keeps it in registers.
+//! Four names, one per role: a [`Slot`] is one element of the storage (a
+//! type the parser can write a header into), [`Filled`] the slots whose
+//! written headers the parser hands back as a slice, [`Storage`] is the
+//! whole slice with its count of filled slots, and [`FreeSlots`] is the
+//! rest of the slice for the header loop, which keeps it in registers.
 
 use core::mem::MaybeUninit;
 use core::slice::IterMut;
 
 use crate::Header;
 
-/// A type the parser can store one header in: [`Header`] or
-/// `MaybeUninit<Header>`.
+/// A header in another layout: what
+/// [`ParserConfig::parse_request_into`](crate::ParserConfig::parse_request_into)
+/// and its twins write into `MaybeUninit<Self>` storage, one value per
+/// header, front to back. The C ABI's `struct sb_header` is one; so is
+/// [`Header`] itself.
+pub trait FromHeader<'b>: Sized {
+    /// Returns `header`, whose name is not empty, in this layout.
+    fn from_header(header: Header<'b>) -> Self;
+
+    /// Returns an obs-fold continuation line in this layout: `header.name`
+    /// is empty (a slice of the input where the line starts) and
+    /// `header.value` is the line's value. Only
+    /// [`ObsFold::Continuation`](crate::ObsFold::Continuation) produces
+    /// one; by default it is [`from_header`](Self::from_header)'s.
+    #[inline(always)]
+    fn from_continuation(header: Header<'b>) -> Self {
+        Self::from_header(header)
+    }
+}
+
+impl<'b> FromHeader<'b> for Header<'b> {
+    #[inline(always)]
+    fn from_header(header: Header<'b>) -> Self {
+        header
+    }
+}
+
+/// A type the parser can store one header in: [`Header`], or
+/// `MaybeUninit<T>` of a [`FromHeader`] type.
 pub(crate) trait Slot<'b>: Sized {
-    /// Stores `h` in the slot.
+    /// Stores `h`, whose name is not empty, in the slot.
     fn set(&mut self, h: Header<'b>);
 
+    /// Stores an obs-fold continuation line (`h.name` empty) in the slot.
+    fn set_continuation(&mut self, h: Header<'b>);
+}
+
+/// A [`Slot`] whose written headers the parser returns as a slice.
+pub(crate) trait Filled<'b>: Slot<'b> {
     /// Returns the headers in `slots`.
     ///
     /// # Safety
-    /// Every slot in `slots` must have been written by [`Slot::set`].
+    /// Every slot in `slots` must have been written by [`Slot::set`] or
+    /// [`Slot::set_continuation`].
     unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>];
 }
 
@@ -31,17 +68,31 @@ impl<'b> Slot<'b> for Header<'b> {
     }
 
     #[inline(always)]
+    fn set_continuation(&mut self, h: Header<'b>) {
+        *self = h;
+    }
+}
+
+impl<'b> Filled<'b> for Header<'b> {
+    #[inline(always)]
     unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>] {
         slots
     }
 }
 
-impl<'b> Slot<'b> for MaybeUninit<Header<'b>> {
+impl<'b, T: FromHeader<'b>> Slot<'b> for MaybeUninit<T> {
     #[inline(always)]
     fn set(&mut self, h: Header<'b>) {
-        self.write(h);
+        self.write(T::from_header(h));
     }
 
+    #[inline(always)]
+    fn set_continuation(&mut self, h: Header<'b>) {
+        self.write(T::from_continuation(h));
+    }
+}
+
+impl<'b> Filled<'b> for MaybeUninit<Header<'b>> {
     #[inline(always)]
     unsafe fn assume_set(slots: &[Self]) -> &[Header<'b>] {
         // SAFETY: the caller guarantees that every slot was written by
@@ -56,7 +107,8 @@ impl<'b> Slot<'b> for MaybeUninit<Header<'b>> {
 pub(crate) struct Storage<'h, T> {
     slots: &'h mut [T],
     /// Invariant: `len <= slots.len()`, and the first `len` slots hold
-    /// headers stored by [`Storage::push`] or [`FreeSlots::push`].
+    /// headers stored by [`Storage::push`], [`Storage::push_continuation`]
+    /// or [`FreeSlots::push`].
     len: usize,
 }
 
@@ -82,6 +134,25 @@ impl<'h, 'b, T: Slot<'b>> Storage<'h, T> {
         }
     }
 
+    /// Stores an obs-fold continuation line (`h.name` empty) in the next
+    /// slot; returns `false` when the storage is full.
+    pub(crate) fn push_continuation(&mut self, h: Header<'b>) -> bool {
+        match self.slots.get_mut(self.len) {
+            Some(slot) => {
+                slot.set_continuation(h);
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Returns how many slots are filled.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
     /// Runs `f` with the free slots, for a hot loop, and counts what it
     /// stored: `f` hands back what is left of them.
     ///
@@ -104,10 +175,13 @@ impl<'h, 'b, T: Slot<'b>> Storage<'h, T> {
 
     /// Returns the filled slots as headers.
     #[inline(always)]
-    pub(crate) fn into_filled(self) -> &'h [Header<'b>] {
+    pub(crate) fn into_filled(self) -> &'h [Header<'b>]
+    where
+        T: Filled<'b>,
+    {
         let slots: &'h [T] = self.slots;
         // SAFETY: by the invariant on `len`, the first `len` slots were
-        // written by `Slot::set`.
+        // written by `Slot::set` or `set_continuation`.
         unsafe { T::assume_set(&slots[..self.len]) }
     }
 }
@@ -149,7 +223,7 @@ mod tests {
 
     /// Pushes one header, then two in a batch, then one more, into storage
     /// of `slots.len()`; returns what each push reported.
-    fn fill<'b, T: Slot<'b>>(storage: &mut Storage<'_, T>, headers: [Header<'b>; 4]) -> [bool; 4] {
+    fn fill<'b, T: Filled<'b>>(storage: &mut Storage<'_, T>, headers: [Header<'b>; 4]) -> [bool; 4] {
         let first = storage.push(headers[0]);
         let (second, third) = storage.batch(|mut free| {
             let second = free.push(headers[1]);

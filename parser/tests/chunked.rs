@@ -40,6 +40,35 @@ fn feed(config: ChunkedConfig, input: &[u8], cuts: &[usize]) -> Result<Option<Tr
     Ok(None)
 }
 
+/// [`feed`] with the error's offset in `input` as well as its kind.
+fn feed_at(config: ChunkedConfig, input: &[u8], cuts: &[usize]) -> Result<Option<Triple>, (ChunkedErrorKind, usize)> {
+    let mut decoder = ChunkedDecoder::new(config);
+    let mut body = Vec::new();
+    let mut pending: Vec<u8> = Vec::new();
+    let mut bounds: Vec<usize> = cuts.iter().copied().filter(|&c| c < input.len()).collect();
+    bounds.sort_unstable();
+    bounds.push(input.len());
+    let mut start = 0;
+    for end in bounds {
+        // This call's buffer starts `pending.len()` bytes before `start`.
+        let base = start - pending.len();
+        let mut buf = std::mem::take(&mut pending);
+        buf.extend_from_slice(&input[start..end]);
+        start = end;
+        let Decoded { data, trailer, leftover, complete } =
+            decoder.decode(&mut buf).map_err(|e| (e.kind(), base + e.offset()))?;
+        body.extend_from_slice(&buf[..data]);
+        if complete {
+            let t = buf[data..data + trailer].to_vec();
+            let mut rest = buf[data + trailer..data + trailer + leftover].to_vec();
+            rest.extend_from_slice(&input[start..]);
+            return Ok(Some((body, t, rest)));
+        }
+        pending = buf[data..data + trailer].to_vec();
+    }
+    Ok(None)
+}
+
 fn whole(input: &[u8]) -> Result<Option<Triple>, ChunkedErrorKind> {
     feed(ChunkedConfig::new(), input, &[])
 }
@@ -255,7 +284,7 @@ fn encode(body: &[u8], sizes: &[usize], exts: bool, trailers: &[(String, String)
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn any_split_decodes_the_same(
@@ -294,6 +323,36 @@ proptest! {
         let input = encode(&body, &sizes, true, &[("X-T".into(), "v".into())]);
         let cuts: Vec<usize> = (1..input.len()).collect();
         prop_assert_eq!(feed(ChunkedConfig::new(), &input, &cuts), whole(&input));
+    }
+
+    /// Whole chunks in one buffer take a fast path, one byte at a time
+    /// never does: on encodings with a byte changed, inserted or removed,
+    /// and under tight limits, both give the same body, or the same error
+    /// at the same offset.
+    #[test]
+    fn fast_path_changes_no_result(
+        body in proptest::collection::vec(any::<u8>(), 0..300),
+        sizes in proptest::collection::vec(1usize..40, 0..12),
+        exts in any::<bool>(),
+        edit in proptest::option::of((any::<prop::sample::Index>(), any::<u8>(), 0usize..3)),
+        max_body in proptest::option::of(0u64..400),
+        max_overhead in proptest::option::of(0u64..60),
+        mode in 0usize..3,
+    ) {
+        let mut input = encode(&body, &sizes, exts, &[]);
+        if let Some((at, byte, how)) = edit {
+            let i = at.index(input.len());
+            match how {
+                0 => input[i] = byte,
+                1 => input.insert(i, byte),
+                _ => { input.remove(i); }
+            }
+        }
+        let mut config = config([Trailers::Keep, Trailers::Discard, Trailers::Leave][mode]);
+        config.max_body_bytes = max_body.unwrap_or(config.max_body_bytes);
+        config.max_overhead = max_overhead.unwrap_or(config.max_overhead);
+        let cuts: Vec<usize> = (1..input.len()).collect();
+        prop_assert_eq!(feed_at(config, &input, &[]), feed_at(config, &input, &cuts));
     }
 
     #[test]

@@ -9,11 +9,15 @@
 
 #include <string.h>
 
+/* Pairs fetched per sb_urlencoded_pairs_next_batch call. */
+#define SBP_FORM_BATCH 32
+
 SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
     STRLEN len;
     const char *p;
     sb_urlencoded_pairs *pairs = NULL;
-    sb_urlencoded_pair pair;
+    sb_urlencoded_pair batch[SBP_FORM_BATCH];
+    size_t n, i;
     sb_error error;
     sb_result rc;
     SSize_t pushed = 0;
@@ -38,18 +42,22 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
                   (unsigned long)cxt->form_max_input_bytes);
         sbp_croak_result(aTHX_ "Springbok::Form", rc);
     }
-    while (sb_urlencoded_pairs_next(pairs, &pair) == SB_RESULT_OK) {
-        SV *k = newSVpvn(pair.key, pair.key_len);
-        SV *v = newSVpvn(pair.value, pair.value_len);
-        if (av) {
-            av_push(av, k);
-            av_push(av, v);
-        } else {
-            EXTEND(sp, 2);
-            *++sp = sv_2mortal(k);
-            *++sp = sv_2mortal(v);
+    /* One ABI call per batch of pairs, not per pair. */
+    while (sb_urlencoded_pairs_next_batch(pairs, batch, SBP_FORM_BATCH, &n) == SB_RESULT_OK) {
+        if (!av)
+            EXTEND(sp, (SSize_t)(2 * n));
+        for (i = 0; i < n; i++) {
+            SV *k = newSVpvn(batch[i].key, batch[i].key_len);
+            SV *v = newSVpvn(batch[i].value, batch[i].value_len);
+            if (av) {
+                av_push(av, k);
+                av_push(av, v);
+            } else {
+                *++sp = sv_2mortal(k);
+                *++sp = sv_2mortal(v);
+            }
         }
-        pushed += 2;
+        pushed += (SSize_t)(2 * n);
     }
     sb_urlencoded_pairs_free(pairs);
     PL_stack_sp = sp;

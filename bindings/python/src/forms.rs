@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
-use springbok_form_urlencoded::{parse, Options};
+use springbok_form_urlencoded::{parse, parse_buffered, Options};
 
 /// The decoded pairs of `qs`; with `keep_blank_values` false, pairs with an
 /// empty value are left out, as urllib leaves them out.
@@ -33,9 +33,12 @@ pub(crate) fn qsl_bytes<'py>(py: Python<'py>, qs: &[u8], keep_blank_values: bool
 #[pyfunction]
 pub(crate) fn qsl_str<'py>(py: Python<'py>, qs: &[u8], keep_blank_values: bool) -> PyResult<Bound<'py, PyList>> {
     let list = PyList::empty(py);
-    let s = |b: &[u8]| PyString::new(py, &String::from_utf8_lossy(b));
-    for (k, v) in pairs(qs, keep_blank_values) {
-        list.append(PyTuple::new(py, [s(&k), s(&v)])?)?;
+    // Decoded parts share one buffer and come out as text, checked as
+    // they are split (springbok-form-urlencoded's UTF-8 pairs).
+    let mut buf = Vec::new();
+    let text = parse_buffered(qs, &Options::unlimited(), &mut buf).into_iter().flat_map(|p| p.utf8());
+    for (k, v) in text.filter(|(_, v)| keep_blank_values || !v.is_empty()) {
+        list.append(PyTuple::new(py, [PyString::new(py, &k), PyString::new(py, &v)])?)?;
     }
     Ok(list)
 }

@@ -15,8 +15,10 @@
  * missing SP before an empty reason phrase) these calls return -1; to get
  * picohttpparser's leniency, call sb_parse_*_with_config with a config
  * whose flags are SB_PARSER_PICOHTTPPARSER. Other differences (see
- * ffi/README.md): on -1 and -2 no output is written; an obs-fold
- * continuation value is trimmed; NULL arguments return -1.
+ * ffi/README.md): on -1 and -2 no scalar output and not *num_headers is
+ * written (the header array may hold headers parsed so far, as with
+ * picohttpparser); an obs-fold continuation value is trimmed; NULL
+ * arguments return -1.
  *
  * Mapped: struct phr_header, phr_parse_request, phr_parse_response,
  * phr_parse_headers, struct phr_chunked_decoder, phr_decode_chunked,

@@ -44,8 +44,8 @@ use crate::config::ParserConfig;
 use crate::error::{Error, ErrorKind};
 use crate::grammar::{self, Step};
 use crate::simd::dispatch::{self, Cpu, Routine};
-use crate::storage::{Slot, Storage};
-use crate::Status;
+use crate::storage::{Filled, Slot, Storage};
+use crate::{HeadSink, Status};
 
 pub(crate) mod finders;
 mod lines;
@@ -58,37 +58,112 @@ pub(crate) use start_line::{NoLine, StartLine};
 
 /// Parses the head in `buf` into `slots` with the active backend: the
 /// entry points' one call, [`ParseHead`] in the backend's function, with
-/// the head's parts as arguments, in registers.
+/// the head's parts as arguments, in registers. `answer` makes the result
+/// from the outcome.
 #[inline(always)]
-pub(crate) fn parse<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
+pub(crate) fn parse<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, A: Answer<'b, 'h, T, L>>(
     config: &ParserConfig,
     buf: &'b [u8],
     last_len: usize,
     slots: &'h mut [T],
-) -> Result<Status<L::Head<'h>>, Error> {
-    dispatch::run::<ParseHead<'h, T, L>>(config, buf, last_len, slots)
+    answer: A,
+) -> A::Output {
+    dispatch::run::<ParseHead<'h, T, L, A>>(config, buf, last_len, Job { slots, answer })
 }
 
-/// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
-/// [`ParserConfig::parse_headers`] as a [`Routine`]: the whole call, from
-/// the head-size limit to the result, in one function per backend. `L` is
-/// the start line ([`NoLine`] for a header block), `T` the header
-/// storage's slot.
-struct ParseHead<'h, T, L>(PhantomData<(&'h mut [T], L)>);
+/// What a parse returns, made from its outcome inside the backend's
+/// function: [`Slices`], the Rust API's result with the headers as a slice,
+/// or [`Sunk`], a caller's [`HeadSink`], which writes the outcome where it
+/// wants it (the C ABI's output pointers) and returns what it likes.
+pub(crate) trait Answer<'b, 'h, T, L> {
+    /// The entry point's result.
+    type Output;
 
-impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for ParseHead<'h, T, L> {
-    type Storage = &'h mut [T];
+    /// A complete head: its start line, the filled storage and its length.
+    fn complete(self, line: L, headers: Storage<'h, T>, head_len: usize) -> Self::Output;
+
+    /// The buffer ends before the head does.
+    fn partial(self) -> Self::Output;
+
+    /// The head is invalid.
+    fn invalid(self, error: Error) -> Self::Output;
+}
+
+/// The Rust API's answer: `Ok(Status::Complete(head))` with the headers
+/// as a slice, `Ok(Status::Partial)`, or `Err`.
+pub(crate) struct Slices;
+
+impl<'b: 'h, 'h, T: Filled<'b>, L: StartLine<'b>> Answer<'b, 'h, T, L> for Slices {
     type Output = Result<Status<L::Head<'h>>, Error>;
 
     #[inline(always)]
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], last_len: usize, slots: &'h mut [T]) -> Self::Output {
+    fn complete(self, line: L, headers: Storage<'h, T>, head_len: usize) -> Self::Output {
+        Ok(Status::Complete(line.into_head(headers.into_filled(), head_len)))
+    }
+
+    #[inline(always)]
+    fn partial(self) -> Self::Output {
+        Ok(Status::Partial)
+    }
+
+    #[inline(always)]
+    fn invalid(self, error: Error) -> Self::Output {
+        Err(error)
+    }
+}
+
+/// A caller's [`HeadSink`] as an [`Answer`]: told the start line's public
+/// form and how many slots were filled.
+pub(crate) struct Sunk<K>(pub(crate) K);
+
+impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, K: HeadSink<L::Public>> Answer<'b, 'h, T, L> for Sunk<K> {
+    type Output = K::Output;
+
+    #[inline(always)]
+    fn complete(self, line: L, headers: Storage<'h, T>, head_len: usize) -> Self::Output {
+        self.0.complete(line.into_public(), headers.len(), head_len)
+    }
+
+    #[inline(always)]
+    fn partial(self) -> Self::Output {
+        self.0.partial()
+    }
+
+    #[inline(always)]
+    fn invalid(self, error: Error) -> Self::Output {
+        self.0.invalid(error)
+    }
+}
+
+/// A parse's header storage and answer: the one argument of [`ParseHead`]
+/// beside the buffer.
+pub(crate) struct Job<'h, T, A> {
+    slots: &'h mut [T],
+    answer: A,
+}
+
+/// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
+/// [`ParserConfig::parse_headers`] (and their `_uninit` and `_into`
+/// twins) as a [`Routine`]: the whole call, from the head-size limit to
+/// the result, in one function per backend. `L` is the start line
+/// ([`NoLine`] for a header block), `T` the header storage's slot, `A`
+/// what makes the result.
+struct ParseHead<'h, T, L, A>(PhantomData<(&'h mut [T], L, A)>);
+
+impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, A: Answer<'b, 'h, T, L>> Routine<'b> for ParseHead<'h, T, L, A> {
+    type Storage = Job<'h, T, A>;
+    type Output = A::Output;
+
+    #[inline(always)]
+    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], last_len: usize, job: Self::Storage) -> Self::Output {
+        let Job { slots, answer } = job;
         let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
-            return Ok(Status::Partial);
+            return answer.partial();
         };
         let mut headers = Storage::new(slots);
         match fast_head::<B, L, _>(cpu, head, config, &mut headers) {
-            HeadSoFar::Head(line, head_len) => Ok(Status::Complete(line.into_head(headers.into_filled(), head_len))),
-            so_far => config.finish_head(head, over_limit, headers, so_far),
+            HeadSoFar::Head(line, head_len) => answer.complete(line, headers, head_len),
+            so_far => config.finish_head(head, over_limit, headers, so_far, answer),
         }
     }
 }
@@ -116,30 +191,21 @@ impl ParserConfig {
         Some((limited, over_limit))
     }
 
-    /// Returns the entry points' result for a parsing step's: a head not complete
-    /// is partial, or too large when `buf` reached the limit.
-    #[inline(always)]
-    fn status<T>(&self, step: Step<T>, over_limit: bool) -> Result<Status<T>, Error> {
-        match step? {
-            Some(t) => Ok(Status::Complete(t)),
-            None if over_limit => Err(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
-            None => Ok(Status::Partial),
-        }
-    }
-
     /// Finishes [`parse_request`](Self::parse_request),
     /// [`parse_response`](Self::parse_response) or
     /// [`parse_headers`](Self::parse_headers) where the fast path stopped
-    /// short of the head's end (see [`general_head`]).
+    /// short of the head's end (see [`general_head`]): a head not complete
+    /// is partial, or too large when `buf` reached the limit.
     #[cold]
     #[inline(never)]
-    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>>(
+    fn finish_head<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, A: Answer<'b, 'h, T, L>>(
         &self,
         head: &'b [u8],
         over_limit: bool,
         mut headers: Storage<'h, T>,
         so_far: HeadSoFar<L>,
-    ) -> Result<Status<L::Head<'h>>, Error> {
+        answer: A,
+    ) -> A::Output {
         // The header grammar is shared with requests and header blocks: a
         // copy marked for a response lets it apply the response-only
         // leniency. (Lines with whitespace before a colon always come here,
@@ -151,11 +217,12 @@ impl ParserConfig {
         } else {
             self
         };
-        let step = general_head(head, config, &mut headers, so_far);
-        Ok(match self.status(step, over_limit)? {
-            Status::Complete((line, head_len)) => Status::Complete(line.into_head(headers.into_filled(), head_len)),
-            Status::Partial => Status::Partial,
-        })
+        match general_head(head, config, &mut headers, so_far) {
+            Ok(Some((line, head_len))) => answer.complete(line, headers, head_len),
+            Ok(None) if over_limit => answer.invalid(Error::new(ErrorKind::HeadTooLarge, self.max_head_bytes)),
+            Ok(None) => answer.partial(),
+            Err(e) => answer.invalid(e),
+        }
     }
 }
 

@@ -25,6 +25,10 @@ pub(crate) trait StartLine<'b>: Sized {
     where
         'b: 'h;
 
+    /// The line as a [`crate::HeadSink`] is told it: [`RequestLine`],
+    /// [`StatusLine`] or `()`.
+    type Public;
+
     /// Returns the common form of the line at the start of `buf` and the position
     /// after it, or `None` for anything else (including a line cut short),
     /// which the general grammar then takes from the start.
@@ -38,6 +42,9 @@ pub(crate) trait StartLine<'b>: Sized {
     fn into_head<'h>(self, headers: &'h [Header<'b>], head_len: usize) -> Self::Head<'h>
     where
         'b: 'h;
+
+    /// Returns the line's public form.
+    fn into_public(self) -> Self::Public;
 }
 
 impl<'b> StartLine<'b> for RequestLine<'b> {
@@ -45,6 +52,8 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
         = crate::Request<'b, 'h>
     where
         'b: 'h;
+
+    type Public = Self;
 
     #[inline(always)]
     fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
@@ -68,6 +77,11 @@ impl<'b> StartLine<'b> for RequestLine<'b> {
             head_len,
         }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {
+        self
+    }
 }
 
 impl<'b> StartLine<'b> for StatusLine<'b> {
@@ -77,6 +91,8 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
         = crate::Response<'b, 'h>
     where
         'b: 'h;
+
+    type Public = Self;
 
     #[inline(always)]
     fn parse_common<B: Cpu>(cpu: B, buf: &'b [u8], config: &ParserConfig) -> Option<(Self, usize)> {
@@ -94,6 +110,11 @@ impl<'b> StartLine<'b> for StatusLine<'b> {
     {
         crate::Response { minor_version: self.minor_version, code: self.code, reason: self.reason, headers, head_len }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {
+        self
+    }
 }
 
 /// The start line of a bare header block (chunked trailers, multipart part
@@ -107,6 +128,8 @@ impl<'b> StartLine<'b> for NoLine {
         = crate::HeaderBlock<'b, 'h>
     where
         'b: 'h;
+
+    type Public = ();
 
     #[inline(always)]
     fn parse_common<B: Cpu>(_: B, _: &'b [u8], _: &ParserConfig) -> Option<(Self, usize)> {
@@ -124,6 +147,9 @@ impl<'b> StartLine<'b> for NoLine {
     {
         crate::HeaderBlock { headers, len }
     }
+
+    #[inline(always)]
+    fn into_public(self) -> Self::Public {}
 }
 
 /// Returns the minor version of `HTTP/1.0` or `HTTP/1.1` as 8 bytes, or `None` for

@@ -238,7 +238,10 @@ macro_rules! backends {
         else $last_mod:ident::$last:ident;
     ) => {
         /// Each backend's function for [`Routine`]s: the routine compiled
-        /// with the backend's target features.
+        /// with the backend's target features. The buffer comes first and
+        /// the config last: a C caller of the picohttpparser-shaped calls
+        /// has the buffer and its length in the first two argument
+        /// registers already, and the config is a constant there.
         mod entry {
             use super::*;
 
@@ -251,10 +254,10 @@ macro_rules! backends {
             #[inline(never)]
             #[target_feature(enable = $features)]
             pub(super) unsafe fn $mod<'b, R: Routine<'b>>(
-                config: &ParserConfig,
                 buf: &'b [u8],
                 at: usize,
                 storage: R::Storage,
+                config: &ParserConfig,
             ) -> R::Output {
                 // SAFETY: the caller guarantees that the CPU runs the backend.
                 R::run(unsafe { $mod::$cpu::new_unchecked() }, config, buf, at, storage)
@@ -264,10 +267,10 @@ macro_rules! backends {
             /// Runs `R` with the fallback backend's token.
             #[inline(never)]
             pub(super) fn $last_mod<'b, R: Routine<'b>>(
-                config: &ParserConfig,
                 buf: &'b [u8],
                 at: usize,
                 storage: R::Storage,
+                config: &ParserConfig,
             ) -> R::Output {
                 // SAFETY: the fallback backend runs on every CPU.
                 R::run(unsafe { $last_mod::$last::new_unchecked() }, config, buf, at, storage)
@@ -289,11 +292,11 @@ macro_rules! backends {
             #[cfg($cfg)]
             if chosen() == Some(Backend::$cpu) {
                 // SAFETY: `ACTIVE` holds only available backends.
-                return unsafe { entry::$mod::<R>(config, buf, at, storage) };
+                return unsafe { entry::$mod::<R>(buf, at, storage, config) };
             }
             )+
             match chosen() {
-                Some(_) => entry::$last_mod::<R>(config, buf, at, storage),
+                Some(_) => entry::$last_mod::<R>(buf, at, storage, config),
                 None => run_first::<R>(config, buf, at, storage),
             }
         }
@@ -316,9 +319,9 @@ macro_rules! backends {
                 #[cfg($cfg)]
                 // SAFETY: `cpu` is a token of the backend, which proves
                 // that the CPU runs it (the `Cpu` contract).
-                Backend::$cpu => unsafe { entry::$mod::<R>(config, buf, at, storage) },
+                Backend::$cpu => unsafe { entry::$mod::<R>(buf, at, storage, config) },
                 )+
-                _ => entry::$last_mod::<R>(config, buf, at, storage),
+                _ => entry::$last_mod::<R>(buf, at, storage, config),
             }
         }
 

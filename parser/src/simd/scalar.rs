@@ -26,6 +26,7 @@ unsafe impl Cpu for Scalar {
 
     module_kernels!();
 
+    #[inline(always)]
     fn skip_plain(self, buf: &[u8], from: usize) -> usize {
         skip_plain_blocks(buf, from, has_ctl)
     }

@@ -65,6 +65,7 @@ unsafe impl Cpu for Sse42 {
 
     module_kernels!(classify_short);
 
+    #[inline(always)]
     fn skip_plain(self, buf: &[u8], from: usize) -> usize {
         // SAFETY: `self` proves SSE2 (and more).
         unsafe { skip_plain(buf, from) }

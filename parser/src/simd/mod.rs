@@ -252,7 +252,13 @@ const _: () = assert!(lut_agrees(&nibble_lut(TARGET), !0, Meaning::Class(TARGET)
 /// it: a block scan treats it as a stop and the parser's general path takes
 /// such (rare) lines. Both answers are computed from [`crate::class`] and
 /// checked against it at compile time.
-pub(crate) static HEAD_LUT: NibbleLut = head_lut();
+///
+/// A `const`, not a `static`: the header loop is generic over the header
+/// storage, so a caller's crate (the C ABI's, for `sb_header`) compiles it,
+/// and there a `static` of this crate is an opaque symbol, whose tables the
+/// loop loads and broadcasts again for every block; a `const`'s values are
+/// known wherever it is used, so the tables stay in registers.
+pub(crate) const HEAD_LUT: NibbleLut = head_lut();
 
 /// Bits of [`HEAD_LUT`] entries that mean "`tchar`".
 pub(crate) const HEAD_TCHAR_BITS: u8 = 0x3f;

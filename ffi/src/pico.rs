@@ -156,28 +156,83 @@ unsafe fn checked<'a>(
     }
 }
 
-/// `phr_parse_request`'s outputs beside the headers, written on success.
-struct RequestOut<'a> {
-    method: &'a mut MaybeUninit<*const c_char>,
-    method_len: &'a mut MaybeUninit<usize>,
-    path: &'a mut MaybeUninit<*const c_char>,
-    path_len: &'a mut MaybeUninit<usize>,
-    minor_version: &'a mut MaybeUninit<c_int>,
-    num_headers: &'a mut usize,
+/// `phr_parse_request`'s outputs beside the headers, as the caller passed
+/// them. The export gathers them in one struct before it checks anything:
+/// the parse's sink ([`RequestSink`]) and the exact checks of a refused call
+/// both take it by reference, so its stores come first and free the
+/// argument registers for the checks (no callee-saved registers to save),
+/// and a refused call passes one pointer instead of six.
+#[derive(Clone, Copy)]
+struct RequestPtrs {
+    method: *mut *const c_char,
+    method_len: *mut usize,
+    path: *mut *const c_char,
+    path_len: *mut usize,
+    minor_version: *mut c_int,
+    num_headers: *mut usize,
 }
 
-impl<'b> HeadSink<RequestLine<'b>> for &mut RequestOut<'_> {
+impl RequestPtrs {
+    /// The OR of [`unusable`] over the outputs other than `num_headers`.
+    #[inline(always)]
+    fn unusable(&self) -> usize {
+        unusable(self.method)
+            | unusable(self.method_len)
+            | unusable(self.path)
+            | unusable(self.path_len)
+            | unusable(self.minor_version)
+    }
+
+    /// Whether each output other than `num_headers` is non-NULL and
+    /// aligned, checked one by one.
+    ///
+    /// # Safety
+    /// Each pointer must be NULL or point to a writable value of its type.
+    unsafe fn usable(&self) -> bool {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            try_out(self.method).is_ok()
+                && try_out(self.method_len).is_ok()
+                && try_out(self.path).is_ok()
+                && try_out(self.path_len).is_ok()
+                && try_out(self.minor_version).is_ok()
+        }
+    }
+}
+
+/// [`RequestPtrs`] that passed the checks, as the parse's sink: it writes
+/// them on success.
+///
+/// Invariant: every pointer is non-NULL, aligned and points to a writable
+/// value of its type that nothing else accesses while the sink lives.
+struct RequestSink<'a>(&'a RequestPtrs);
+
+impl<'a> RequestSink<'a> {
+    /// # Safety
+    /// `ptrs` must satisfy the invariant of [`RequestSink`].
+    #[inline(always)]
+    unsafe fn new(ptrs: &'a RequestPtrs) -> Self {
+        RequestSink(ptrs)
+    }
+}
+
+impl<'b> HeadSink<RequestLine<'b>> for RequestSink<'_> {
     type Output = c_int;
 
     #[inline(always)]
     fn complete(self, line: RequestLine<'b>, num_headers: usize, head_len: usize) -> c_int {
         let Some(ret) = head_len_ret(head_len) else { return -1 };
-        self.method.write(line.method.as_ptr().cast());
-        self.method_len.write(line.method.len());
-        self.path.write(line.target.as_ptr().cast());
-        self.path_len.write(line.target.len());
-        self.minor_version.write(c_int::from(line.minor_version));
-        *self.num_headers = num_headers;
+        let p = self.0;
+        // SAFETY: each pointer is non-NULL, aligned, writable and not
+        // accessed otherwise (the invariant of `RequestSink`).
+        unsafe {
+            p.method.write(line.method.as_ptr().cast());
+            p.method_len.write(line.method.len());
+            p.path.write(line.target.as_ptr().cast());
+            p.path_len.write(line.target.len());
+            p.minor_version.write(c_int::from(line.minor_version));
+            p.num_headers.write(num_headers);
+        }
         ret
     }
 
@@ -273,43 +328,19 @@ unsafe fn request(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    let others =
-        unusable(method) | unusable(method_len) | unusable(path) | unusable(path_len) | unusable(minor_version);
+    let ptrs = RequestPtrs { method, method_len, path, path_len, minor_version, num_headers };
     // SAFETY: forwarded from the caller.
-    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, ptrs.unusable()) } {
         // SAFETY: forwarded from the caller.
-        return unsafe {
-            request_checked(
-                buf,
-                len,
-                method,
-                method_len,
-                path,
-                path_len,
-                minor_version,
-                headers,
-                num_headers,
-                last_len,
-                config,
-            )
-        };
+        return unsafe { request_checked(buf, len, last_len, headers, &ptrs, config) };
     }
     // SAFETY: `fast_ok` passed; the caller's contract.
     let c = unsafe { fast(buf, len, headers, num_headers) };
     // SAFETY: each output is non-NULL and aligned (`fast_ok` checked) and
     // writable, with no other access during the call (the caller's
-    // contract).
-    let mut out = unsafe {
-        RequestOut {
-            method: out_unchecked(method),
-            method_len: out_unchecked(method_len),
-            path: out_unchecked(path),
-            path_len: out_unchecked(path_len),
-            minor_version: out_unchecked(minor_version),
-            num_headers: c.num_headers,
-        }
-    };
-    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
+    // contract; `c` keeps no reference to `*num_headers` past here).
+    let sink = unsafe { RequestSink::new(&ptrs) };
+    config.parse_request_into(c.buf, last_len, c.headers, sink)
 }
 
 /// [`request`] for a call its first check refused: the exact checks, then
@@ -317,34 +348,30 @@ unsafe fn request(
 ///
 /// # Safety
 /// As [`request`].
-#[allow(clippy::too_many_arguments)]
 #[cold]
 #[inline(never)]
 unsafe fn request_checked(
     buf: *const c_char,
     len: usize,
-    method: *mut *const c_char,
-    method_len: *mut usize,
-    path: *mut *const c_char,
-    path_len: *mut usize,
-    minor_version: *mut c_int,
-    headers: *mut sb_header,
-    num_headers: *mut usize,
     last_len: usize,
+    headers: *mut sb_header,
+    ptrs: &RequestPtrs,
     config: &ParserConfig,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    let outs =
-        unsafe { (try_out(method), try_out(method_len), try_out(path), try_out(path_len), try_out(minor_version)) };
-    let (Ok(method), Ok(method_len), Ok(path), Ok(path_len), Ok(minor_version)) = outs else {
+    if !unsafe { ptrs.usable() } {
         return -1;
-    };
+    }
     // SAFETY: forwarded from the caller.
-    let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
+    let Some(c) = (unsafe { checked(buf, len, last_len, headers, ptrs.num_headers, true) }) else {
         return -1;
     };
-    let mut out = RequestOut { method, method_len, path, path_len, minor_version, num_headers: c.num_headers };
-    config.parse_request_into(c.buf, last_len, c.headers, &mut out)
+    let Common { buf, headers, .. } = c;
+    // SAFETY: every output passed its exact check (`usable`, and `checked`
+    // for `num_headers`) and is writable, with no other access during the
+    // call (the caller's contract).
+    let sink = unsafe { RequestSink::new(ptrs) };
+    config.parse_request_into(buf, last_len, headers, sink)
 }
 
 /// `sb_parse_response` with `config`; see [`request`].

@@ -21,7 +21,7 @@ pub(super) fn header_lines<'b, T: Slot<'b>>(
     config: &ParserConfig,
     headers: &mut Storage<'_, T>,
 ) -> Step<usize> {
-    dispatch::run::<HeaderLines<'_, '_, T>>(config, buf, pos, headers)
+    dispatch::run::<HeaderLines<'_, '_, T>>(config, buf, pos, headers, ())
 }
 
 /// [`header_lines`] as a [`Routine`].
@@ -29,10 +29,18 @@ struct HeaderLines<'s, 'h, T>(PhantomData<&'s mut Storage<'h, T>>);
 
 impl<'b, 's, 'h, T: Slot<'b>> Routine<'b> for HeaderLines<'s, 'h, T> {
     type Storage = &'s mut Storage<'h, T>;
+    type Answer = ();
     type Output = Step<usize>;
 
     #[inline(always)]
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], pos: usize, headers: Self::Storage) -> Self::Output {
+    fn run<B: Cpu>(
+        cpu: B,
+        config: &ParserConfig,
+        buf: &'b [u8],
+        pos: usize,
+        headers: Self::Storage,
+        (): (),
+    ) -> Self::Output {
         // A limit of 0: never inline (at least one byte follows `pos` when
         // the loop runs), as the general grammar's start line came first.
         match fast_lines::<B, T, 0>(cpu, buf, pos, config, headers) {
@@ -86,7 +94,7 @@ pub(super) fn fast_lines<'b, B: Cpu, T: Slot<'b>, const INLINE_MAX: usize>(
             if B::CLASSIFIES && buf.len() - pos <= INLINE_MAX {
                 header_loop_inline(cpu, buf, pos, config, free)
             } else {
-                dispatch::run_with::<B, HeaderLoop<'_, T>>(cpu, config, buf, pos, free)
+                dispatch::run_with::<B, HeaderLoop<'_, T>>(cpu, config, buf, pos, free, ())
             }
         },
     )
@@ -126,10 +134,18 @@ struct HeaderLoop<'s, T>(PhantomData<FreeSlots<'s, T>>);
 
 impl<'b, 's, T: Slot<'b>> Routine<'b> for HeaderLoop<'s, T> {
     type Storage = FreeSlots<'s, T>;
+    type Answer = ();
     type Output = (Stop, FreeSlots<'s, T>);
 
     #[inline(always)]
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], pos: usize, free: Self::Storage) -> Self::Output {
+    fn run<B: Cpu>(
+        cpu: B,
+        config: &ParserConfig,
+        buf: &'b [u8],
+        pos: usize,
+        free: Self::Storage,
+        (): (),
+    ) -> Self::Output {
         if !B::CLASSIFIES {
             header_loop(buf, pos, config, free, &mut ScalarStops::new(buf))
         } else if B::EARLY_BLOCK {

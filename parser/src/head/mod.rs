@@ -68,7 +68,7 @@ pub(crate) fn parse<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, A: Answer<'b, 'h,
     slots: &'h mut [T],
     answer: A,
 ) -> A::Output {
-    dispatch::run::<ParseHead<'h, T, L, A>>(config, buf, last_len, Job { slots, answer })
+    dispatch::run::<ParseHead<'h, T, L, A>>(config, buf, last_len, slots, answer)
 }
 
 /// What a parse returns, made from its outcome inside the backend's
@@ -135,13 +135,6 @@ impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, K: HeadSink<L::Public>> Answer<'
     }
 }
 
-/// A parse's header storage and answer: the one argument of [`ParseHead`]
-/// beside the buffer.
-pub(crate) struct Job<'h, T, A> {
-    slots: &'h mut [T],
-    answer: A,
-}
-
 /// [`ParserConfig::parse_request`], [`ParserConfig::parse_response`] and
 /// [`ParserConfig::parse_headers`] (and their `_uninit` and `_into`
 /// twins) as a [`Routine`]: the whole call, from the head-size limit to
@@ -151,12 +144,19 @@ pub(crate) struct Job<'h, T, A> {
 struct ParseHead<'h, T, L, A>(PhantomData<(&'h mut [T], L, A)>);
 
 impl<'b: 'h, 'h, T: Slot<'b>, L: StartLine<'b>, A: Answer<'b, 'h, T, L>> Routine<'b> for ParseHead<'h, T, L, A> {
-    type Storage = Job<'h, T, A>;
+    type Storage = &'h mut [T];
+    type Answer = A;
     type Output = A::Output;
 
     #[inline(always)]
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], last_len: usize, job: Self::Storage) -> Self::Output {
-        let Job { slots, answer } = job;
+    fn run<B: Cpu>(
+        cpu: B,
+        config: &ParserConfig,
+        buf: &'b [u8],
+        last_len: usize,
+        slots: Self::Storage,
+        answer: A,
+    ) -> Self::Output {
         let Some((head, over_limit)) = config.limit(buf, last_len, L::BLOCK) else {
             return answer.partial();
         };

@@ -103,9 +103,10 @@ struct LineOnly<L>(PhantomData<L>);
 
 impl<'b, L: StartLine<'b>> Routine<'b> for LineOnly<L> {
     type Storage = ();
+    type Answer = ();
     type Output = Step<(L, usize)>;
 
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], _: usize, _: ()) -> Self::Output {
+    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], _: usize, _: (), (): ()) -> Self::Output {
         match L::parse_common(cpu, buf, config) {
             Some(line) => Ok(Some(line)),
             None => L::parse_general(buf, config),
@@ -118,9 +119,17 @@ struct WholeHead<'s, 'h, T, L>(PhantomData<(&'s mut Storage<'h, T>, L)>);
 
 impl<'b, 's, 'h, T: Slot<'b>, L: StartLine<'b>> Routine<'b> for WholeHead<'s, 'h, T, L> {
     type Storage = &'s mut Storage<'h, T>;
+    type Answer = ();
     type Output = Step<(L, usize)>;
 
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], _: usize, headers: Self::Storage) -> Self::Output {
+    fn run<B: Cpu>(
+        cpu: B,
+        config: &ParserConfig,
+        buf: &'b [u8],
+        _: usize,
+        headers: Self::Storage,
+        (): (),
+    ) -> Self::Output {
         let so_far = super::fast_head::<B, L, T>(cpu, buf, config, headers);
         general_head(buf, config, headers, so_far)
     }
@@ -131,7 +140,7 @@ type Head<'b, K> = (Line<K>, Vec<Header<'b>>);
 fn fast_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize) -> Head<'b, L::K> {
     let mut storage = std::vec![crate::EMPTY_HEADER; cap];
     let mut headers = Storage::new(&mut storage);
-    let r = flatten(dispatch::run::<WholeHead<'_, '_, _, L>>(config, buf, 0, &mut headers));
+    let r = flatten(dispatch::run::<WholeHead<'_, '_, _, L>>(config, buf, 0, &mut headers, ()));
     (r, headers.into_filled().to_vec())
 }
 
@@ -151,7 +160,7 @@ fn grammar_head<'b, L: Key<'b>>(buf: &'b [u8], config: &ParserConfig, cap: usize
 /// after the start line.
 fn check_as<F: Kind>(buf: &[u8]) {
     for config in configs() {
-        let fast = flatten(dispatch::run::<LineOnly<F::Line<'_>>>(&config, buf, 0, ()));
+        let fast = flatten(dispatch::run::<LineOnly<F::Line<'_>>>(&config, buf, 0, (), ()));
         let general = flatten(<F::Line<'_>>::parse_general(buf, &config));
         assert_eq!(fast, general, "start line of {:?}", buf.escape_ascii().to_string());
         for cap in [2, 64] {

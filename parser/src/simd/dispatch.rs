@@ -159,11 +159,24 @@ pub(crate) trait Routine<'b> {
     /// The header storage the routine fills.
     type Storage;
 
+    /// What the routine needs only at its end (the C ABI's outputs), or
+    /// `()`. Passed last: when the argument registers run out, it is the
+    /// one that goes on the stack, stored once by the caller and loaded
+    /// once at the end, and it holds no register through the routine.
+    type Answer;
+
     /// What the routine returns.
     type Output;
 
     /// Runs the routine with `cpu`'s kernels on `buf` from `at`.
-    fn run<B: Cpu>(cpu: B, config: &ParserConfig, buf: &'b [u8], at: usize, storage: Self::Storage) -> Self::Output;
+    fn run<B: Cpu>(
+        cpu: B,
+        config: &ParserConfig,
+        buf: &'b [u8],
+        at: usize,
+        storage: Self::Storage,
+        answer: Self::Answer,
+    ) -> Self::Output;
 }
 
 /// The cached choice: 0 until the first use, then a [`Backend`]
@@ -220,12 +233,20 @@ fn init() -> Backend {
 }
 
 /// [`run`] before the backend is chosen: chooses it, then runs the
-/// routine. Out of line, so that the common path saves no registers for it.
+/// routine. Out of line, so that the common path saves no registers for it;
+/// its arguments in the order of the backends' functions, so that the
+/// caller passes them in the same registers to either.
 #[cold]
 #[inline(never)]
-fn run_first<'b, R: Routine<'b>>(config: &ParserConfig, buf: &'b [u8], at: usize, storage: R::Storage) -> R::Output {
+fn run_first<'b, R: Routine<'b>>(
+    buf: &'b [u8],
+    at: usize,
+    storage: R::Storage,
+    config: &ParserConfig,
+    answer: R::Answer,
+) -> R::Output {
     active();
-    run::<R>(config, buf, at, storage)
+    run::<R>(config, buf, at, storage, answer)
 }
 
 /// Defines, from the list of backends, everything that names each one:
@@ -258,9 +279,10 @@ macro_rules! backends {
                 at: usize,
                 storage: R::Storage,
                 config: &ParserConfig,
+                answer: R::Answer,
             ) -> R::Output {
                 // SAFETY: the caller guarantees that the CPU runs the backend.
-                R::run(unsafe { $mod::$cpu::new_unchecked() }, config, buf, at, storage)
+                R::run(unsafe { $mod::$cpu::new_unchecked() }, config, buf, at, storage, answer)
             }
             )+
 
@@ -271,9 +293,10 @@ macro_rules! backends {
                 at: usize,
                 storage: R::Storage,
                 config: &ParserConfig,
+                answer: R::Answer,
             ) -> R::Output {
                 // SAFETY: the fallback backend runs on every CPU.
-                R::run(unsafe { $last_mod::$last::new_unchecked() }, config, buf, at, storage)
+                R::run(unsafe { $last_mod::$last::new_unchecked() }, config, buf, at, storage, answer)
             }
         }
 
@@ -284,6 +307,7 @@ macro_rules! backends {
             buf: &'b [u8],
             at: usize,
             storage: R::Storage,
+            answer: R::Answer,
         ) -> R::Output {
             // One compare and a predicted branch a backend, in order, each
             // on a load of its own: compares of one value, or a `match`,
@@ -292,12 +316,12 @@ macro_rules! backends {
             #[cfg($cfg)]
             if chosen() == Some(Backend::$cpu) {
                 // SAFETY: `ACTIVE` holds only available backends.
-                return unsafe { entry::$mod::<R>(buf, at, storage, config) };
+                return unsafe { entry::$mod::<R>(buf, at, storage, config, answer) };
             }
             )+
             match chosen() {
-                Some(_) => entry::$last_mod::<R>(buf, at, storage, config),
-                None => run_first::<R>(config, buf, at, storage),
+                Some(_) => entry::$last_mod::<R>(buf, at, storage, config, answer),
+                None => run_first::<R>(buf, at, storage, config, answer),
             }
         }
 
@@ -312,6 +336,7 @@ macro_rules! backends {
             buf: &'b [u8],
             at: usize,
             storage: R::Storage,
+            answer: R::Answer,
         ) -> R::Output {
             let _ = cpu;
             match B::BACKEND {
@@ -319,9 +344,9 @@ macro_rules! backends {
                 #[cfg($cfg)]
                 // SAFETY: `cpu` is a token of the backend, which proves
                 // that the CPU runs it (the `Cpu` contract).
-                Backend::$cpu => unsafe { entry::$mod::<R>(buf, at, storage, config) },
+                Backend::$cpu => unsafe { entry::$mod::<R>(buf, at, storage, config, answer) },
                 )+
-                _ => entry::$last_mod::<R>(buf, at, storage, config),
+                _ => entry::$last_mod::<R>(buf, at, storage, config, answer),
             }
         }
 

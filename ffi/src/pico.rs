@@ -24,8 +24,8 @@ use springbok_parser::{Error, FromHeader, HeadSink, Header, ParserConfig, Reques
 
 use crate::config::sb_parser_config;
 use crate::ptr::{
-    guard, mut_unchecked, out_slice_unchecked, out_unchecked, oversized, slice_unchecked, try_mut, try_out,
-    try_out_slice, try_ref, try_slice, unusable,
+    guard, mut_unchecked, out_slice_unchecked, oversized, slice_unchecked, try_mut, try_out, try_out_slice, try_ref,
+    try_slice, unusable,
 };
 
 /// One header field, laid out exactly like picohttpparser's
@@ -247,26 +247,70 @@ impl<'b> HeadSink<RequestLine<'b>> for RequestSink<'_> {
     }
 }
 
-/// `phr_parse_response`'s outputs beside the headers, written on success.
-struct ResponseOut<'a> {
-    minor_version: &'a mut MaybeUninit<c_int>,
-    status: &'a mut MaybeUninit<c_int>,
-    msg: &'a mut MaybeUninit<*const c_char>,
-    msg_len: &'a mut MaybeUninit<usize>,
-    num_headers: &'a mut usize,
+/// `phr_parse_response`'s outputs beside the headers, as the caller passed
+/// them; see [`RequestPtrs`].
+#[derive(Clone, Copy)]
+struct ResponsePtrs {
+    minor_version: *mut c_int,
+    status: *mut c_int,
+    msg: *mut *const c_char,
+    msg_len: *mut usize,
+    num_headers: *mut usize,
 }
 
-impl<'b> HeadSink<StatusLine<'b>> for &mut ResponseOut<'_> {
+impl ResponsePtrs {
+    /// The OR of [`unusable`] over the outputs other than `num_headers`.
+    #[inline(always)]
+    fn unusable(&self) -> usize {
+        unusable(self.minor_version) | unusable(self.status) | unusable(self.msg) | unusable(self.msg_len)
+    }
+
+    /// Whether each output other than `num_headers` is non-NULL and
+    /// aligned, checked one by one.
+    ///
+    /// # Safety
+    /// Each pointer must be NULL or point to a writable value of its type.
+    unsafe fn usable(&self) -> bool {
+        // SAFETY: forwarded from the caller.
+        unsafe {
+            try_out(self.minor_version).is_ok()
+                && try_out(self.status).is_ok()
+                && try_out(self.msg).is_ok()
+                && try_out(self.msg_len).is_ok()
+        }
+    }
+}
+
+/// [`ResponsePtrs`] that passed the checks, as the parse's sink.
+///
+/// Invariant: as [`RequestSink`]'s.
+struct ResponseSink<'a>(&'a ResponsePtrs);
+
+impl<'a> ResponseSink<'a> {
+    /// # Safety
+    /// `ptrs` must satisfy the invariant of [`ResponseSink`].
+    #[inline(always)]
+    unsafe fn new(ptrs: &'a ResponsePtrs) -> Self {
+        ResponseSink(ptrs)
+    }
+}
+
+impl<'b> HeadSink<StatusLine<'b>> for ResponseSink<'_> {
     type Output = c_int;
 
     #[inline(always)]
     fn complete(self, line: StatusLine<'b>, num_headers: usize, head_len: usize) -> c_int {
         let Some(ret) = head_len_ret(head_len) else { return -1 };
-        self.minor_version.write(c_int::from(line.minor_version));
-        self.status.write(c_int::from(line.code));
-        self.msg.write(line.reason.as_ptr().cast());
-        self.msg_len.write(line.reason.len());
-        *self.num_headers = num_headers;
+        let p = self.0;
+        // SAFETY: each pointer is non-NULL, aligned, writable and not
+        // accessed otherwise (the invariant of `ResponseSink`).
+        unsafe {
+            p.minor_version.write(c_int::from(line.minor_version));
+            p.status.write(c_int::from(line.code));
+            p.msg.write(line.reason.as_ptr().cast());
+            p.msg_len.write(line.reason.len());
+            p.num_headers.write(num_headers);
+        }
         ret
     }
 
@@ -392,27 +436,17 @@ unsafe fn response(
     num_headers: *mut usize,
     last_len: usize,
 ) -> c_int {
-    let others = unusable(minor_version) | unusable(status) | unusable(msg) | unusable(msg_len);
+    let ptrs = ResponsePtrs { minor_version, status, msg, msg_len, num_headers };
     // SAFETY: forwarded from the caller.
-    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, others) } {
+    if !unsafe { fast_ok(buf, len, last_len, headers, num_headers, ptrs.unusable()) } {
         // SAFETY: forwarded from the caller.
-        return unsafe {
-            response_checked(buf, len, minor_version, status, msg, msg_len, headers, num_headers, last_len, config)
-        };
+        return unsafe { response_checked(buf, len, last_len, headers, &ptrs, config) };
     }
     // SAFETY: `fast_ok` passed; the caller's contract.
     let c = unsafe { fast(buf, len, headers, num_headers) };
     // SAFETY: as in `request`.
-    let mut out = unsafe {
-        ResponseOut {
-            minor_version: out_unchecked(minor_version),
-            status: out_unchecked(status),
-            msg: out_unchecked(msg),
-            msg_len: out_unchecked(msg_len),
-            num_headers: c.num_headers,
-        }
-    };
-    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
+    let sink = unsafe { ResponseSink::new(&ptrs) };
+    config.parse_response_into(c.buf, last_len, c.headers, sink)
 }
 
 /// [`response`] for a call its first check refused; see
@@ -420,32 +454,28 @@ unsafe fn response(
 ///
 /// # Safety
 /// As [`request`].
-#[allow(clippy::too_many_arguments)]
 #[cold]
 #[inline(never)]
 unsafe fn response_checked(
     buf: *const c_char,
     len: usize,
-    minor_version: *mut c_int,
-    status: *mut c_int,
-    msg: *mut *const c_char,
-    msg_len: *mut usize,
-    headers: *mut sb_header,
-    num_headers: *mut usize,
     last_len: usize,
+    headers: *mut sb_header,
+    ptrs: &ResponsePtrs,
     config: &ParserConfig,
 ) -> c_int {
     // SAFETY: forwarded from the caller.
-    let outs = unsafe { (try_out(minor_version), try_out(status), try_out(msg), try_out(msg_len)) };
-    let (Ok(minor_version), Ok(status), Ok(msg), Ok(msg_len)) = outs else {
+    if !unsafe { ptrs.usable() } {
         return -1;
-    };
+    }
     // SAFETY: forwarded from the caller.
-    let Some(c) = (unsafe { checked(buf, len, last_len, headers, num_headers, true) }) else {
+    let Some(c) = (unsafe { checked(buf, len, last_len, headers, ptrs.num_headers, true) }) else {
         return -1;
     };
-    let mut out = ResponseOut { minor_version, status, msg, msg_len, num_headers: c.num_headers };
-    config.parse_response_into(c.buf, last_len, c.headers, &mut out)
+    let Common { buf, headers, .. } = c;
+    // SAFETY: as in `request_checked`.
+    let sink = unsafe { ResponseSink::new(ptrs) };
+    config.parse_response_into(buf, last_len, headers, sink)
 }
 
 /// `sb_parse_headers` with `config`; see [`request`].

@@ -13,16 +13,11 @@
  * parser's ns per call in each repeat, in the format of the Rust entry
  * (benches/src/bin/suite.rs).
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <time.h>
-
+#include "driver.h"
 #include "picohttpparser.h"
 #include "springbok.h"
 
 #define MAX_HEADERS 256
-#define MAX_REPEATS 64
 
 /* One parse's results, for the agreement check. */
 struct head {
@@ -69,12 +64,6 @@ static int agree(const struct head *a, const struct head *b) {
     return 1;
 }
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The sum of head lengths keeps the calls from being optimised away. */
 static volatile long sink;
 
@@ -97,41 +86,6 @@ static long calibrate(parse_fn f, const char *buf, size_t len, double seconds) {
             return k > 0 ? k : 1;
         }
     }
-}
-
-static char *slurp(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        fclose(f);
-        free(buf);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
-/* The input's name: the file name without directory and extension. */
-static void input_name(const char *path, char *out, size_t cap) {
-    const char *base = strrchr(path, '/');
-    base = base ? base + 1 : path;
-    snprintf(out, cap, "%s", base);
-    char *dot = strrchr(out, '.');
-    if (dot)
-        *dot = '\0';
-}
-
-static void print_samples(const double *ns, int repeats) {
-    printf("[");
-    for (int r = 0; r < repeats; r++)
-        printf("%s%.3f", r ? ", " : "", ns[r]);
-    printf("]");
 }
 
 int main(int argc, char **argv) {

@@ -29,10 +29,20 @@ fn perl_key_names(root: &Path) -> Vec<String> {
     body.split('"').skip(1).step_by(2).map(str::to_string).collect()
 }
 
+/// The `version` of ffi/Cargo.toml's package: what `sb_version` must return.
+fn ffi_version(root: &Path) -> String {
+    let file = "ffi/Cargo.toml";
+    let text = fs::read_to_string(root.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    println!("cargo:rerun-if-changed={}", root.join(file).display());
+    let line = text.lines().find(|l| l.starts_with("version = \"")).expect("ffi/Cargo.toml: the package version");
+    line.split('"').nth(1).expect("ffi/Cargo.toml: a quoted version").to_string()
+}
+
 fn main() {
     let fuzz = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = fuzz.parent().unwrap().to_path_buf();
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    println!("cargo:rustc-env=SPRINGBOK_FFI_VERSION={}", ffi_version(&root));
 
     let names = perl_key_names(&root);
     let first_header = names.iter().position(|n| n == "CONTENT_TYPE").expect("keys.c: CONTENT_TYPE");

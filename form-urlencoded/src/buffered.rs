@@ -73,7 +73,7 @@ impl<'a> Iterator for BufferedPairs<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let RawPiece { key, value, key_needs_decoding, value_needs_decoding } = self.raw.next_piece()?;
+        let RawPiece { key, value, key_needs_decoding, value_needs_decoding } = self.raw.next_piece_inline()?;
         // This pair's key and value and the input after them hold every part still to come.
         let after = self.raw.rest_len();
         let key = self.part(key, key_needs_decoding, key.len() + value.len() + after);
@@ -115,7 +115,7 @@ impl<'a> Iterator for Utf8Pairs<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let RawPiece { key, value, key_needs_decoding, value_needs_decoding } = self.pairs.raw.next_piece()?;
+        let RawPiece { key, value, key_needs_decoding, value_needs_decoding } = self.pairs.raw.next_piece_inline()?;
         let after = self.pairs.raw.rest_len();
         let key = self.part(key, key_needs_decoding, key.len() + value.len() + after);
         let value = self.part(value, value_needs_decoding, value.len() + after);

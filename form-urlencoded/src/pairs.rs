@@ -22,7 +22,7 @@ impl<'a> Iterator for Pairs<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
-        let piece = self.raw.next_piece()?;
+        let piece = self.raw.next_piece_inline()?;
         Some((decode_if(piece.key, piece.key_needs_decoding), decode_if(piece.value, piece.value_needs_decoding)))
     }
 }

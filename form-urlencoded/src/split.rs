@@ -127,6 +127,13 @@ impl<'a> RawPairs<'a> {
     /// ```
     #[inline]
     pub fn next_piece(&mut self) -> Option<RawPiece<'a>> {
+        self.next_piece_inline()
+    }
+
+    /// [`next_piece`](Self::next_piece), inlined into this crate's decoding iterators: the
+    /// piece then stays in registers.
+    #[inline(always)]
+    pub(crate) fn next_piece_inline(&mut self) -> Option<RawPiece<'a>> {
         let class = match self.mode {
             Mode::Whatwg => {
                 // Skip empty pieces.

@@ -5,9 +5,13 @@
 //! with any set of `SB_PARSER_*` flags parses and frames as the Rust crate
 //! does with the same leniencies (`SB_FRAMING_REQUIRE_HOST` too), and a
 //! decoder started by `sb_chunked_decoder_init` decodes with its config's
-//! limits.
+//! limits. Each C decoding call matches the Rust decoder's, with the error
+//! detail of `sb_decode_chunked_with_error` and `sb_decode_chunked_is_in_data`;
+//! `sb_framing_request_body` matches the Rust call; `sb_version` is the
+//! ffi package's version.
 #![no_main]
 
+use std::ffi::CStr;
 use std::os::raw::{c_char, c_int};
 use std::ptr;
 
@@ -15,15 +19,17 @@ use libfuzzer_sys::fuzz_target;
 use springbok::chunked::{
     sb_chunked_config_free, sb_chunked_config_new, sb_chunked_config_set_max_body_bytes,
     sb_chunked_config_set_max_extension_len, sb_chunked_config_set_max_overhead,
-    sb_chunked_config_set_max_trailer_bytes, sb_chunked_decoder_init,
+    sb_chunked_config_set_max_trailer_bytes, sb_chunked_decoder_init, sb_decode_chunked, sb_decode_chunked_is_in_data,
+    sb_decode_chunked_with_error,
 };
 use springbok::config::{self as c, sb_parser_config_free, sb_parser_config_new, sb_parser_config_set_flags};
 use springbok::framing::{
-    sb_framing_keep_alive, sb_framing_request_info, sb_framing_request_info_with_flags, SB_FRAMING_REQUIRE_HOST,
+    sb_framing_keep_alive, sb_framing_request_body, sb_framing_request_info, sb_framing_request_info_with_flags,
+    SB_FRAMING_REQUIRE_HOST,
 };
 use springbok::parse::{sb_parser_config_parse_request, sb_request};
-use springbok::{sb_chunked_decoder, sb_header, sb_request_info, sb_result};
-use springbok_fuzz::take;
+use springbok::{sb_chunked_decoder, sb_header, sb_request_info, sb_result, sb_version};
+use springbok_fuzz::{assert_same_framing, chunked_code, take, UNWRITTEN_BODY, UNWRITTEN_ERROR};
 use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, Trailers};
 use springbok_parser::framing::FramingConfig;
 use springbok_parser::{ObsFold, ParserConfig, Status, EMPTY_HEADER};
@@ -84,27 +90,62 @@ fn request(buf: &[u8]) {
     }
 }
 
-/// Runs the C chunked decoder over `input` cut at `cuts`: (decoded bytes,
-/// final return value).
-fn chunked(input: &[u8], cuts: &[usize], consume_trailer: bool) -> (Vec<u8>, isize) {
-    let mut decoder = sb_chunked_decoder {
-        consume_trailer: c_char::from(consume_trailer),
-        _started: 0,
-        _private: [0; springbok::chunked::SB_CHUNKED_DECODER_PRIVATE_WORDS],
-    };
+/// Runs the C chunked decoder over `input` cut at `cuts`, each call checked
+/// against the Rust decoder fed the same pieces: the same return and
+/// decoded bytes, `*bufsz` unchanged on -1, with `with_error` the error
+/// detail of `sb_decode_chunked_with_error` (written on -1 only), and
+/// `sb_decode_chunked_is_in_data` before and after every call. Returns
+/// (decoded bytes, final return value).
+fn chunked(input: &[u8], cuts: &[usize], consume_trailer: bool, with_error: bool) -> (Vec<u8>, isize) {
+    let mut decoder = sb_chunked_decoder::zeroed();
+    decoder.consume_trailer = c_char::from(consume_trailer);
+    let mut config = ChunkedConfig::new();
+    config.trailers = if consume_trailer { Trailers::Discard } else { Trailers::Leave };
+    let mut rust = ChunkedDecoder::new(config);
+    // SAFETY: NULL and a zero-filled decoder are both allowed.
+    unsafe {
+        assert_eq!(sb_decode_chunked_is_in_data(ptr::null_mut()), 0);
+        assert_eq!(sb_decode_chunked_is_in_data(&mut decoder), 0);
+    }
     let mut out = Vec::new();
     let mut start = 0;
     for &end in cuts.iter().chain(std::iter::once(&input.len())) {
         let end = end.clamp(start, input.len());
         let mut buf = input[start..end].to_vec();
+        let mut rust_buf = buf.clone();
         start = end;
         let mut size = buf.len();
+        let mut err = UNWRITTEN_ERROR;
         // SAFETY: `decoder` is a zero-initialised decoder used only here;
-        // `buf` holds `size` writable bytes.
-        let ret = unsafe { springbok::chunked::sb_decode_chunked(&mut decoder, buf.as_mut_ptr().cast(), &mut size) };
-        if ret == -1 {
-            // After an error, what earlier calls decoded is moot.
-            return (Vec::new(), -1);
+        // `buf` holds `size` writable bytes; `err` is writable.
+        let (ret, in_data) = unsafe {
+            let b = buf.as_mut_ptr().cast();
+            let ret = if with_error {
+                sb_decode_chunked_with_error(&mut decoder, b, &mut size, &mut err)
+            } else {
+                sb_decode_chunked(&mut decoder, b, &mut size)
+            };
+            (ret, sb_decode_chunked_is_in_data(&mut decoder))
+        };
+        let rust_result = rust.decode(&mut rust_buf);
+        assert_eq!(in_data, c_int::from(rust.is_in_data()));
+        match rust_result {
+            Ok(d) => {
+                assert_eq!(ret, if d.complete { (d.trailer + d.leftover) as isize } else { -2 });
+                assert_eq!(&buf[..size], &rust_buf[..d.data]);
+                assert_eq!((err.kind, err.offset, err.status), (UNWRITTEN_ERROR.kind, 7, 7));
+            }
+            Err(e) => {
+                assert_eq!((ret, size), (-1, buf.len()));
+                let want = if with_error {
+                    (chunked_code(e.kind()), e.offset(), e.status(), usize::MAX)
+                } else {
+                    (UNWRITTEN_ERROR.kind, 7, 7, 7)
+                };
+                assert_eq!((err.kind, err.offset, err.status, err.header), want);
+                // After an error, what earlier calls decoded is moot.
+                return (Vec::new(), -1);
+            }
         }
         out.extend_from_slice(&buf[..size]);
         if ret >= 0 {
@@ -113,6 +154,16 @@ fn chunked(input: &[u8], cuts: &[usize], consume_trailer: bool) -> (Vec<u8>, isi
         }
     }
     (out, -2)
+}
+
+/// `sb_version`: never NULL, the same static string each call, and the
+/// version of the `springbok-ffi` package it is built from.
+fn version() {
+    let (a, b) = (sb_version(), sb_version());
+    assert!(!a.is_null() && a == b);
+    // SAFETY: `sb_version` returns a static NUL-terminated string.
+    let v = unsafe { CStr::from_ptr(a) };
+    assert_eq!(v.to_str(), Ok(env!("SPRINGBOK_FFI_VERSION")));
 }
 
 /// The Rust configuration `SB_PARSER_*` flags stand for.
@@ -149,7 +200,7 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
     let mut headers = [NO_HEADER; 16];
     // SAFETY: a config from `sb_parser_config_new`, freed once at the end;
     // every other pointer is a live local; `input` is readable.
-    let (parsed, framed, plain_keep_alive) = unsafe {
+    let (parsed, framed, plain_keep_alive, request_body) = unsafe {
         let config = sb_parser_config_new();
         assert_eq!(sb_parser_config_set_flags(config, flags), sb_result::Ok);
         let mut req = std::mem::MaybeUninit::<sb_request>::uninit();
@@ -199,7 +250,22 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
             assert_eq!(k, sb_result::Ok);
             keep_alive
         });
-        (parsed, framed, plain)
+        // The body framing from the version and headers alone.
+        let request_body = parsed.map(|req| {
+            let (mut body, mut err) = (UNWRITTEN_BODY, UNWRITTEN_ERROR);
+            let hs = headers.as_ptr();
+            let code = sb_framing_request_body(req.minor_version, hs, req.num_headers, &mut body, &mut err);
+            // A version other than 0 and 1 and a NULL output are argument
+            // errors, which write no error detail.
+            let (mut b2, mut e2) = (UNWRITTEN_BODY, UNWRITTEN_ERROR);
+            let bad_version = sb_framing_request_body(2, hs, req.num_headers, &mut b2, &mut e2);
+            assert_eq!(bad_version, sb_result::InvalidArgument);
+            let null_out = sb_framing_request_body(req.minor_version, hs, req.num_headers, ptr::null_mut(), &mut e2);
+            assert_eq!(null_out, sb_result::NullArgument);
+            assert_eq!((b2.content_length, e2.offset, e2.status), (7, 7, 7));
+            (code, body, err)
+        });
+        (parsed, framed, plain, request_body)
     };
     let mut rust_headers = [EMPTY_HEADER; 16];
     match rust_config(flags).parse_request(input, 0, &mut rust_headers) {
@@ -220,6 +286,8 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
             });
             assert_eq!(framed.flatten(), rust);
             assert_eq!(plain_keep_alive, Some(springbok_parser::framing::keep_alive(r.minor_version, r.headers)));
+            let (code, body, err) = request_body.expect("parsed");
+            assert_same_framing(code, &body, &err, springbok_parser::framing::request_body(r.minor_version, r.headers));
         }
         _ => assert!(parsed.is_none()),
     }
@@ -244,7 +312,7 @@ fn limited_chunked(input: &[u8], l: [u8; 4], consume_trailer: bool) {
         assert_eq!(sb_chunked_decoder_init(&mut decoder, config), sb_result::Ok);
         sb_chunked_config_free(config);
         decoder.consume_trailer = c_char::from(consume_trailer);
-        springbok::chunked::sb_decode_chunked(&mut decoder, buf.as_mut_ptr().cast(), &mut size)
+        sb_decode_chunked(&mut decoder, buf.as_mut_ptr().cast(), &mut size)
     };
     let mut rust = ChunkedConfig::new();
     rust.max_body_bytes = limits[0];
@@ -263,13 +331,14 @@ fn limited_chunked(input: &[u8], l: [u8; 4], consume_trailer: bool) {
 }
 
 fuzz_target!(|data: &[u8]| {
+    version();
     let ([mode, a, b, f0, f1, l0, l1, l2, l3], input) = take::<9>(data);
     request(input);
     configured(input, u32::from(f0) | u32::from(f1) << 8, u32::from(mode >> 1) & 1);
     let n = input.len();
     let mut cuts = [usize::from(a) * n / 256, usize::from(b) * n / 256];
     cuts.sort_unstable();
-    let consume = mode & 1 != 0;
-    assert_eq!(chunked(input, &cuts, consume), chunked(input, &[], consume));
+    let (consume, with_error) = (mode & 1 != 0, mode & 4 != 0);
+    assert_eq!(chunked(input, &cuts, consume, with_error), chunked(input, &[], consume, !with_error));
     limited_chunked(input, [l0, l1, l2, l3], consume);
 });

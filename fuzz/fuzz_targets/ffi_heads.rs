@@ -6,23 +6,25 @@
 //! `_headers` agree with the Rust parser pointer for pointer (every span
 //! points at the same bytes of the caller's buffer), return -1 / -2 (or the
 //! error code, offset and status) exactly when it fails / is partial, leave
-//! their scalar outputs untouched then (the header array may hold spans of
-//! the input), and give the same answer incrementally
-//! (`last_len`) as the Rust incremental call.
+//! their outputs untouched then, and give the same answer incrementally
+//! (`last_len`) as the Rust incremental call. A parsed response's C headers
+//! frame through `sb_framing_response_body` as through the Rust call.
 #![no_main]
 
 use std::ffi::{c_char, c_int};
 use std::ptr;
 
 use libfuzzer_sys::fuzz_target;
+use springbok::framing::sb_framing_response_body;
 use springbok::parse::{sb_header_block, sb_response};
 use springbok::pico::{
     sb_parse_headers, sb_parse_headers_with_config, sb_parse_request_with_config, sb_parse_response,
     sb_parse_response_with_config,
 };
 use springbok::{sb_error, sb_header, sb_parser_config, sb_result};
-use springbok_fuzz::{c_config, config, take};
-use springbok_parser::{Header, ParserConfig, Status, EMPTY_HEADER};
+use springbok_fuzz::{assert_same_framing, c_config, config, take, UNWRITTEN_BODY, UNWRITTEN_ERROR};
+use springbok_parser::framing;
+use springbok_parser::{Header, ParserConfig, Response, Status, EMPTY_HEADER};
 
 const N: usize = 16;
 const UNSET: sb_header = sb_header { name: ptr::null(), name_len: 7, value: ptr::null(), value_len: 7 };
@@ -51,19 +53,20 @@ fn pico_ret<T>(r: &Result<Status<T>, springbok_parser::Error>, len: impl Fn(&T) 
     }
 }
 
-/// After a failure: the header array may hold headers parsed before it
-/// (picohttpparser's contract, `ffi/README.md`), each a span of the input;
-/// every other entry is as the caller left it.
-fn only_input_spans(buf: &[u8], headers: &[sb_header]) {
+/// The header array after a failure: the C ABI writes it as the head is
+/// parsed (picohttpparser's contract), so each entry is either unwritten
+/// or a header seen before the failure, whose spans lie inside `buf` (an
+/// obs-fold continuation line has a NULL name of length 0).
+fn only_spans_of(buf: &[u8], headers: &[sb_header]) {
     let range = buf.as_ptr_range();
     let inside = |p: *const c_char, n: usize| {
         let p = p.cast::<u8>();
         range.start <= p && p <= range.end && n <= range.end as usize - p as usize
     };
     for h in headers {
-        let unset = h.name.is_null() && h.name_len == 7 && h.value.is_null() && h.value_len == 7;
+        let unwritten = h.name.is_null() && h.name_len == 7 && h.value.is_null() && h.value_len == 7;
         let name_ok = (h.name.is_null() && h.name_len == 0) || inside(h.name, h.name_len);
-        assert!(unset || (name_ok && inside(h.value, h.value_len)));
+        assert!(unwritten || (name_ok && inside(h.value, h.value_len)), "{h:?}");
     }
 }
 
@@ -113,7 +116,7 @@ fn pico_response(cc: *const sb_parser_config, rc: &ParserConfig, buf: &[u8], las
         }
         _ => {
             assert!(minor == -7 && status == -7 && msg.is_null() && msg_len == 7 && n == N);
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
     }
 }
@@ -137,7 +140,7 @@ fn pico_headers(cc: *const sb_parser_config, rc: &ParserConfig, buf: &[u8], last
         Ok(Status::Complete(v)) => same_headers(&headers[..n], v.headers),
         _ => {
             assert_eq!(n, N);
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
     }
 }
@@ -176,8 +179,49 @@ fn pico_request(cc: *const sb_parser_config, rc: &ParserConfig, buf: &[u8], last
         }
         _ => {
             assert!(method.is_null() && method_len == 7 && path.is_null() && minor == -7 && n == N);
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
+    }
+}
+
+/// `sb_framing_response_body` on a parsed response's C headers, with no
+/// method and with GET, HEAD and CONNECT, against `framing::response_body`;
+/// a status outside 100–999 or a version other than 0 and 1 is an argument
+/// error, which writes nothing.
+fn response_framing(headers: &[sb_header], v: &Response<'_, '_>) {
+    let call = |minor: c_int, status: c_int, method: &[u8]| {
+        let m = if method.is_empty() { ptr::null() } else { method.as_ptr().cast::<c_char>() };
+        let (mut body, mut err) = (UNWRITTEN_BODY, UNWRITTEN_ERROR);
+        // SAFETY: `headers` are spans of the input, still alive; `m` is
+        // NULL with length 0 or `method.len()` readable bytes; the outputs
+        // are writable.
+        let code = unsafe {
+            sb_framing_response_body(
+                minor,
+                status,
+                headers.as_ptr(),
+                headers.len(),
+                m,
+                method.len(),
+                &mut body,
+                &mut err,
+            )
+        };
+        (code, body, err)
+    };
+    let (minor, status) = (c_int::from(v.minor_version), c_int::from(v.code));
+    for method in [&b""[..], b"GET", b"HEAD", b"CONNECT"] {
+        let (code, body, err) = call(minor, status, method);
+        if (100..=999).contains(&v.code) {
+            let rust = framing::response_body(v.minor_version, v.code, v.headers, method);
+            assert_same_framing(code, &body, &err, rust);
+        } else {
+            assert_eq!((code, body.content_length, err.offset), (sb_result::InvalidArgument, 7, 7));
+        }
+    }
+    for (minor, status) in [(2, status), (-1, status), (minor, 99), (minor, 1000), (minor, -200)] {
+        let (code, body, err) = call(minor, status, b"GET");
+        assert_eq!((code, body.content_length, err.offset), (sb_result::InvalidArgument, 7, 7));
     }
 }
 
@@ -218,17 +262,18 @@ fn extended(cc: *const sb_parser_config, rc: &ParserConfig, buf: &[u8], last_len
             assert_eq!((out.num_headers, out.head_len), (v.headers.len(), v.head_len));
             same_headers(&headers[..out.num_headers], v.headers);
             check_error(code, &err, None);
+            response_framing(&headers[..out.num_headers], &v);
         }
         Ok(Status::Partial) => {
             assert_eq!(code, sb_result::Partial);
             assert_eq!((out.head_len, out.num_headers), (7, 7));
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
         Err(e) => {
             assert!(code != sb_result::Ok && code != sb_result::Partial);
             assert_eq!((out.head_len, out.num_headers), (7, 7));
             check_error(code, &err, Some(e));
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
     }
     // Header blocks.
@@ -259,7 +304,7 @@ fn extended(cc: *const sb_parser_config, rc: &ParserConfig, buf: &[u8], last_len
         Err(e) => {
             assert_eq!(out.len, 7);
             check_error(code, &err, Some(e));
-            only_input_spans(buf, &headers);
+            only_spans_of(buf, &headers);
         }
     }
 }

@@ -214,7 +214,16 @@ fn run_c(body: &[u8], limits: Limits, options: Options) -> Vec<String> {
             assert_eq!(c::sb_multipart_config_set_limit(config, id, value), sb_result::Ok);
         }
         let flags = if options.unfold_headers { c::SB_MULTIPART_UNFOLD_HEADERS } else { 0 };
+        // Flags read back: 0 by default, then what was set; an unknown bit
+        // is refused and changes nothing.
+        let mut back = 7;
+        assert_eq!(c::sb_multipart_config_flags(config, &mut back), sb_result::Ok);
+        assert_eq!(back, 0);
         assert_eq!(c::sb_multipart_config_set_flags(config, flags), sb_result::Ok);
+        assert_eq!(c::sb_multipart_config_set_flags(config, flags | 1 << 31), sb_result::InvalidArgument);
+        assert_eq!(c::sb_multipart_config_flags(config, &mut back), sb_result::Ok);
+        assert_eq!(back, flags);
+        assert_eq!(c::sb_multipart_config_flags(config, ptr::null_mut()), sb_result::NullArgument);
         let mut parser = ptr::null_mut();
         let r =
             c::sb_multipart_parser_new(config, BOUNDARY.as_ptr().cast(), BOUNDARY.len(), &mut parser, ptr::null_mut());

@@ -92,3 +92,90 @@ pub fn c_config(c: &ParserConfig) -> *mut springbok::sb_parser_config {
     }
     config
 }
+
+/// The `sb_result` code the C ABI documents for a chunked decoding error
+/// (`SB_RESULT_INVALID_CHUNKED` for a kind it has no code of its own for).
+pub fn chunked_code(kind: springbok_parser::chunked::ChunkedErrorKind) -> springbok::sb_result {
+    use springbok::sb_result as r;
+    use springbok_parser::chunked::ChunkedErrorKind as K;
+    match kind {
+        K::InvalidChunkSize => r::InvalidChunkSize,
+        K::ChunkSizeOverflow => r::ChunkSizeOverflow,
+        K::InvalidExtension => r::InvalidChunkExtension,
+        K::ExtensionTooLong => r::ChunkExtensionTooLong,
+        K::InvalidLineEnding => r::ChunkedLineEnding,
+        K::MissingDataCrlf => r::MissingChunkDataCrlf,
+        K::BodyTooLarge => r::ChunkedBodyTooLarge,
+        K::ExcessiveOverhead => r::ChunkedOverhead,
+        K::TrailersTooLarge => r::TrailersTooLarge,
+        K::InvalidTrailers => r::InvalidTrailers,
+        K::AfterError => r::ChunkedAfterError,
+        _ => r::InvalidChunked,
+    }
+}
+
+/// The `sb_result` code the C ABI documents for a framing error
+/// (`SB_RESULT_INVALID_FRAMING` for a kind it has no code of its own for).
+pub fn framing_code(kind: springbok_parser::framing::FramingErrorKind) -> springbok::sb_result {
+    use springbok::sb_result as r;
+    use springbok_parser::framing::FramingErrorKind as K;
+    match kind {
+        K::TransferEncodingWithContentLength => r::TransferEncodingWithContentLength,
+        K::ChunkedNotFinal => r::ChunkedNotFinal,
+        K::ChunkedTwice => r::ChunkedTwice,
+        K::ChunkedWithParameters => r::ChunkedWithParameters,
+        K::InvalidTransferEncoding => r::InvalidTransferEncoding,
+        K::UnsupportedTransferCoding => r::UnsupportedTransferCoding,
+        K::TransferEncodingInHttp10 => r::TransferEncodingInHttp10,
+        K::InvalidContentLength => r::InvalidContentLength,
+        K::ContentLengthOverflow => r::ContentLengthOverflow,
+        K::ConflictingContentLength => r::ConflictingContentLength,
+        K::MultipleHost => r::MultipleHost,
+        K::InvalidHost => r::InvalidHost,
+        K::MissingHost => r::MissingHost,
+        K::ConnectWithBody => r::ConnectWithBody,
+        _ => r::InvalidFraming,
+    }
+}
+
+/// An `sb_error` no call wrote: every field a value no error has.
+pub const UNWRITTEN_ERROR: springbok::sb_error =
+    springbok::sb_error { kind: springbok::sb_result::Ok, offset: 7, status: 7, header: 7 };
+
+/// An `sb_body` no call wrote (no success has a length with `UntilClose`).
+pub const UNWRITTEN_BODY: springbok::sb_body =
+    springbok::sb_body { kind: springbok::sb_body_kind::UntilClose, content_length: 7 };
+
+/// Checks a framing entry point's code, `sb_body` and error output
+/// (both starting as [`UNWRITTEN_BODY`] and [`UNWRITTEN_ERROR`]) against the
+/// Rust result: the same body and no error written on success; on an
+/// error, the documented code, the header index as both offset and header,
+/// and no body written.
+pub fn assert_same_framing(
+    code: springbok::sb_result,
+    body: &springbok::sb_body,
+    err: &springbok::sb_error,
+    rust: Result<springbok_parser::framing::Body, springbok_parser::framing::FramingError>,
+) {
+    use springbok::sb_body_kind as k;
+    use springbok_parser::framing::Body;
+    match rust {
+        Ok(b) => {
+            let want = match b {
+                Body::None => (k::None, 0),
+                Body::ContentLength(n) => (k::ContentLength, n),
+                Body::Chunked => (k::Chunked, 0),
+                Body::UntilClose => (k::UntilClose, 0),
+            };
+            assert_eq!(code, springbok::sb_result::Ok);
+            assert_eq!((body.kind, body.content_length), want);
+            assert_eq!((err.kind, err.offset, err.status, err.header), (UNWRITTEN_ERROR.kind, 7, 7, 7));
+        }
+        Err(e) => {
+            assert_eq!(code, framing_code(e.kind()));
+            let at = e.header_index();
+            assert_eq!((err.kind, err.offset, err.status, err.header), (code, at, e.status(), at));
+            assert_eq!((body.kind, body.content_length), (UNWRITTEN_BODY.kind, UNWRITTEN_BODY.content_length));
+        }
+    }
+}

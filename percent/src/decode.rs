@@ -7,7 +7,7 @@
 use core::convert::Infallible;
 
 use crate::error::{DecodeError, ErrorKind};
-use crate::hex::{escape_at, Escape};
+use crate::hex::{escape_at, escaped_byte, Escape};
 use crate::scan::next_special;
 
 #[cfg(feature = "alloc")]
@@ -284,15 +284,19 @@ fn decode_words(input: &[u8], out: &mut [u8], plus: Plus) -> usize {
         let before = (pct.trailing_zeros() / 8) as usize;
         r += before;
         w += before;
-        // The escape, and any that follow it at once (encoded UTF-8 is runs of them).
-        while input.get(r) == Some(&b'%') {
-            let (byte, step) = match escape_at(input, r) {
-                Escape::Byte(b) => (b, 3),
-                Escape::InvalidHex | Escape::Truncated => (b'%', 1),
-            };
+        // The escape, and any that follow it at once (encoded UTF-8 is runs of them), three
+        // bytes read and one test each.
+        while let Some(&[b'%', hi, lo]) = input.get(r..).and_then(<[u8]>::first_chunk::<3>) {
+            let Some(byte) = escaped_byte(hi, lo) else { break };
             out[w] = byte;
             w += 1;
-            r += step;
+            r += 3;
+        }
+        // A `%` that starts no valid escape stays as it is.
+        if input.get(r) == Some(&b'%') {
+            out[w] = b'%';
+            w += 1;
+            r += 1;
         }
     }
     // The last few bytes, one at a time.

@@ -36,6 +36,18 @@ pub const fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// The byte that `%` followed by `hi` and `lo` stands for, when both are hex digits.
+#[inline(always)]
+pub(crate) fn escaped_byte(hi: u8, lo: u8) -> Option<u8> {
+    let (h, l) = (HEX_VALUE[hi as usize], HEX_VALUE[lo as usize]);
+    // A digit's value fits in 4 bits; `INVALID` does not: one test for both.
+    if (h | l) >> 4 == 0 {
+        Some((h << 4) | l)
+    } else {
+        None
+    }
+}
+
 /// The outcome of looking at a `%` at `input[at]`.
 pub(crate) enum Escape {
     /// `%XX` with two hex digits: the decoded byte (the escape is 3 bytes long).

@@ -13,6 +13,7 @@ use crate::app::App;
 use crate::config::{Config, MAX_HEADERS_LIMIT};
 use crate::conn::{Conn, Ctx, Flow};
 use crate::net::Stream;
+use crate::sys;
 use crate::tmp::{OwnedTmpDir, TmpDir};
 
 /// Drive calls after which a connection that still asks to be driven
@@ -130,18 +131,32 @@ pub struct Transcript {
     pub shut: bool,
 }
 
-/// The upload directory of this process (created once, in the system's
-/// temporary directory; the app removes each file after its response).
+/// The upload directory of this process: created once, in the system's
+/// temporary directory, and removed when the process exits (the app removes
+/// each file after its response). One directory for the process rather than
+/// one a call keeps directory calls out of every execution.
+static DIR: OnceLock<OwnedTmpDir> = OnceLock::new();
+
 fn tmp_dir() -> TmpDir {
-    // A static is never dropped, so the directory outlives every call.
-    static DIR: OnceLock<OwnedTmpDir> = OnceLock::new();
+    // A static is never dropped, so the directory outlives every call, and
+    // its removal is left to an exit handler.
     DIR.get_or_init(|| {
         let parent: PathBuf = std::env::temp_dir().join("springbok-server-fuzzing");
         std::fs::create_dir_all(&parent).expect("create the fuzzing upload parent directory");
-        OwnedTmpDir::create(&parent).expect("create the fuzzing upload directory")
+        let dir = OwnedTmpDir::create(&parent).expect("create the fuzzing upload directory");
+        sys::at_exit(remove_tmp_dir).expect("register the fuzzing upload directory's removal");
+        dir
     })
     .dir()
     .clone()
+}
+
+/// Removes this process's upload directory at exit. The shared parent stays:
+/// another process may be about to make its own directory in it.
+extern "C" fn remove_tmp_dir() {
+    if let Some(dir) = DIR.get() {
+        let _ = std::fs::remove_dir_all(dir.dir().path());
+    }
 }
 
 /// Sends `pieces` one after the other (the server runs until it waits for
@@ -259,5 +274,28 @@ mod tests {
         let t = serve(&[b"GET / HTTP/1.1\r\nBad Header: x\r\n\r\n"], &Setup::default());
         assert!(t.output.starts_with(b"HTTP/1.1 400 "), "{:?}", String::from_utf8_lossy(&t.output));
         assert!(t.closed);
+    }
+
+    /// Run in a child process (the test binary itself, one test, with its own
+    /// TMPDIR): the child makes its upload directory, and none is left
+    /// after it exits.
+    #[test]
+    fn the_upload_directory_is_gone_after_the_process_exits() {
+        let tmp = std::env::temp_dir().join(format!("springbok-fuzzing-exit-test.{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).unwrap();
+        let status = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "fuzzing::tests::a_bad_head_gets_400_and_the_connection_closes", "--quiet"])
+            .env("TMPDIR", &tmp)
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap();
+        let parent = tmp.join("springbok-server-fuzzing");
+        let left: Vec<_> =
+            std::fs::read_dir(&parent).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default();
+        let made = parent.is_dir();
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(status.success());
+        assert!(made, "the child made its directory in {}", parent.display());
+        assert!(left.is_empty(), "left behind: {left:?}");
     }
 }

@@ -1,6 +1,7 @@
 //! The few system calls std does not wrap: `fork`, `waitpid`, `kill`,
 //! signal handlers feeding a self-pipe, `pipe2`, `poll`, `listen` (for the
-//! backlog), `mkdtemp` and `prctl(PR_SET_PDEATHSIG)`.
+//! backlog), `mkdtemp`, `prctl(PR_SET_PDEATHSIG)` and (for the `fuzzing`
+//! feature) `atexit`.
 //!
 //! This is the only module with `unsafe`; every block says why it is sound.
 //! Everything else in the server uses std and mio.
@@ -267,4 +268,18 @@ pub fn restore_signals(mask: &SignalMask) -> io::Result<()> {
         return Err(io::Error::from_raw_os_error(err));
     }
     Ok(())
+}
+
+/// Runs `f` when the process ends through `exit` (libFuzzer's way out after
+/// its time or run budget, and a test binary's), as C's `atexit` does; not
+/// after a signal or `_exit`.
+#[cfg(feature = "fuzzing")]
+pub fn at_exit(f: extern "C" fn()) -> io::Result<()> {
+    // SAFETY: `atexit` only records the pointer; `f` is a function of this
+    // program, valid for the life of the process, and an `extern "C"`
+    // function cannot unwind into the C library (a panic aborts).
+    match unsafe { libc::atexit(f) } {
+        0 => Ok(()),
+        _ => Err(io::Error::other("atexit: no room for another handler")),
+    }
 }

@@ -448,14 +448,20 @@ pub(crate) fn header_lines<'b, T: Slot<'b>>(
 /// empty line (CRLF, or LF alone — a strict parse then reports the bare LF).
 /// Used by the incremental entry points to skip reparsing a head that cannot
 /// be complete yet; `block_start` makes position 0 count as a line start
-/// (a header block may be empty).
-pub(crate) fn may_be_complete(buf: &[u8], from: usize, block_start: bool) -> bool {
+/// (a header block may be empty). With `bare_lf_fails` (a configuration
+/// without `allow_bare_lf`), an LF not preceded by CR also answers true: the
+/// parse fails there, and it must fail when that byte arrives, as it does
+/// for a buffer parsed whole, not when a head end arrives later.
+pub(crate) fn may_be_complete(buf: &[u8], from: usize, block_start: bool, bare_lf_fails: bool) -> bool {
     if block_start && matches!(buf.first(), Some(b'\r' | b'\n')) {
         return true;
     }
     let mut i = from;
     while let Some(off) = memchr::memchr(b'\n', &buf[i..]) {
         let lf = i + off;
+        if bare_lf_fails && (lf == 0 || buf[lf - 1] != b'\r') {
+            return true;
+        }
         match buf.get(lf + 1) {
             Some(b'\n') | None => return buf.get(lf + 1).is_some(),
             Some(b'\r') => match buf.get(lf + 2) {

@@ -635,6 +635,23 @@ fn incremental_errors_are_found_once_the_head_ends() {
 }
 
 #[test]
+fn a_bare_lf_fails_when_it_arrives_as_in_a_whole_parse() {
+    // With last_len, a head that cannot be complete yet is not reparsed;
+    // a strict parse must still fail at the bare LF as soon as it is in the
+    // buffer (not only once a head end arrives), as a whole parse does.
+    for buf in [&b"GET / HTTP/1.1\n"[..], b"GET / HTTP/1.1\r\nHost: a\n", b"GET / HTTP/1.1\r\nX: y\nZ"] {
+        let mut headers = [EMPTY_HEADER; 8];
+        let whole = ParserConfig::new().parse_request(buf, 0, &mut headers).unwrap_err();
+        assert_eq!(whole.kind(), ErrorKind::BareLf, "{buf:?}");
+        let (fed, _) = feed_byte_at_a_time(&ParserConfig::new(), buf);
+        assert_eq!(fed.unwrap_err(), whole, "{buf:?}");
+    }
+    // Where bare LF is allowed, the same bytes are a head still arriving.
+    let lenient = with(|c| c.allow_bare_lf = true);
+    assert_eq!(feed_byte_at_a_time(&lenient, b"GET / HTTP/1.1\r\nHost: a\n").0, Ok(Status::Partial));
+}
+
+#[test]
 fn leading_empty_lines_fed_slowly_stay_bounded() {
     let config = with(|c| c.allow_leading_empty_lines = true);
     let buf = cat(&[&b"\r\n".repeat(MAX_LEADING_EMPTY_LINES), b"GET / HTTP/1.1\r\n\r\n"]);

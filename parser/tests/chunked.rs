@@ -212,6 +212,23 @@ fn invalid_trailers_are_rejected_with_the_parser_error() {
 }
 
 #[test]
+fn a_bare_lf_in_a_trailer_fails_at_every_split() {
+    // Fed a byte at a time, the kept trailer section is reparsed only once
+    // a section end may have arrived; a bare LF must still fail on arrival,
+    // at the offset a whole-buffer decode reports.
+    for mode in [Trailers::Keep, Trailers::Discard] {
+        let input = b"0\r\n*\n";
+        let cuts: Vec<usize> = (1..input.len()).collect();
+        let whole = feed_at(config(mode), input, &[]);
+        assert!(
+            matches!(whole, Err((ChunkedErrorKind::InvalidTrailers | ChunkedErrorKind::InvalidLineEnding, 4))),
+            "{whole:?}"
+        );
+        assert_eq!(feed_at(config(mode), input, &cuts), whole, "{mode:?}");
+    }
+}
+
+#[test]
 fn trailer_size_limit() {
     let mut c = ChunkedConfig::new();
     c.max_trailer_bytes = 16;

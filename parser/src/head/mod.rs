@@ -182,7 +182,7 @@ impl ParserConfig {
             let from = last_len.saturating_sub(2);
             #[cfg(test)]
             crate::work::add(limited.len() - from);
-            if !over_limit && !grammar::may_be_complete(limited, from, block) {
+            if !over_limit && !grammar::may_be_complete(limited, from, block, !self.allow_bare_lf) {
                 return None;
             }
         }

@@ -6,6 +6,8 @@
 //! operations a word and a few a special byte. Once a value has run 32 bytes without
 //! ending, `memchr` takes over to find the next separator (and `%`/`+`) at vector speed.
 
+use springbok_percent::eq_bytes;
+
 use crate::Mode;
 
 /// Byte classes.
@@ -30,16 +32,6 @@ static PERL_CLASS: [u8; 256] = class_table(true);
 
 /// Bytes of a value scanned a word at a time before `memchr` takes over.
 const SCALAR_RUN: usize = 32;
-
-const LO: u64 = u64::from_le_bytes([0x01; 8]);
-const HI: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// High bit set in exactly the bytes of `w` equal to `b` (no carry crosses a byte).
-#[inline(always)]
-fn eq_bytes(w: u64, b: u8) -> u64 {
-    let x = w ^ (LO * u64::from(b));
-    !(((x & !HI) + !HI) | x) & HI
-}
 
 /// High bit set in exactly the special bytes of `w`: `&`, `=`, `%`, `+`, and `;` in Perl mode.
 #[inline(always)]

@@ -8,7 +8,7 @@ use core::convert::Infallible;
 
 use crate::error::{DecodeError, ErrorKind};
 use crate::hex::{escape_at, escaped_byte, Escape};
-use crate::scan::next_special;
+use crate::scan::{eq_bytes, next_special};
 
 #[cfg(feature = "alloc")]
 use alloc::{borrow::Cow, vec::Vec};
@@ -244,16 +244,6 @@ pub fn decode_into(input: &[u8], out: &mut [u8], plus: Plus) -> Result<usize, De
     let mut t = IntoSlice { input, out, len: 0 };
     decode_loop::<_, Lenient, DecodeError>(&mut t, plus)?;
     Ok(t.len)
-}
-
-const LO: u64 = u64::from_le_bytes([0x01; 8]);
-const HI: u64 = u64::from_le_bytes([0x80; 8]);
-
-/// High bit set in exactly the bytes of `w` equal to `b` (no carry crosses a byte).
-#[inline(always)]
-fn eq_bytes(w: u64, b: u8) -> u64 {
-    let x = w ^ (LO * u64::from(b));
-    !(((x & !HI) + !HI) | x) & HI
 }
 
 /// Lenient decoding into an `out` at least as long as `input`, 8 bytes at a time: each word is

@@ -57,3 +57,4 @@ pub use encode::{encode, encode_append};
 pub use encode::{encode_into, encoded_len, EncodeSet};
 pub use error::{DecodeError, ErrorKind, OutputTooSmall};
 pub use hex::hex_value;
+pub use scan::eq_bytes;

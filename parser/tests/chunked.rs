@@ -345,7 +345,11 @@ proptest! {
     /// Whole chunks in one buffer take a fast path, one byte at a time
     /// never does: on encodings with a byte changed, inserted or removed,
     /// and under tight limits, both give the same body, or the same error
-    /// at the same offset.
+    /// at the same offset. The input is followed by an empty line: fed in
+    /// pieces, a kept trailer section is parsed once its end may have
+    /// arrived (as a head is, see `parse_request`'s `last_len`), so an edit
+    /// that leaves the section open would otherwise compare an error found
+    /// early in the whole buffer with a section still arriving.
     #[test]
     fn fast_path_changes_no_result(
         body in proptest::collection::vec(any::<u8>(), 0..300),
@@ -365,6 +369,7 @@ proptest! {
                 _ => { input.remove(i); }
             }
         }
+        input.extend_from_slice(b"\r\n\r\n");
         let mut config = config([Trailers::Keep, Trailers::Discard, Trailers::Leave][mode]);
         config.max_body_bytes = max_body.unwrap_or(config.max_body_bytes);
         config.max_overhead = max_overhead.unwrap_or(config.max_overhead);

@@ -136,7 +136,6 @@ static void fill_table(void) {
 static const char *const value_names[SBP_VALUE_COUNT] = {
     "", "HTTP/1.0", "HTTP/1.1", "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
 };
-#define FIRST_METHOD 3
 
 void sbp_keys_init(pTHX_ sbp_cxt *cxt) {
     size_t i;
@@ -181,14 +180,16 @@ SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
     } else if (key_index == SBP_KEY_SERVER_PROTOCOL) {
         if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1'))
             v = 1 + (p[7] - '0');
-    } else if (key_index == SBP_KEY_REQUEST_METHOD) {
-        int i;
-        for (i = FIRST_METHOD; i < SBP_VALUE_COUNT; i++) {
-            if (strlen(value_names[i]) == n && memcmp(value_names[i], p, n) == 0) {
-                v = i;
-                break;
-            }
-        }
+    } else if (key_index == SBP_KEY_REQUEST_METHOD && n <= 7) {
+        /* The method's length and first byte pick the one candidate. */
+        static const signed char by_length[8] = {-1, -1, -1, 3 /* GET, PUT */, 4 /* POST, HEAD */, 9, 7, 8};
+        int c = by_length[n];
+        if (n == 3 && p[0] == 'P')
+            c = 6;
+        else if (n == 4 && p[0] == 'H')
+            c = 5;
+        if (c >= 0 && memcmp(value_names[c], p, n) == 0)
+            v = c;
     }
     if (v < 0)
         return newSVpvn(p, n);

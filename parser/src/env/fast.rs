@@ -34,6 +34,8 @@ const LOWER: u64 = ONES * 0x20;
 #[derive(Clone, Copy)]
 struct Shape {
     len: u8,
+    /// The name has a `-` or a digit, which a control byte folds onto.
+    folds_onto: bool,
     first: u64,
     last: u64,
     middle: [u64; 2],
@@ -46,9 +48,24 @@ const fn ends(name: &[u8]) -> (u64, u64) {
     let len = name.len();
     if len >= 8 {
         (word(name, 0) | LOWER, word(name, len - 8) | LOWER)
+    } else if len >= 4 {
+        // Two overlapping 4-byte loads (the overlap ORs equal bytes).
+        let lo = u32::from_le_bytes(*first4(name));
+        let hi = u32::from_le_bytes(*first4(name.split_at(len - 4).1));
+        let w = (lo as u64 | ((hi as u64) << (8 * (len - 4)))) | (LOWER & mask(len));
+        (w, w)
     } else {
         let w = load(name, 0) | (LOWER & mask(len));
         (w, w)
+    }
+}
+
+/// The first 4 bytes of `s` (at least 4 long).
+#[inline(always)]
+const fn first4(s: &[u8]) -> &[u8; 4] {
+    match s.first_chunk::<4>() {
+        Some(w) => w,
+        None => panic!("first4: fewer than 4 bytes"),
     }
 }
 
@@ -100,14 +117,20 @@ static SHAPES: [Shape; CODES] = shapes();
 const _: () = assert!(CODES <= 64);
 
 const fn shapes() -> [Shape; CODES] {
-    let mut out = [Shape { len: 0, first: 0, last: 0, middle: [0; 2] }; CODES];
+    let mut out = [Shape { len: 0, folds_onto: false, first: 0, last: 0, middle: [0; 2] }; CODES];
     let mut c = 1;
     while c < CODES {
         let (buf, len) = spelling(c);
         let name = buf.split_at(len).0;
         assert!(len < MAX_STATIC && len > 0);
         let (first, last) = ends(name);
-        out[c] = Shape { len: len as u8, first, last, middle: middle(name) };
+        let mut folds_onto = false;
+        let mut i = 0;
+        while i < len {
+            folds_onto |= name[i] == b'-' || name[i].is_ascii_digit();
+            i += 1;
+        }
+        out[c] = Shape { len: len as u8, folds_onto, first, last, middle: middle(name) };
         c += 1;
     }
     out
@@ -148,7 +171,9 @@ fn static_code(name: &[u8]) -> u8 {
         }
         let s = &SHAPES[usize::from(code)];
         if usize::from(s.len) == len && s.first == first && s.last == last && (len <= 16 || s.middle == middle(name)) {
-            return if clean(name) { code } else { KEY_GENERATED };
+            // Only where the shape has a `-` or a digit can a folded control
+            // byte have matched; letters fold from letters alone.
+            return if !s.folds_onto || clean(name) { code } else { KEY_GENERATED };
         }
         at = (at + 1) % SLOTS;
     }

@@ -10,6 +10,13 @@
  * says which it was. Small pieces (the bytes held back across feeds) are
  * merged with the next one, so a part fed in large chunks costs about one
  * callback per chunk.
+ *
+ * The callbacks run once or twice per part, and with small fields they are
+ * most of the time spent: each is one call_sv with a prepared stack and no
+ * mortals. The $chunk scalar is reused from one on_body call to the next, as
+ * HTTP::MultiPartParser reuses its own, but only while nobody else holds it:
+ * a callback that keeps a reference to $_[0] (or makes it magical or
+ * read-only) gets a new scalar next time, so what it kept never changes.
  */
 #include "springbok_perl.h"
 
@@ -24,8 +31,11 @@ struct sbp_multipart {
     size_t boundary_len;
     uint64_t limits[SBP_MULTIPART_LIMITS];
     bool has_limit[SBP_MULTIPART_LIMITS];
-    SV *on_header, *on_body, *on_error;
-    SV *pending; /* the newest data piece of the current part, not yet delivered */
+    SV *on_header, *on_body, *on_error; /* code references, as given */
+    CV *header_cv, *body_cv;            /* what they refer to */
+    SV *chunk;     /* on_body's $_[0], kept for reuse (see above); NULL: make one */
+    bool pending;  /* chunk holds the current part's newest data, not yet delivered */
+    SV *header_arg; /* on_header's argument while it runs (freed here if it dies) */
     SV *backlog; /* input not parsed yet because a callback died */
     const char *rest; /* while parsing: the input not consumed yet */
     STRLEN rest_len;
@@ -84,6 +94,8 @@ sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body,
     mp->on_header = newSVsv(on_header);
     mp->on_body = newSVsv(on_body);
     mp->on_error = newSVsv(on_error);
+    mp->header_cv = (CV *)SvRV(mp->on_header);
+    mp->body_cv = (CV *)SvRV(mp->on_body);
     mp->unparsed = unparsed != 0;
     return mp;
 }
@@ -95,15 +107,16 @@ void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
     SvREFCNT_dec(mp->on_header);
     SvREFCNT_dec(mp->on_body);
     SvREFCNT_dec(mp->on_error);
-    SvREFCNT_dec(mp->pending);
+    SvREFCNT_dec(mp->chunk);
+    SvREFCNT_dec(mp->header_arg);
     SvREFCNT_dec(mp->backlog);
     Safefree(mp);
 }
 
+/* Calls cb(a) or cb(a, b). G_DISCARD gives the call its own scope and
+ * temporaries, freed when it returns; the arguments belong to the caller. */
 static void call(pTHX_ SV *cb, SV *a, SV *b) {
     dSP;
-    ENTER;
-    SAVETMPS;
     PUSHMARK(SP);
     EXTEND(SP, 2);
     PUSHs(a);
@@ -111,8 +124,6 @@ static void call(pTHX_ SV *cb, SV *a, SV *b) {
         PUSHs(b);
     PUTBACK;
     call_sv(cb, G_DISCARD | G_VOID);
-    FREETMPS;
-    LEAVE;
 }
 
 /* The new() parameter that sets the limit a result code is about, or NULL. */
@@ -137,8 +148,7 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
     SV *msg;
     const char *limit = limit_name(rc);
     mp->aborted = TRUE;
-    SvREFCNT_dec(mp->pending);
-    mp->pending = NULL;
+    mp->pending = FALSE;
     if (limit)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
                        (UV)error->offset, limit);
@@ -149,56 +159,112 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
     call(aTHX_ mp->on_error, sv_2mortal(msg), NULL);
 }
 
-static void deliver(pTHX_ sbp_multipart *mp, bool final) {
-    SV *piece = mp->pending ? mp->pending : newSVpvs("");
-    mp->pending = NULL;
-    call(aTHX_ mp->on_body, sv_2mortal(piece), final ? &PL_sv_yes : &PL_sv_no);
+/* Chunk buffers larger than this are not kept for the next part. */
+#define CHUNK_KEEP (128 * 1024)
+
+/* The chunk scalar, emptied, with room for `want` bytes: the one of the last
+ * call if only this parser holds it and the callback left it a plain
+ * string, else a new one. */
+static SV *fresh_chunk(pTHX_ sbp_multipart *mp, size_t want) {
+    SV *sv = mp->chunk;
+    if (sv && (SvREFCNT(sv) != 1 || SvTYPE(sv) != SVt_PV || SvLEN(sv) > CHUNK_KEEP
+               || SvFLAGS(sv) & (SVs_RMG | SVs_GMG | SVs_SMG | SVf_READONLY | SVf_PROTECT | SVf_ROK | SVf_OOK))) {
+        SvREFCNT_dec(sv);
+        sv = NULL;
+    }
+    if (!sv)
+        sv = mp->chunk = newSV_type(SVt_PV);
+    SV_CHECK_THINKFIRST_COW_DROP(sv);
+    SvGROW(sv, want + 1);
+    SvCUR_set(sv, 0);
+    *SvPVX(sv) = '\0';
+    SvPOK_only(sv); /* also drops the UTF-8 flag a callback may have set */
+    return sv;
 }
 
-static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
-    size_t i;
-    SV *arg;
-    if (mp->unparsed) {
-        SV *block = newSVpvs("");
-        for (i = 0; i < ev->num_headers; i++) {
-            const sb_header *h = &ev->headers[i];
-            sv_catpvn(block, h->name, h->name_len);
-            sv_catpvs(block, ": ");
-            sv_catpvn(block, h->value, h->value_len);
-            sv_catpvs(block, "\r\n");
-        }
-        sv_catpvs(block, "\r\n");
-        arg = sv_2mortal(block);
-    } else {
-        AV *lines = newAV();
-        if (ev->num_headers)
-            av_extend(lines, (SSize_t)ev->num_headers - 1);
-        for (i = 0; i < ev->num_headers; i++) {
-            const sb_header *h = &ev->headers[i];
-            SV *line = newSV(h->name_len + 2 + h->value_len + 1);
-            char *d = SvPVX(line);
-            memcpy(d, h->name, h->name_len);
-            d[h->name_len] = ':';
-            d[h->name_len + 1] = ' ';
-            memcpy(d + h->name_len + 2, h->value, h->value_len);
-            d[h->name_len + 2 + h->value_len] = '\0';
-            SvCUR_set(line, h->name_len + 2 + h->value_len);
-            SvPOK_only(line);
-            av_push(lines, line);
-        }
-        arg = sv_2mortal(newRV_noinc((SV *)lines));
-    }
-    call(aTHX_ mp->on_header, arg, NULL);
+static void deliver(pTHX_ sbp_multipart *mp, bool final) {
+    SV *chunk = mp->pending ? mp->chunk : fresh_chunk(aTHX_ mp, 0);
+    mp->pending = FALSE;
+    call(aTHX_ (SV *)mp->body_cv, chunk, final ? &PL_sv_yes : &PL_sv_no);
 }
 
 static void data(pTHX_ sbp_multipart *mp, const char *p, size_t n) {
-    if (mp->pending && SvCUR(mp->pending) < MERGE_BELOW) {
-        sv_catpvn(mp->pending, p, n);
-        return;
-    }
-    if (mp->pending)
+    if (mp->pending && SvCUR(mp->chunk) >= MERGE_BELOW)
         deliver(aTHX_ mp, FALSE);
-    mp->pending = newSVpvn(p, n);
+    if (!mp->pending) {
+        fresh_chunk(aTHX_ mp, n);
+        mp->pending = TRUE;
+    }
+    sv_catpvn_nomg(mp->chunk, p, n);
+}
+
+/* A new string of `len` bytes, to be filled by the caller. */
+static SV *new_string(pTHX_ size_t len) {
+    SV *sv = newSV_type(SVt_PV);
+    char *d;
+    Newx(d, len + 1, char);
+    d[len] = '\0';
+    SvPV_set(sv, d);
+    SvLEN_set(sv, len + 1);
+    SvCUR_set(sv, len);
+    SvPOK_only(sv);
+    return sv;
+}
+
+static SV *header_block(pTHX_ const sb_multipart_event *ev) {
+    size_t i, len = 2;
+    SV *block;
+    char *d;
+    for (i = 0; i < ev->num_headers; i++)
+        len += ev->headers[i].name_len + 2 + ev->headers[i].value_len + 2;
+    block = new_string(aTHX_ len);
+    d = SvPVX(block);
+    for (i = 0; i < ev->num_headers; i++) {
+        const sb_header *h = &ev->headers[i];
+        memcpy(d, h->name, h->name_len);
+        d += h->name_len;
+        memcpy(d, ": ", 2);
+        memcpy(d + 2, h->value, h->value_len);
+        d += 2 + h->value_len;
+        memcpy(d, "\r\n", 2);
+        d += 2;
+    }
+    memcpy(d, "\r\n", 2);
+    return block;
+}
+
+static SV *header_lines(pTHX_ const sb_multipart_event *ev) {
+    size_t i, n = ev->num_headers;
+    AV *lines;
+#ifdef newAV_alloc_x
+    lines = n ? newAV_alloc_x((SSize_t)n) : newAV();
+#else
+    lines = newAV();
+    if (n)
+        av_extend(lines, (SSize_t)n - 1);
+#endif
+    for (i = 0; i < n; i++) {
+        const sb_header *h = &ev->headers[i];
+        SV *line = new_string(aTHX_ h->name_len + 2 + h->value_len);
+        char *d = SvPVX(line);
+        memcpy(d, h->name, h->name_len);
+        d[h->name_len] = ':';
+        d[h->name_len + 1] = ' ';
+        memcpy(d + h->name_len + 2, h->value, h->value_len);
+        AvARRAY(lines)[i] = line;
+        AvFILLp(lines) = (SSize_t)i;
+    }
+    return newRV_noinc((SV *)lines);
+}
+
+static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
+    /* Owned by the parser while the callback runs, so that a callback that
+     * dies leaves nothing behind: the next part or DESTROY frees it. */
+    SvREFCNT_dec(mp->header_arg);
+    mp->header_arg = mp->unparsed ? header_block(aTHX_ ev) : header_lines(aTHX_ ev);
+    call(aTHX_ (SV *)mp->header_cv, mp->header_arg, NULL);
+    SvREFCNT_dec(mp->header_arg);
+    mp->header_arg = NULL;
 }
 
 /* Runs when parse's scope is left, normally or by a callback's exception:
@@ -318,8 +384,7 @@ void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp) {
         sbp_croak_result(aTHX_ "Springbok::MultiPartParser::reset", rc);
     sb_multipart_parser_free(mp->parser);
     mp->parser = parser;
-    SvREFCNT_dec(mp->pending);
-    mp->pending = NULL;
+    mp->pending = FALSE;
     SvREFCNT_dec(mp->backlog);
     mp->backlog = NULL;
     mp->aborted = FALSE;

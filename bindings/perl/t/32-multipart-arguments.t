@@ -1,0 +1,62 @@
+# What Springbok::MultiPartParser's callbacks receive, as values the caller
+# may keep: on_body's $_[0] is reused from one call to the next only while
+# nobody else holds it, so a kept reference, a modified or upgraded $_[0], a
+# dying callback and a kept header array never see a later part's bytes.
+use strict;
+use warnings;
+use Test::More;
+use Springbok::MultiPartParser ();
+
+my $B = 'XyZ';
+sub part { my ($name, $data) = @_; "--$B\r\nContent-Disposition: form-data; name=\"$name\"\r\n\r\n$data\r\n" }
+my $body = join('', map { part("f$_", "value $_") } 1 .. 5) . "--$B--\r\n";
+
+sub parse_with {
+    my ($on_body, %opt) = @_;
+    my $p = Springbok::MultiPartParser->new(boundary => $B, on_header => $opt{on_header} // sub {}, on_body => $on_body);
+    my $step = $opt{step} // length $body;
+    $p->parse(substr($body, $_ * $step, $step)) for 0 .. int((length($body) - 1) / $step);
+    ok($p->finish, 'finish');
+}
+
+for my $step (length($body), 7, 1) {
+    subtest "fed $step bytes at a time" => sub {
+        my (@refs, @values);
+        parse_with(sub { push @refs, \$_[0]; push @values, $_[0] }, step => $step);
+        is(join('|', map { $$_ } @refs), join('|', @values), 'every kept \$_[0] still holds what it was called with');
+        my %seen;
+        ok(!grep({ $seen{ 0 + $_ }++ } @refs), 'each kept reference is to a scalar of its own');
+
+        my (@aliases, @copies);
+        parse_with(sub { push @aliases, \@_; push @copies, "$_[0]" }, step => $step);
+        is(join('|', map { $_->[0] } @aliases), join('|', @copies), 'a kept @_ keeps its values too');
+
+        my @got;
+        parse_with(sub { push @got, $_[0]; $_[0] = "\x{263a}" x 3; utf8::upgrade($_[0]) }, step => $step);
+        my @plain;
+        parse_with(sub { push @plain, $_[0] }, step => $step);
+        is_deeply(\@got, \@plain, 'a callback that rewrites $_[0] (even to a wide string) changes nothing later');
+        ok(!grep({ utf8::is_utf8($_) } @got), '... and every chunk arrives as bytes');
+
+        my @s;
+        parse_with(sub { push @s, substr($_[0], 0); substr($_[0], 0, 2, '') }, step => $step);
+        is_deeply(\@s, \@plain, 'chopping the front of $_[0] (an offset string) changes nothing later');
+
+        my @h;
+        parse_with(sub {}, on_header => sub { push @h, $_[0] }, step => $step);
+        is_deeply(\@h, [map { ["Content-Disposition: form-data; name=\"f$_\""] } 1 .. 5], 'kept header arrays keep their lines');
+    };
+}
+
+subtest 'a callback that dies' => sub {
+    my (@got, $n);
+    my $p = Springbok::MultiPartParser->new(boundary => $B, on_header => sub {},
+        on_body => sub { push @got, \$_[0]; die "stop\n" if ++$n == 2 });
+    ok(!eval { $p->parse($body); 1 }, 'the exception leaves parse');
+    is($@, "stop\n", '... unchanged');
+    $p->parse('');
+    ok($p->finish, 'the rest is parsed by the next call');
+    is(join('|', map { $$_ } @got), join('|', map { "value $_" } 1 .. 5), 'every kept chunk intact');
+};
+
+done_testing;

@@ -140,6 +140,11 @@ fn multipart() {
 }
 
 #[test]
+fn multipart_batch() {
+    c_test("multipart_batch.c");
+}
+
+#[test]
 fn multipart_limits() {
     c_test("multipart_limits.c");
 }
@@ -172,6 +177,7 @@ fn every_c_source_is_built() {
         "extended.c",
         "extended2.c",
         "multipart.c",
+        "multipart_batch.c",
         "multipart_limits.c",
         "multipart_params.c",
         "guard_page.c",

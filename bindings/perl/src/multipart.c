@@ -25,6 +25,10 @@
 /* Pieces shorter than this are merged with the next one of the same part. */
 #define MERGE_BELOW 8192
 
+/* Events per sb_multipart_parser_feed_batch call: a batch ends at each
+ * part's start anyway, so a few are enough. */
+#define BATCH 8
+
 struct sbp_multipart {
     sb_multipart_parser *parser;
     char boundary[72];
@@ -33,9 +37,18 @@ struct sbp_multipart {
     bool has_limit[SBP_MULTIPART_LIMITS];
     SV *on_header, *on_body, *on_error; /* code references, as given */
     CV *header_cv, *body_cv;            /* what they refer to */
-    SV *chunk;     /* on_body's $_[0], kept for reuse (see above); NULL: make one */
-    bool pending;  /* chunk holds the current part's newest data, not yet delivered */
+    SV *chunk;      /* the current part's newest data, not yet delivered, when pending */
+    bool pending;
+    SV *spare;      /* on_body's last $_[0], reused if nobody else holds it (see above) */
     SV *header_arg; /* on_header's argument while it runs (freed here if it dies) */
+    /* The batch being delivered: events[next, count) are still to come. When
+     * a callback dies, keep_rest moves them to stash_* for the next call. */
+    sb_multipart_event events[BATCH];
+    size_t next, count;
+    bool stash_end;    /* a PART_END not delivered yet */
+    bool stash_header; /* stash_event, a PART_START, not delivered yet (its spans
+                          live in the parser until the next feed) */
+    sb_multipart_event stash_event;
     SV *backlog; /* input not parsed yet because a callback died */
     const char *rest; /* while parsing: the input not consumed yet */
     STRLEN rest_len;
@@ -108,6 +121,7 @@ void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
     SvREFCNT_dec(mp->on_body);
     SvREFCNT_dec(mp->on_error);
     SvREFCNT_dec(mp->chunk);
+    SvREFCNT_dec(mp->spare);
     SvREFCNT_dec(mp->header_arg);
     SvREFCNT_dec(mp->backlog);
     Safefree(mp);
@@ -149,6 +163,8 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
     const char *limit = limit_name(rc);
     mp->aborted = TRUE;
     mp->pending = FALSE;
+    mp->next = mp->count = 0;
+    mp->stash_end = mp->stash_header = FALSE;
     if (limit)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
                        (UV)error->offset, limit);
@@ -162,39 +178,59 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
 /* Chunk buffers larger than this are not kept for the next part. */
 #define CHUNK_KEEP (128 * 1024)
 
-/* The chunk scalar, emptied, with room for `want` bytes: the one of the last
- * call if only this parser holds it and the callback left it a plain
- * string, else a new one. */
-static SV *fresh_chunk(pTHX_ sbp_multipart *mp, size_t want) {
-    SV *sv = mp->chunk;
+/* Starts the pending chunk, empty, with room for `want` bytes, in the
+ * spare scalar if only this parser holds it and the callback left it a
+ * plain string, else in a new one. */
+static SV *start_chunk(pTHX_ sbp_multipart *mp, size_t want) {
+    SV *sv = mp->spare;
+    mp->spare = NULL;
     if (sv && (SvREFCNT(sv) != 1 || SvTYPE(sv) != SVt_PV || SvLEN(sv) > CHUNK_KEEP
                || SvFLAGS(sv) & (SVs_RMG | SVs_GMG | SVs_SMG | SVf_READONLY | SVf_PROTECT | SVf_ROK | SVf_OOK))) {
         SvREFCNT_dec(sv);
         sv = NULL;
     }
     if (!sv)
-        sv = mp->chunk = newSV_type(SVt_PV);
+        sv = newSV_type(SVt_PV);
     SV_CHECK_THINKFIRST_COW_DROP(sv);
     SvGROW(sv, want + 1);
     SvCUR_set(sv, 0);
     *SvPVX(sv) = '\0';
     SvPOK_only(sv); /* also drops the UTF-8 flag a callback may have set */
+    SvREFCNT_dec(mp->chunk);
+    mp->chunk = sv;
+    mp->pending = TRUE;
     return sv;
 }
 
+/* Hands the pending chunk (or an empty one) to on_body. It becomes the
+ * spare, owned here, so that nothing leaks if the callback dies. */
 static void deliver(pTHX_ sbp_multipart *mp, bool final) {
-    SV *chunk = mp->pending ? mp->chunk : fresh_chunk(aTHX_ mp, 0);
+    SV *chunk;
+    if (!mp->pending)
+        start_chunk(aTHX_ mp, 0);
+    chunk = mp->chunk;
+    mp->chunk = NULL;
     mp->pending = FALSE;
+    SvREFCNT_dec(mp->spare);
+    mp->spare = chunk;
     call(aTHX_ (SV *)mp->body_cv, chunk, final ? &PL_sv_yes : &PL_sv_no);
 }
 
 static void data(pTHX_ sbp_multipart *mp, const char *p, size_t n) {
-    if (mp->pending && SvCUR(mp->chunk) >= MERGE_BELOW)
-        deliver(aTHX_ mp, FALSE);
-    if (!mp->pending) {
-        fresh_chunk(aTHX_ mp, n);
-        mp->pending = TRUE;
+    if (mp->pending && SvCUR(mp->chunk) >= MERGE_BELOW) {
+        /* The new piece is pending before the full one goes out, so that it
+         * survives a callback that dies. */
+        SV *full = mp->chunk;
+        mp->chunk = NULL;
+        start_chunk(aTHX_ mp, n);
+        sv_catpvn_nomg(mp->chunk, p, n);
+        SvREFCNT_dec(mp->spare);
+        mp->spare = full;
+        call(aTHX_ (SV *)mp->body_cv, full, &PL_sv_no);
+        return;
     }
+    if (!mp->pending)
+        start_chunk(aTHX_ mp, n);
     sv_catpvn_nomg(mp->chunk, p, n);
 }
 
@@ -269,12 +305,49 @@ static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
 
 /* Runs when parse's scope is left, normally or by a callback's exception:
  * input not consumed yet is kept for the next call, as HTTP::MultiPartParser
- * keeps its buffer. */
+ * keeps its buffer, and so are the events of the batch not delivered yet. A
+ * batch ends at a PART_START or at data held in the parser, and data never
+ * follows the part's end within one, so what remains is some data (its
+ * bytes may be the input's: copied now), a PART_END, an END and a
+ * PART_START or NEED_MORE, in that order. */
 static void keep_rest(pTHX_ void *arg) {
     sbp_multipart *mp = (sbp_multipart *)arg;
+    for (; mp->next < mp->count; mp->next++) {
+        const sb_multipart_event *ev = &mp->events[mp->next];
+        switch (ev->kind) {
+        case SB_MULTIPART_EVENT_KIND_DATA:
+            if (!mp->pending)
+                start_chunk(aTHX_ mp, ev->data_len);
+            sv_catpvn_nomg(mp->chunk, ev->data, ev->data_len);
+            break;
+        case SB_MULTIPART_EVENT_KIND_PART_END:
+            mp->stash_end = TRUE;
+            break;
+        case SB_MULTIPART_EVENT_KIND_PART_START:
+            mp->stash_header = TRUE;
+            mp->stash_event = *ev;
+            break;
+        default:
+            break;
+        }
+    }
+    mp->next = mp->count = 0;
     if (mp->rest_len) {
         mp->backlog = newSVpvn(mp->rest, mp->rest_len);
         mp->rest_len = 0;
+    }
+}
+
+/* Delivers what a callback that died left undelivered; each is forgotten
+ * before its callback runs, as if it had been delivered, should it die too. */
+static void deliver_stash(pTHX_ sbp_multipart *mp) {
+    if (mp->stash_end) {
+        mp->stash_end = FALSE;
+        deliver(aTHX_ mp, TRUE);
+    }
+    if (mp->stash_header) {
+        mp->stash_header = FALSE;
+        header(aTHX_ mp, &mp->stash_event);
     }
 }
 
@@ -296,10 +369,15 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
     ENTER;
     enter(aTHX_ self, mp, "parse");
     SvGETMAGIC(chunk);
-    if (mp->aborted || (!SvOK(chunk) && !mp->backlog)) {
-        ok = !mp->aborted;
+    if (mp->aborted) {
         LEAVE;
-        return ok;
+        return FALSE;
+    }
+    SAVEDESTRUCTOR_X(keep_rest, mp);
+    deliver_stash(aTHX_ mp);
+    if (!SvOK(chunk) && !mp->backlog) {
+        LEAVE;
+        return TRUE;
     }
     if (mp->backlog) {
         SV *all = sv_2mortal(mp->backlog);
@@ -314,12 +392,10 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
         chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV);
     }
     p = SvPV_nomg_const(chunk, len);
-    SAVEDESTRUCTOR_X(keep_rest, mp);
     for (;;) {
-        size_t consumed = 0;
-        sb_multipart_event ev;
+        size_t consumed = 0, count = 0;
         sb_error error;
-        sb_result rc = sb_multipart_parser_feed(mp->parser, p, len, &consumed, &ev, &error);
+        sb_result rc = sb_multipart_parser_feed_batch(mp->parser, p, len, &consumed, mp->events, BATCH, &count, &error);
         if (rc != SB_RESULT_OK) {
             mp->rest_len = 0;
             fail(aTHX_ mp, rc, &error);
@@ -330,25 +406,32 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
         len -= consumed;
         mp->rest = p;
         mp->rest_len = len;
-        if (ev.kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
-            break;
-        switch (ev.kind) {
-        case SB_MULTIPART_EVENT_KIND_PART_START:
-            header(aTHX_ mp, &ev);
-            break;
-        case SB_MULTIPART_EVENT_KIND_DATA:
-            data(aTHX_ mp, ev.data, ev.data_len);
-            break;
-        case SB_MULTIPART_EVENT_KIND_PART_END:
-            deliver(aTHX_ mp, TRUE);
-            break;
-        default: /* END: what follows is the epilogue, bounded by its limit */
-            break;
+        mp->count = count;
+        /* Counted as delivered before its callback runs: keep_rest keeps
+         * only the ones after an event whose callback died. */
+        for (mp->next = 0; mp->next < count;) {
+            const sb_multipart_event *ev = &mp->events[mp->next++];
+            switch (ev->kind) {
+            case SB_MULTIPART_EVENT_KIND_PART_START:
+                header(aTHX_ mp, ev);
+                break;
+            case SB_MULTIPART_EVENT_KIND_DATA:
+                data(aTHX_ mp, ev->data, ev->data_len);
+                break;
+            case SB_MULTIPART_EVENT_KIND_PART_END:
+                deliver(aTHX_ mp, TRUE);
+                break;
+            default: /* END: what follows is the epilogue, bounded by its limit; NEED_MORE */
+                break;
+            }
         }
+        mp->next = mp->count = 0;
         if (mp->aborted) {
             ok = FALSE;
             break;
         }
+        if (mp->events[count - 1].kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
+            break;
     }
     mp->rest_len = 0;
     LEAVE;
@@ -359,7 +442,8 @@ bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp) {
     sb_error error;
     sb_result rc;
     bool ok;
-    if (mp->backlog && !mp->busy && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
+    if ((mp->backlog || mp->stash_end || mp->stash_header) && !mp->busy
+        && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
         return FALSE;
     ENTER;
     enter(aTHX_ self, mp, "finish");
@@ -385,6 +469,7 @@ void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp) {
     sb_multipart_parser_free(mp->parser);
     mp->parser = parser;
     mp->pending = FALSE;
+    mp->stash_end = mp->stash_header = FALSE;
     SvREFCNT_dec(mp->backlog);
     mp->backlog = NULL;
     mp->aborted = FALSE;

@@ -59,4 +59,37 @@ subtest 'a callback that dies' => sub {
     is(join('|', map { $$_ } @got), join('|', map { "value $_" } 1 .. 5), 'every kept chunk intact');
 };
 
+# Every callback in turn dies once; parsing then goes on with the next
+# parse (or finish). The callbacks must see exactly what they see when none
+# dies: nothing lost, nothing twice, at every split.
+subtest 'any callback may die, nothing is lost or repeated' => sub {
+    my $big = 'x' x 20000 . "\r\n--XyZ-not-yet\r" . 'y' x 9000;
+    my $body2 = part('a', 'one') . part('big', $big) . part('e', '') . part('b', 'two') . "--$B--\r\n";
+    my $run = sub {
+        my ($step, $die_at) = @_;
+        my (@log, $n);
+        my $maybe_die = sub { die "callback $n\n" if defined $die_at && ++$n == $die_at };
+        my $p = Springbok::MultiPartParser->new(boundary => $B,
+            on_header => sub { push @log, "h:$_[0][0]"; $maybe_die->() },
+            on_body   => sub { push @log, ($_[1] ? 'B:' : 'b:') . $_[0]; $maybe_die->() });
+        my $died = 0;
+        for my $i (0 .. int((length($body2) - 1) / $step)) {
+            $died++ unless eval { $p->parse(substr($body2, $i * $step, $step)); 1 };
+        }
+        $died++ unless eval { $p->finish; 1 };
+        # On a die in the last piece, what is left comes with finish.
+        return (join("\n", @log), $died);
+    };
+    for my $step (length($body2), 4096, 7, 1) {
+        my ($want) = $run->($step);
+        my $calls = () = $want =~ /^[hbB]:/mg;
+        my ($data) = join('', map { /^[bB]:(.*)/s ? $1 : () } split /\n(?=[hbB]:)/, $want);
+        for my $k (1 .. $calls) {
+            my ($got, $died) = $run->($step, $k);
+            is($died, 1, "step $step, callback $k dies once") or next;
+            is($got, $want, "step $step, callback $k died: the same calls");
+        }
+    }
+};
+
 done_testing;

@@ -127,17 +127,21 @@ void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
     Safefree(mp);
 }
 
-/* Calls cb(a) or cb(a, b). G_DISCARD gives the call its own scope and
- * temporaries, freed when it returns; the arguments belong to the caller. */
+/* Calls cb(a) or cb(a, b); the arguments belong to the caller. Without
+ * G_DISCARD: the callback's temporaries are freed by the caller's next
+ * FREETMPS (parse frees them after each batch), which spares a scope per
+ * call. Whatever the callback leaves on the stack is dropped. */
 static void call(pTHX_ SV *cb, SV *a, SV *b) {
     dSP;
+    const SSize_t base = SP - PL_stack_base;
     PUSHMARK(SP);
     EXTEND(SP, 2);
     PUSHs(a);
     if (b)
         PUSHs(b);
     PUTBACK;
-    call_sv(cb, G_DISCARD | G_VOID);
+    call_sv(cb, G_VOID);
+    PL_stack_sp = PL_stack_base + base;
 }
 
 /* The new() parameter that sets the limit a result code is about, or NULL. */
@@ -392,6 +396,8 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
         chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV);
     }
     p = SvPV_nomg_const(chunk, len);
+    /* The callbacks' temporaries: freed after each batch (see call). */
+    SAVETMPS;
     for (;;) {
         size_t consumed = 0, count = 0;
         sb_error error;
@@ -426,6 +432,7 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
             }
         }
         mp->next = mp->count = 0;
+        FREETMPS;
         if (mp->aborted) {
             ok = FALSE;
             break;

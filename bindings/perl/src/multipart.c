@@ -40,7 +40,7 @@ struct sbp_multipart {
     SV *chunk;      /* the current part's newest data, not yet delivered, when pending */
     bool pending;
     SV *spare;      /* on_body's last $_[0], reused if nobody else holds it (see above) */
-    SV *header_arg; /* on_header's argument while it runs (freed here if it dies) */
+    SV *header_arg; /* on_header's last argument (see header) */
     /* The batch being delivered: events[next, count) are still to come. When
      * a callback dies, keep_rest moves them to stash_* for the next call. */
     sb_multipart_event events[BATCH];
@@ -273,7 +273,10 @@ static SV *header_block(pTHX_ const sb_multipart_event *ev) {
     return block;
 }
 
-static SV *header_lines(pTHX_ const sb_multipart_event *ev) {
+/* A reference to an array of the "Name: value" lines. The reference of the
+ * last part is reused when nobody else holds it (a caller that keeps the
+ * lines copies the reference, and so holds the array, not it). */
+static SV *header_lines(pTHX_ SV *last, const sb_multipart_event *ev) {
     size_t i, n = ev->num_headers;
     AV *lines;
 #ifdef newAV_alloc_x
@@ -294,17 +297,29 @@ static SV *header_lines(pTHX_ const sb_multipart_event *ev) {
         AvARRAY(lines)[i] = line;
         AvFILLp(lines) = (SSize_t)i;
     }
+    if (last && SvREFCNT(last) == 1 && SvTYPE(last) == SVt_IV && SvROK(last) && !SvWEAKREF(last)
+        && !(SvFLAGS(last) & (SVs_RMG | SVs_GMG | SVs_SMG | SVf_READONLY | SVf_PROTECT))) {
+        SV *old = SvRV(last);
+        SvRV_set(last, (SV *)lines);
+        SvREFCNT_dec(old);
+        return last;
+    }
+    SvREFCNT_dec(last);
     return newRV_noinc((SV *)lines);
 }
 
 static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
-    /* Owned by the parser while the callback runs, so that a callback that
-     * dies leaves nothing behind: the next part or DESTROY frees it. */
-    SvREFCNT_dec(mp->header_arg);
-    mp->header_arg = mp->unparsed ? header_block(aTHX_ ev) : header_lines(aTHX_ ev);
-    call(aTHX_ (SV *)mp->header_cv, mp->header_arg, NULL);
-    SvREFCNT_dec(mp->header_arg);
+    /* Owned by the parser, so that a callback that dies leaves nothing
+     * behind: the next part or DESTROY frees (or reuses) it. */
+    SV *last = mp->header_arg;
     mp->header_arg = NULL;
+    if (mp->unparsed) {
+        SvREFCNT_dec(last);
+        mp->header_arg = header_block(aTHX_ ev);
+    } else {
+        mp->header_arg = header_lines(aTHX_ last, ev);
+    }
+    call(aTHX_ (SV *)mp->header_cv, mp->header_arg, NULL);
 }
 
 /* Runs when parse's scope is left, normally or by a callback's exception:

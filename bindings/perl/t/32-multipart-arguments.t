@@ -5,6 +5,8 @@
 use strict;
 use warnings;
 use Test::More;
+use File::Temp ();
+use Scalar::Util ();
 use Springbok::MultiPartParser ();
 
 my $B = 'XyZ';
@@ -45,8 +47,39 @@ for my $step (length($body), 7, 1) {
         my @h;
         parse_with(sub {}, on_header => sub { push @h, $_[0] }, step => $step);
         is_deeply(\@h, [map { ["Content-Disposition: form-data; name=\"f$_\""] } 1 .. 5], 'kept header arrays keep their lines');
+        my (@hr, @weak);
+        parse_with(sub {}, on_header => sub { push @hr, \$_[0] }, step => $step);
+        is_deeply([map { $$_ } @hr], [map { ["Content-Disposition: form-data; name=\"f$_\""] } 1 .. 5],
+            'kept references to on_header\'s argument keep their lines');
+        my ($lines, @kept, @warnings);
+        local $SIG{__WARN__} = sub { push @warnings, @_ };
+        parse_with(sub {}, on_header => sub { push @kept, $_[0]; Scalar::Util::weaken($_[0]) if $_[0][0] =~ /f2/ }, step => $step);
+        $lines .= "$_->[0];" for @kept;
+        @kept = ();
+        is($lines, join('', map { qq{Content-Disposition: form-data; name="f$_";} } 1 .. 5), 'a weakened argument changes nothing later');
+        is_deeply(\@warnings, [], '... and warns of nothing');
     };
 }
+
+subtest 'a weakened argument is not reused' => sub {
+    # A reference count gone wrong shows when the interpreter frees
+    # everything at exit, after any test could see it: run it in a child.
+    my $code = q{
+        use Scalar::Util (); use Springbok::MultiPartParser ();
+        my (@kept, $p);
+        $p = Springbok::MultiPartParser->new(boundary => 'XyZ', on_body => sub {},
+            on_header => sub { push @kept, $_[0]; Scalar::Util::weaken($_[0]) });
+        $p->parse(join('', map { "--XyZ\r\nContent-Disposition: form-data; name=\"f$_\"\r\n\r\nv\r\n" } 1 .. 5) . "--XyZ--\r\n");
+        $p->finish;
+        undef $p;
+        print join(',', map { Internals::SvREFCNT(@$_) } @kept), ' ', join(',', map { $_->[0] =~ /"(f\d)"/ } @kept), "\n";
+    };
+    my ($fh, $file) = File::Temp::tempfile(SUFFIX => '.pl', UNLINK => 1);
+    print $fh $code;
+    close $fh;
+    my $out = `"$^X" -Mblib "$file" 2>&1`;
+    is($out, "1,1,1,1,1 f1,f2,f3,f4,f5\n", 'the arrays, each held once, and not a word on stderr');
+};
 
 subtest 'a callback that dies' => sub {
     my (@got, $n);

@@ -225,7 +225,7 @@ impl Parser {
             Out::Data(Src::Input(a, b)) => Event::Data(&input[a..b]),
             Out::Data(Src::Held) => Event::Data(&self.held),
             Out::Data(Src::Delimiter(len)) => Event::Data(&self.delim[..len]),
-            Out::PartStart => Event::PartStart(Part::new(&self.hbuf[2..], &self.spans, self.meta)),
+            Out::PartStart => Event::PartStart(Part::new(&self.hbuf[2..], &self.spans, &self.meta)),
             Out::PartEnd => Event::PartEnd,
             Out::End => Event::End,
         };

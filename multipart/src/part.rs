@@ -193,11 +193,13 @@ pub struct Part<'a> {
     /// The raw header block, then any unfolded values.
     block: &'a [u8],
     spans: &'a [HeaderSpan],
-    meta: PartMeta,
+    /// Borrowed, not copied: it is most of an `Event`'s size, and events are
+    /// moved by value on every feed.
+    meta: &'a PartMeta,
 }
 
 impl<'a> Part<'a> {
-    pub(crate) fn new(buf: &'a [u8], spans: &'a [HeaderSpan], meta: PartMeta) -> Self {
+    pub(crate) fn new(buf: &'a [u8], spans: &'a [HeaderSpan], meta: &'a PartMeta) -> Self {
         Part { block: buf, spans, meta }
     }
 

@@ -56,67 +56,15 @@ impl<'a> ContentDisposition<'a> {
     /// other parameters are skipped. `filename*` must be an RFC 8187
     /// ext-value in `UTF-8` or `ISO-8859-1` with valid `%XX` escapes.
     pub fn parse(value: &'a [u8]) -> Result<ContentDisposition<'a>, Error> {
-        let bad = |c: &Cursor<'_>| c.error(ErrorKind::MalformedContentDisposition);
-        let mut c = Cursor::new(value);
-        skip_ows(&mut c);
-        let disposition = c.take_while(is_tchar);
-        if disposition.is_empty() {
-            return Err(bad(&c));
-        }
-        let mut cd = ContentDisposition {
-            disposition,
-            name: None,
-            filename: None,
-            filename_star: None,
-            filename_star_raw: None,
-        };
-        loop {
-            skip_ows(&mut c);
-            match c.peek() {
-                None => return Ok(cd),
-                Some(b';') => c.bump(),
-                Some(_) => return Err(bad(&c)),
-            }
-            skip_ows(&mut c);
-            if c.peek().is_none() {
-                return Ok(cd);
-            }
-            let name_at = c.pos();
-            let pname = c.take_while(is_tchar);
-            skip_ows(&mut c);
-            if pname.is_empty() || c.peek() != Some(b'=') {
-                return Err(bad(&c));
-            }
-            c.bump();
-            skip_ows(&mut c);
-            let value_at = c.pos();
-            let pvalue = if c.peek() == Some(b'"') {
-                c.html_quoted_string().ok_or_else(|| bad(&c))?
-            } else {
-                let v = c.take_while(is_tchar);
-                if v.is_empty() {
-                    return Err(bad(&c));
-                }
-                v
-            };
-            let dup = Error::new(ErrorKind::MalformedContentDisposition, name_at as u64);
-            if pname.eq_ignore_ascii_case(b"name") {
-                if cd.name.replace(pvalue).is_some() {
-                    return Err(dup);
-                }
-            } else if pname.eq_ignore_ascii_case(b"filename") {
-                if cd.filename.replace(pvalue).is_some() {
-                    return Err(dup);
-                }
-            } else if pname.eq_ignore_ascii_case(b"filename*") {
-                let ext = parse_ext_value(pvalue)
-                    .ok_or(Error::new(ErrorKind::MalformedContentDisposition, value_at as u64))?;
-                if cd.filename_star.replace(ext).is_some() {
-                    return Err(dup);
-                }
-                cd.filename_star_raw = Some(pvalue);
-            }
-        }
+        let raw = RawDisposition::scan(value)?;
+        Ok(ContentDisposition {
+            disposition: raw.disposition,
+            name: raw.name,
+            filename: raw.filename,
+            // Checked by `scan`: always `Some` when sent.
+            filename_star: raw.filename_star.and_then(parse_ext_value),
+            filename_star_raw: raw.filename_star,
+        })
     }
 
     /// The disposition type as sent (`form-data` for form uploads).
@@ -171,6 +119,87 @@ impl<'a> ContentDisposition<'a> {
     /// `filename*` parameter (even an empty one, as browsers send for an
     /// empty file input).
     pub fn is_file(&self) -> bool {
+        self.filename.is_some() || self.filename_star.is_some()
+    }
+}
+
+/// A `Content-Disposition` value's parts as sent, checked as
+/// [`ContentDisposition::parse`] checks them but without decoding
+/// `filename*`: what the parser needs at every part's start, without the
+/// decoded copy.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawDisposition<'a> {
+    pub(crate) disposition: &'a [u8],
+    pub(crate) name: Option<&'a [u8]>,
+    pub(crate) filename: Option<&'a [u8]>,
+    pub(crate) filename_star: Option<&'a [u8]>,
+}
+
+impl<'a> RawDisposition<'a> {
+    /// See [`ContentDisposition::parse`] for the grammar and the errors.
+    pub(crate) fn scan(value: &'a [u8]) -> Result<RawDisposition<'a>, Error> {
+        let bad = |c: &Cursor<'_>| c.error(ErrorKind::MalformedContentDisposition);
+        let mut c = Cursor::new(value);
+        skip_ows(&mut c);
+        let disposition = c.take_while(is_tchar);
+        if disposition.is_empty() {
+            return Err(bad(&c));
+        }
+        let mut cd = RawDisposition { disposition, name: None, filename: None, filename_star: None };
+        loop {
+            skip_ows(&mut c);
+            match c.peek() {
+                None => return Ok(cd),
+                Some(b';') => c.bump(),
+                Some(_) => return Err(bad(&c)),
+            }
+            skip_ows(&mut c);
+            if c.peek().is_none() {
+                return Ok(cd);
+            }
+            let name_at = c.pos();
+            let pname = c.take_while(is_tchar);
+            skip_ows(&mut c);
+            if pname.is_empty() || c.peek() != Some(b'=') {
+                return Err(bad(&c));
+            }
+            c.bump();
+            skip_ows(&mut c);
+            let value_at = c.pos();
+            let pvalue = if c.peek() == Some(b'"') {
+                c.html_quoted_string().ok_or_else(|| bad(&c))?
+            } else {
+                let v = c.take_while(is_tchar);
+                if v.is_empty() {
+                    return Err(bad(&c));
+                }
+                v
+            };
+            let slot = if pname.eq_ignore_ascii_case(b"name") {
+                &mut cd.name
+            } else if pname.eq_ignore_ascii_case(b"filename") {
+                &mut cd.filename
+            } else if pname.eq_ignore_ascii_case(b"filename*") {
+                if parse_ext_value(pvalue).is_none() {
+                    return Err(Error::new(ErrorKind::MalformedContentDisposition, value_at as u64));
+                }
+                &mut cd.filename_star
+            } else {
+                continue;
+            };
+            if slot.replace(pvalue).is_some() {
+                return Err(Error::new(ErrorKind::MalformedContentDisposition, name_at as u64));
+            }
+        }
+    }
+
+    /// See [`ContentDisposition::is_form_data`].
+    pub(crate) fn is_form_data(&self) -> bool {
+        self.disposition.eq_ignore_ascii_case(b"form-data")
+    }
+
+    /// See [`ContentDisposition::is_file`].
+    pub(crate) fn is_file(&self) -> bool {
         self.filename.is_some() || self.filename_star.is_some()
     }
 }

@@ -9,7 +9,7 @@ use core::mem::MaybeUninit;
 
 use springbok_parser::{Header, ParserConfig, Status};
 
-use crate::disposition::{html_unescape, parse_ext_value, ContentDisposition, FilenameStar};
+use crate::disposition::{html_unescape, parse_ext_value, ContentDisposition, FilenameStar, RawDisposition};
 use crate::error::{Error, ErrorKind};
 
 /// Where one header's name and value sit in the header buffer.
@@ -109,7 +109,7 @@ pub(crate) fn parse_block(
         let all = &buf[start..];
         let span = &spans[i];
         let value = &all[span.value.clone()];
-        let cd = ContentDisposition::parse(value).map_err(|e| {
+        let cd = RawDisposition::scan(value).map_err(|e| {
             let at = match &span.folded {
                 Some(raw) => raw.start + raw_offset(&all[raw.clone()], e.offset() as usize),
                 None => span.value.start + e.offset() as usize,
@@ -122,9 +122,9 @@ pub(crate) fn parse_block(
                 let r = range_in(all, s);
                 (r.start, r.end)
             };
-            meta.name = cd.name_raw().map(pair);
-            meta.filename = cd.filename_raw().map(pair);
-            meta.filename_star = cd.filename_star_raw().map(pair);
+            meta.name = cd.name.map(pair);
+            meta.filename = cd.filename.map(pair);
+            meta.filename_star = cd.filename_star.map(pair);
         }
     }
     Ok(meta)

@@ -117,7 +117,7 @@ pub(crate) fn parse_block(
             Error::new(e.kind(), block_offset + at as u64)
         })?;
         meta.is_file = cd.is_file();
-        if cd.is_form_data() {
+        if cd.form_data {
             let pair = |s: &[u8]| {
                 let r = range_in(all, s);
                 (r.start, r.end)

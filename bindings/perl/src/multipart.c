@@ -1,8 +1,10 @@
 /*
  * multipart.c: HTTP::MultiPartParser's callbacks over libspringbok's
  * event-poll multipart parser. Every Perl callback runs here, in the glue's
- * own frame, between two sb_multipart_parser_feed calls; a callback that
- * dies unwinds only Perl and C frames, never Rust ones.
+ * own frame, between two sb_multipart_parser_feed_batch calls (a batch is
+ * about one part's events); a callback that dies unwinds only Perl and C
+ * frames, never Rust ones, and the rest of its batch is kept for the next
+ * call.
  *
  * on_body($chunk, $final) wants to know whether a piece is a part's last, and
  * libspringbok says so with a separate PART_END event, so the newest piece
@@ -12,10 +14,11 @@
  * callback per chunk.
  *
  * The callbacks run once or twice per part, and with small fields they are
- * most of the time spent: each is one call_sv with a prepared stack and no
- * mortals. The $chunk scalar is reused from one on_body call to the next, as
- * HTTP::MultiPartParser reuses its own, but only while nobody else holds it:
- * a callback that keeps a reference to $_[0] (or makes it magical or
+ * most of the time spent: each is one call_sv with a prepared stack, no
+ * mortals and no scope of its own. The $chunk scalar is reused from one
+ * on_body call to the next, as HTTP::MultiPartParser reuses its own, and so
+ * is the reference on_header gets, but only while nobody else holds them: a
+ * callback that keeps a reference to $_[0] (or makes it magical, weak or
  * read-only) gets a new scalar next time, so what it kept never changes.
  */
 #include "springbok_perl.h"

@@ -81,7 +81,7 @@ impl From<EnvSizes> for sb_env_sizes {
 }
 
 /// The configuration `flags` ask for.
-fn config(flags: u32) -> Result<EnvConfig, ArgError> {
+pub(crate) fn config(flags: u32) -> Result<EnvConfig, ArgError> {
     if flags & !ALL_FLAGS != 0 {
         return Err(ArgError::Invalid);
     }
@@ -116,7 +116,7 @@ impl Detail for EnvError {
 }
 
 /// Why an env call produced no result; on `TooSmall`, the sizes it needs.
-type EnvFailure = Failure<EnvError, sb_env_sizes>;
+pub(crate) type EnvFailure = Failure<EnvError, sb_env_sizes>;
 
 /// Env pairs flattened on the stack up to this many, on the heap beyond.
 const STACK_PAIRS: usize = 80;
@@ -236,7 +236,7 @@ pub unsafe extern "C" fn sb_env_flatten(
 
 /// Checks the sizes first, so that nothing is written unless the whole env
 /// fits, then flattens into scratch pairs and copies them out.
-fn flatten<'a>(
+pub(crate) fn flatten<'a>(
     config: &EnvConfig,
     req: &Request<'a, '_>,
     out: &mut [MaybeUninit<sb_env_pair>],

@@ -13,8 +13,8 @@
 //!   `include/springbok/picohttpparser.h` maps the `phr_*` names onto them.
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
 //! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
-//!   [`multipart_batch`], [`multipart_names`], [`header_params`], [`framing`], [`env`](mod@env),
-//!   [`response_head`]): rustls-ffi
+//!   [`multipart_batch`], [`multipart_names`], [`header_params`], [`framing`],
+//!   [`env`](mod@env), [`request_env`], [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].
@@ -58,6 +58,8 @@ pub mod header_params;
 pub mod framing;
 
 pub mod env;
+
+pub mod request_env;
 
 pub mod response_head;
 

@@ -135,6 +135,11 @@ fn extended2() {
 }
 
 #[test]
+fn request_env() {
+    c_test("request_env.c");
+}
+
+#[test]
 fn multipart() {
     c_test("multipart.c");
 }

@@ -89,11 +89,12 @@
 
 use core::fmt;
 
+mod fast;
 mod keys;
 
 use keys::{
-    has_byte, map, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH,
-    KEY_CONTENT_TYPE, KEY_GENERATED,
+    has_byte, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
+    KEY_GENERATED,
 };
 
 use springbok_percent::{needs_decoding, validate_strict, Plus};
@@ -172,6 +173,14 @@ pub struct EnvConfig {
     /// `Version` header, which would also map to `HTTP_VERSION`, is then
     /// dropped (Puma overwrites it). Default: `true` for [`EnvConfig::rack`].
     pub rack_http_version: bool,
+    /// Whether header values may hold raw obs-folds (line breaks inside the
+    /// value), as a parser with [`ObsFold::Span`](crate::ObsFold::Span)
+    /// leaves them: every value is then searched for a line break, and a
+    /// fold's pieces are joined with one SP. `false` skips that search; it
+    /// is right for requests from a parser with any other `obs_fold`
+    /// (set by [`EnvConfig::for_parser`]); a raw fold would otherwise reach
+    /// the env as sent. Default: `true`.
+    pub raw_folds: bool,
 }
 
 impl Default for EnvConfig {
@@ -290,9 +299,7 @@ impl Bytes for Fill<'_> {
         self.next(s.len()).copy_from_slice(s);
     }
     fn put_map(&mut self, name: &[u8]) {
-        for (d, &s) in self.next(name.len()).iter_mut().zip(name) {
-            *d = map(s);
-        }
+        fast::map_into(name, self.next(name.len()));
     }
     fn put_decoded(&mut self, raw: &[u8], len: usize) {
         // Validated when the spec was made, and `len` is the exact decoded
@@ -390,12 +397,29 @@ impl<'b> Target<'b> {
 impl EnvConfig {
     /// PSGI flavour (HTTP::Parser::XS), underscores dropped.
     pub const fn psgi() -> EnvConfig {
-        EnvConfig { flavor: Flavor::Psgi, underscores: Underscores::Drop, rack_http_version: false }
+        EnvConfig { flavor: Flavor::Psgi, underscores: Underscores::Drop, rack_http_version: false, raw_folds: true }
     }
 
     /// Rack flavour (Puma), underscores dropped, `HTTP_VERSION` emitted.
     pub const fn rack() -> EnvConfig {
-        EnvConfig { flavor: Flavor::Rack, underscores: Underscores::Drop, rack_http_version: true }
+        EnvConfig { flavor: Flavor::Rack, underscores: Underscores::Drop, rack_http_version: true, raw_folds: true }
+    }
+
+    /// This config for requests parsed with `parser`: [`raw_folds`](Self::raw_folds)
+    /// only when `parser` leaves folds in values ([`ObsFold::Span`](crate::ObsFold::Span)).
+    ///
+    /// ```
+    /// use springbok_parser::env::EnvConfig;
+    /// use springbok_parser::{ObsFold, ParserConfig};
+    ///
+    /// assert!(!EnvConfig::psgi().for_parser(&ParserConfig::new()).raw_folds);
+    /// let mut span = ParserConfig::picohttpparser_compatible();
+    /// span.obs_fold = ObsFold::Span;
+    /// assert!(EnvConfig::psgi().for_parser(&span).raw_folds);
+    /// ```
+    pub const fn for_parser(mut self, parser: &crate::ParserConfig) -> EnvConfig {
+        self.raw_folds = matches!(parser.obs_fold, crate::ObsFold::Span);
+        self
     }
 
     /// An upper bound on the pairs any request with `headers` header lines
@@ -529,9 +553,22 @@ impl EnvConfig {
 
     /// The walk that writes the pairs: how many, or where it stopped.
     fn fill<'a>(&self, req: &Request<'a, '_>, pairs: &mut [EnvPair<'a>], arena: &'a mut [u8]) -> Result<usize, Stop> {
+        self.fill_with(req, pairs, arena, true)
+    }
+
+    /// [`EnvConfig::fill`], with the fast path for usual headers allowed or
+    /// not (the tests compare the two).
+    #[inline(always)]
+    fn fill_with<'a>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+        fast: bool,
+    ) -> Result<usize, Stop> {
         let mut arena = Arena { rest: arena };
         let mut n = 0;
-        self.walk(req, |ctx, key, value| {
+        self.walk_with(req, fast, |ctx, key, value| {
             let slot = pairs.get_mut(n).ok_or(Stop::Full)?;
             let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
             let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
@@ -546,6 +583,16 @@ impl EnvConfig {
     fn walk<'b, E: From<EnvError>>(
         &self,
         req: &Request<'b, '_>,
+        emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.walk_with(req, true, emit)
+    }
+
+    #[inline(always)]
+    fn walk_with<'b, E: From<EnvError>>(
+        &self,
+        req: &Request<'b, '_>,
+        fast: bool,
         mut emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
     ) -> Result<(), E> {
         let headers = req.headers;
@@ -555,7 +602,12 @@ impl EnvConfig {
             }
         }
         let rack = self.flavor == Flavor::Rack;
-        let ctx = Ctx { headers, underscores: self.underscores, drop_version: rack && self.rack_http_version };
+        let ctx = Ctx {
+            headers,
+            underscores: self.underscores,
+            drop_version: rack && self.rack_http_version,
+            raw_folds: self.raw_folds,
+        };
         let protocol: &'static [u8] = if req.minor_version == 0 { b"HTTP/1.0" } else { b"HTTP/1.1" };
         let b = Spec::Borrowed;
 
@@ -587,23 +639,37 @@ impl EnvConfig {
         if headers.is_empty() {
             return Ok(());
         }
+        let mut codes = [KEY_GENERATED; fast::MAX_HEADERS];
+        if fast && fast::classify(headers, &ctx, &mut codes).is_some() {
+            for (h, &code) in headers.iter().zip(&codes) {
+                emit(&ctx, static_or_generated(code, h.name), b(h.value))?;
+            }
+            return Ok(());
+        }
         let mut arrays = KeyArrays::new();
         let keys = Keys::new(headers, &ctx, &mut arrays);
         for (i, h) in headers.iter().enumerate() {
             let Role::First { repeated } = keys.role(i, &ctx) else {
                 continue;
             };
-            let key = match keys.fact(i).key {
-                KEY_CONTENT_TYPE => b(b"CONTENT_TYPE"),
-                KEY_CONTENT_LENGTH => b(b"CONTENT_LENGTH"),
-                KEY_GENERATED => Spec::HttpName(h.name),
-                k => b(COMMON[(k - KEY_COMMON) as usize].as_bytes()),
-            };
-            let folded = headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || has_byte(b'\n', h.value);
+            let key = static_or_generated(keys.fact(i).key, h.name);
+            let folded =
+                headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || (self.raw_folds && has_byte(b'\n', h.value));
             let value = if folded || repeated { Spec::Joined(i) } else { b(h.value) };
             emit(&ctx, key, value)?;
         }
         Ok(())
+    }
+}
+
+/// The key of a header with key code `code` (a `KEY_*`) and name `name`.
+#[inline(always)]
+fn static_or_generated(code: u8, name: &[u8]) -> Spec<'_> {
+    match code {
+        KEY_CONTENT_TYPE => Spec::Borrowed(b"CONTENT_TYPE"),
+        KEY_CONTENT_LENGTH => Spec::Borrowed(b"CONTENT_LENGTH"),
+        KEY_GENERATED => Spec::HttpName(name),
+        k => Spec::Borrowed(COMMON[(k - KEY_COMMON) as usize].as_bytes()),
     }
 }
 
@@ -612,6 +678,7 @@ struct Ctx<'b, 'h> {
     headers: &'h [Header<'b>],
     underscores: Underscores,
     drop_version: bool,
+    raw_folds: bool,
 }
 
 impl<'b> Ctx<'b, '_> {
@@ -705,6 +772,24 @@ impl<'b> Ctx<'b, '_> {
                 out.put(b" ");
             }
             out.put(piece);
+        }
+    }
+}
+
+#[cfg(test)]
+impl EnvConfig {
+    /// [`EnvConfig::flatten`] without the fast path: the definition the fast
+    /// path is compared with.
+    pub(crate) fn flatten_general<'a, 'p>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &'p mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+    ) -> Result<&'p [EnvPair<'a>], EnvError> {
+        match self.fill_with(req, pairs, arena, false) {
+            Ok(n) => Ok(&pairs[..n]),
+            Err(Stop::Env(e)) => Err(e),
+            Err(Stop::Full) => panic!("test storage too small"),
         }
     }
 }

@@ -185,6 +185,7 @@ fn every_c_source_is_built() {
         "multipart_batch.c",
         "multipart_limits.c",
         "multipart_params.c",
+        "request_env.c",
         "guard_page.c",
         "strict.c",
         "parse_request.c",

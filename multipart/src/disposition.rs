@@ -241,7 +241,9 @@ impl<'a> RawDisposition<'a> {
 /// Decodes HTML's `%22`, `%0D` and `%0A` (hex digits in either case); every
 /// other byte, `%` sequences included, is kept as it is.
 pub(crate) fn html_unescape(v: &[u8]) -> Cow<'_, [u8]> {
-    if memchr::memchr(b'%', v).is_none() {
+    // Names are short: a byte loop is done before memchr would start.
+    let escaped = if v.len() <= 32 { v.contains(&b'%') } else { memchr::memchr(b'%', v).is_some() };
+    if !escaped {
         return Cow::Borrowed(v);
     }
     let mut out = Vec::with_capacity(v.len());

@@ -151,7 +151,7 @@ impl<'a> RawDisposition<'a> {
     /// `None` (then `scan_any` decides). Most parts are this, and checking
     /// it whole costs a fraction of the general grammar.
     #[inline]
-    fn browser_shape(value: &'a [u8]) -> Option<RawDisposition<'a>> {
+    pub(crate) fn browser_shape(value: &'a [u8]) -> Option<RawDisposition<'a>> {
         /// The rest of an HTML quoted string after its opening quote: the
         /// content and what follows the closing quote.
         fn quoted(v: &[u8]) -> Option<(&[u8], &[u8])> {

@@ -181,6 +181,7 @@ fn every_c_source_is_built() {
         "pico_compat.c",
         "extended.c",
         "extended2.c",
+        "request_env.c",
         "multipart.c",
         "multipart_batch.c",
         "multipart_limits.c",

@@ -91,13 +91,16 @@ use core::fmt;
 
 mod fast;
 mod keys;
+mod plan;
+
+pub use plan::EnvPlan;
 
 use keys::{
     has_byte, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
     KEY_GENERATED,
 };
 
-use springbok_percent::{needs_decoding, validate_strict, Plus};
+use springbok_percent::{validate_strict, Plus};
 
 use crate::{Header, Request};
 
@@ -337,7 +340,31 @@ impl From<EnvError> for Stop {
     }
 }
 
+/// What the fixed pairs are made of, from [`EnvConfig::fixed`].
+#[derive(Clone, Copy)]
+struct Fixed<'b> {
+    target: Target<'b>,
+    path_info: Spec<'b>,
+}
+
+impl Fixed<'_> {
+    /// The fixed pairs of `config` for this request, and the arena bytes
+    /// they need (a decoded PSGI path).
+    fn sizes(&self, config: &EnvConfig) -> EnvSizes {
+        let rack = config.flavor == Flavor::Rack;
+        let pairs = 6
+            + usize::from(rack) * (1 + usize::from(self.target.fragment.is_some()))
+            + usize::from(rack && config.rack_http_version);
+        let arena = match self.path_info {
+            Spec::Decoded(_, len) => len,
+            _ => 0,
+        };
+        EnvSizes { pairs, arena }
+    }
+}
+
 /// The target split into the parts the flavours use.
+#[derive(Clone, Copy)]
 struct Target<'b> {
     uri: &'b [u8],
     path: &'b [u8],
@@ -362,11 +389,35 @@ fn scheme_len(s: &[u8]) -> Option<usize> {
 }
 
 impl<'b> Target<'b> {
-    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`.
-    fn psgi(target: &'b [u8]) -> Target<'b> {
-        let (before, fragment) = split_at_byte(target, b'#');
-        let (path, query) = split_at_byte(before, b'?');
-        Target { uri: target, path, query: query.unwrap_or(b""), fragment }
+    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`. Also
+    /// says whether the path holds a `%`: the path ends at the first `?` or
+    /// `#`, so one search for the three finds it, and the `%`s on the way.
+    fn psgi(target: &'b [u8]) -> (Target<'b>, bool) {
+        let mut percent = false;
+        let mut at = 0;
+        let end = loop {
+            match memchr::memchr3(b'?', b'#', b'%', &target[at..]) {
+                Some(i) if target[at + i] == b'%' => {
+                    percent = true;
+                    at += i + 1;
+                    // The `%`s are known to be there; only the end is left.
+                    break memchr::memchr2(b'?', b'#', &target[at..]).map(|j| at + j);
+                }
+                Some(i) => break Some(at + i),
+                None => break None,
+            }
+        };
+        let Some(end) = end else {
+            return (Target { uri: target, path: target, query: b"", fragment: None }, percent);
+        };
+        let path = &target[..end];
+        let (query, fragment) = if target[end] == b'#' {
+            (&b""[..], Some(&target[end + 1..]))
+        } else {
+            let (query, fragment) = split_at_byte(&target[end + 1..], b'#');
+            (query, fragment)
+        };
+        (Target { uri: target, path, query, fragment }, percent)
     }
 
     /// Puma: `REQUEST_URI` and `FRAGMENT` split at `#`; the path of an
@@ -568,7 +619,8 @@ impl EnvConfig {
     ) -> Result<usize, Stop> {
         let mut arena = Arena { rest: arena };
         let mut n = 0;
-        self.walk_with(req, fast, |ctx, key, value| {
+        let mode = if fast { HeaderMode::Auto } else { HeaderMode::General };
+        self.walk_with(req, mode, |ctx, key, value| {
             let slot = pairs.get_mut(n).ok_or(Stop::Full)?;
             let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
             let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
@@ -585,45 +637,72 @@ impl EnvConfig {
         req: &Request<'b, '_>,
         emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
     ) -> Result<(), E> {
-        self.walk_with(req, true, emit)
+        self.walk_with(req, HeaderMode::Auto, emit)
+    }
+
+    /// What a walk needs to know about the headers.
+    fn ctx<'b, 'h>(&self, headers: &'h [Header<'b>]) -> Ctx<'b, 'h> {
+        Ctx {
+            headers,
+            underscores: self.underscores,
+            drop_version: self.flavor == Flavor::Rack && self.rack_http_version,
+            raw_folds: self.raw_folds,
+        }
+    }
+
+    /// The fixed pairs' inputs, with the checks that can fail a request
+    /// (an underscore name under [`Underscores::Reject`], a bad `%` in the
+    /// PSGI path): everything before the first pair is emitted.
+    #[inline(always)]
+    fn fixed<'b>(&self, req: &Request<'b, '_>) -> Result<Fixed<'b>, EnvError> {
+        if self.underscores == Underscores::Reject {
+            if let Some(index) = req.headers.iter().position(|h| memchr::memchr(b'_', h.name).is_some()) {
+                return Err(EnvError::UnderscoreHeader { index });
+            }
+        }
+        let rack = self.flavor == Flavor::Rack;
+        let (target, percent) = if rack { (Target::rack(req.target), false) } else { Target::psgi(req.target) };
+        let path_info = if !percent {
+            Spec::Borrowed(target.path)
+        } else {
+            validate_strict(target.path).map_err(|e| EnvError::BadPercentEncoding { offset: e.offset() })?;
+            let escapes = memchr::memchr_iter(b'%', target.path).count();
+            Spec::Decoded(target.path, target.path.len() - 2 * escapes)
+        };
+        Ok(Fixed { target, path_info })
     }
 
     #[inline(always)]
     fn walk_with<'b, E: From<EnvError>>(
         &self,
         req: &Request<'b, '_>,
-        fast: bool,
+        mode: HeaderMode<'_>,
+        emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let fixed = self.fixed(req)?;
+        self.walk_fixed(req, &fixed, mode, emit)
+    }
+
+    /// The walk after [`EnvConfig::fixed`].
+    #[inline(always)]
+    fn walk_fixed<'b, E: From<EnvError>>(
+        &self,
+        req: &Request<'b, '_>,
+        fixed: &Fixed<'b>,
+        mode: HeaderMode<'_>,
         mut emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
     ) -> Result<(), E> {
         let headers = req.headers;
-        if self.underscores == Underscores::Reject {
-            if let Some(index) = headers.iter().position(|h| memchr::memchr(b'_', h.name).is_some()) {
-                return Err(EnvError::UnderscoreHeader { index }.into());
-            }
-        }
         let rack = self.flavor == Flavor::Rack;
-        let ctx = Ctx {
-            headers,
-            underscores: self.underscores,
-            drop_version: rack && self.rack_http_version,
-            raw_folds: self.raw_folds,
-        };
+        let ctx = self.ctx(headers);
         let protocol: &'static [u8] = if req.minor_version == 0 { b"HTTP/1.0" } else { b"HTTP/1.1" };
         let b = Spec::Borrowed;
-
-        let target = if rack { Target::rack(req.target) } else { Target::psgi(req.target) };
-        let path_info = if rack || !needs_decoding(target.path, Plus::Literal) {
-            b(target.path)
-        } else {
-            validate_strict(target.path).map_err(|e| EnvError::BadPercentEncoding { offset: e.offset() })?;
-            let escapes = memchr::memchr_iter(b'%', target.path).count();
-            Spec::Decoded(target.path, target.path.len() - 2 * escapes)
-        };
+        let target = &fixed.target;
 
         emit(&ctx, b(b"REQUEST_METHOD"), b(req.method))?;
         emit(&ctx, b(b"REQUEST_URI"), b(target.uri))?;
         emit(&ctx, b(b"SCRIPT_NAME"), b(b""))?;
-        emit(&ctx, b(b"PATH_INFO"), path_info)?;
+        emit(&ctx, b(b"PATH_INFO"), fixed.path_info)?;
         emit(&ctx, b(b"QUERY_STRING"), b(target.query))?;
         emit(&ctx, b(b"SERVER_PROTOCOL"), b(protocol))?;
         if rack {
@@ -639,9 +718,14 @@ impl EnvConfig {
         if headers.is_empty() {
             return Ok(());
         }
-        let mut codes = [KEY_GENERATED; fast::MAX_HEADERS];
-        if fast && fast::classify(headers, &ctx, &mut codes).is_some() {
-            for (h, &code) in headers.iter().zip(&codes) {
+        let mut own = [KEY_GENERATED; fast::MAX_HEADERS];
+        let classified = match mode {
+            HeaderMode::Auto => fast::classify(headers, &ctx, &mut own).map(|()| &own),
+            HeaderMode::General => None,
+            HeaderMode::Classified(codes) => Some(codes),
+        };
+        if let Some(codes) = classified {
+            for (h, &code) in headers.iter().zip(codes) {
                 emit(&ctx, static_or_generated(code, h.name), b(h.value))?;
             }
             return Ok(());
@@ -660,6 +744,19 @@ impl EnvConfig {
         }
         Ok(())
     }
+}
+
+/// How a walk takes the headers.
+#[derive(Clone, Copy)]
+enum HeaderMode<'c> {
+    /// The fast path when [`fast::classify`] takes the request, else the
+    /// general walk.
+    Auto,
+    /// The general walk (the definition).
+    General,
+    /// The fast path, with these codes from an earlier [`fast::classify`]
+    /// of the same headers.
+    Classified(&'c [u8; fast::MAX_HEADERS]),
 }
 
 /// The key of a header with key code `code` (a `KEY_*`) and name `name`.
@@ -733,6 +830,14 @@ impl<'b> Ctx<'b, '_> {
     where
         'b: 'a,
     {
+        if let Spec::HttpName(name) = spec {
+            // The usual built key: its length is known, no counting pass.
+            let chunk = arena.take(5 + name.len())?;
+            let (prefix, rest) = chunk.split_at_mut(5);
+            prefix.copy_from_slice(b"HTTP_");
+            fast::map_into(name, rest);
+            return Some(chunk);
+        }
         let chunk = arena.take(self.arena_len(spec))?;
         let mut fill = Fill { buf: chunk, pos: 0 };
         self.put(spec, &mut fill);
@@ -797,6 +902,24 @@ impl EnvConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn psgi_target_split_agrees_with_splitting_twice() {
+        // Every string of up to 6 bytes over the bytes that matter.
+        let alphabet = b"a?#%";
+        let mut target = std::vec::Vec::new();
+        for len in 0..=6u32 {
+            for n in 0..4usize.pow(len) {
+                target.clear();
+                target.extend((0..len).map(|i| alphabet[n / 4usize.pow(i) % 4]));
+                let (before, fragment) = split_at_byte(&target, b'#');
+                let (path, query) = split_at_byte(before, b'?');
+                let (t, percent) = Target::psgi(&target);
+                assert_eq!((t.uri, t.path, t.query, t.fragment), (&target[..], path, query.unwrap_or(b""), fragment));
+                assert_eq!(percent, path.contains(&b'%'), "{target:?}");
+            }
+        }
+    }
 
     #[test]
     fn rack_target_forms() {

@@ -164,35 +164,49 @@ fn clean(name: &[u8]) -> bool {
 }
 
 /// Whether a name has an `_`, and a hash of its folded words (names that
-/// differ only in case hash alike).
+/// differ only in case hash alike). Names of 8 bytes or more are read as
+/// whole words, the last one overlapping the one before (names of one
+/// length overlap alike, so equal folds still hash alike).
 #[inline(always)]
 fn generated_facts(name: &[u8]) -> (bool, u32) {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ name.len() as u64;
+    let len = name.len();
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ len as u64;
     let mut underscore = 0u64;
-    let mut at = 0;
-    while at < name.len() {
-        let raw = load(name, at);
+    let mut step = |raw: u64| {
         underscore |= eq_bytes(raw, b'_');
         h = (h ^ (raw | LOWER)).wrapping_mul(0x0000_0100_0000_01b3);
         h ^= h >> 29;
-        at += 8;
+    };
+    if len < 8 {
+        step(load(name, 0)); // zero padding: never `_`
+    } else {
+        let mut at = 0;
+        while at + 8 < len {
+            step(word(name, at));
+            at += 8;
+        }
+        step(word(name, len - 8));
     }
-    (underscore != 0, (h ^ (h >> 32)) as u32)
+    // The multiply carries every bit upwards; the table takes the top bits.
+    (underscore != 0, (h.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32)
 }
 
 /// Whether a value holds a line feed (a raw obs-fold from
-/// [`ObsFold::Span`](crate::ObsFold::Span)).
+/// [`ObsFold::Span`](crate::ObsFold::Span)): whole words, the last one
+/// overlapping, below 8 bytes one zero-padded load.
 #[inline(always)]
 fn has_lf(value: &[u8]) -> bool {
-    let mut chunks = value.chunks_exact(8);
+    let len = value.len();
+    if len < 8 {
+        return eq_bytes(load(value, 0), b'\n') & mask(len) != 0;
+    }
     let mut found = 0u64;
-    for c in &mut chunks {
-        found |= eq_bytes(word(c, 0), b'\n');
+    let mut at = 0;
+    while at + 8 < len {
+        found |= eq_bytes(word(value, at), b'\n');
+        at += 8;
     }
-    let rest = chunks.remainder();
-    if !rest.is_empty() {
-        found |= eq_bytes(load(rest, 0), b'\n') & mask(rest.len());
-    }
+    found |= eq_bytes(word(value, len - 8), b'\n');
     found != 0
 }
 
@@ -226,12 +240,16 @@ pub(super) fn classify(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &mut [u
     Some(())
 }
 
+/// Slots of the generated-key table: twice [`MAX_HEADERS`].
+const GENERATED_SLOT_BITS: u32 = 8;
+const _: () = assert!(1 << GENERATED_SLOT_BITS >= 2 * MAX_HEADERS);
+
 /// `Some` when no generated-key name has an `_` or is dropped, and no two
 /// map to the same key. Only requests with such names pay for its tables.
 #[inline(never)]
 fn generated_keys_distinct(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &[u8; MAX_HEADERS]) -> Option<()> {
     // Header index + 1 at the slot of its hash, 0 for free.
-    let mut slots = [0u8; 2 * MAX_HEADERS];
+    let mut slots = [0u8; 1 << GENERATED_SLOT_BITS];
     let mut hashes = [0u32; MAX_HEADERS];
     for (i, h) in headers.iter().enumerate() {
         if codes[i] != KEY_GENERATED {
@@ -242,7 +260,7 @@ fn generated_keys_distinct(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &[u
             return None;
         }
         hashes[i] = hash;
-        let mut at = hash as usize % slots.len();
+        let mut at = (hash >> (32 - GENERATED_SLOT_BITS)) as usize;
         while slots[at] != 0 {
             let j = usize::from(slots[at] - 1);
             if hashes[j] == hash && same_key(headers[j].name, h.name) {
@@ -256,18 +274,25 @@ fn generated_keys_distinct(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &[u
 }
 
 /// Writes the mapped `name` (as `map` maps each byte) into `out`, which is
-/// exactly as long, a word at a time.
+/// exactly as long, a word at a time: whole words, then for names of 8
+/// bytes or more the last 8 bytes again (an overlapping store writes the
+/// same mapped bytes), so no partial word is copied.
 #[inline(always)]
 pub(super) fn map_into(name: &[u8], out: &mut [u8]) {
-    let mut dst = out.chunks_exact_mut(8);
-    let mut src = name.chunks_exact(8);
-    for (d, s) in (&mut dst).zip(&mut src) {
-        d.copy_from_slice(&map_word(word(s, 0)).to_le_bytes());
+    let len = name.len().min(out.len());
+    if len < 8 {
+        for (d, &s) in out.iter_mut().zip(name) {
+            *d = map_word(u64::from(s)) as u8;
+        }
+        return;
     }
-    let tail = src.remainder();
-    if !tail.is_empty() {
-        let mapped = map_word(load(tail, 0)).to_le_bytes();
-        dst.into_remainder().copy_from_slice(&mapped[..tail.len()]);
+    let mut at = 0;
+    while at + 8 <= len {
+        out[at..at + 8].copy_from_slice(&map_word(word(name, at)).to_le_bytes());
+        at += 8;
+    }
+    if at < len {
+        out[len - 8..len].copy_from_slice(&map_word(word(name, len - 8)).to_le_bytes());
     }
 }
 
@@ -396,7 +421,21 @@ mod tests {
                         let (mut a1, mut a2) = ([0u8; 2048], [0u8; 2048]);
                         let fast = config.flatten(&req, &mut p1, &mut a1).map(<[_]>::to_vec);
                         let general = config.flatten_general(&req, &mut p2, &mut a2).map(<[_]>::to_vec);
-                        prop_assert_eq!(fast, general);
+                        prop_assert_eq!(&fast, &general);
+                        // Planned first, then written: the same pairs, and
+                        // the plan's sizes are exact.
+                        let mut a3 = [0u8; 2048];
+                        if let (Ok(plan), Ok(sizes)) = (config.plan(&req), config.sizes(&req)) {
+                            prop_assert_eq!(plan.sizes(), sizes);
+                        }
+                        let planned = config.plan(&req).and_then(|plan| {
+                            let mut out = Vec::new();
+                            let sizes = plan.write(&mut a3[..plan.sizes().arena], |p| out.push(p))?;
+                            assert_eq!(sizes.pairs, out.len());
+                            Ok(out)
+                        });
+                        prop_assert_eq!(planned.map(|v| v.iter().map(|p| (p.key.to_vec(), p.value.to_vec())).collect::<Vec<_>>()),
+                            general.map(|v| v.iter().map(|p| (p.key.to_vec(), p.value.to_vec())).collect::<Vec<_>>()));
                     }
                 }
             }

@@ -145,6 +145,11 @@ fn multipart() {
 }
 
 #[test]
+fn multipart_batch() {
+    c_test("multipart_batch.c");
+}
+
+#[test]
 fn multipart_limits() {
     c_test("multipart_limits.c");
 }
@@ -178,8 +183,10 @@ fn every_c_source_is_built() {
         "extended2.c",
         "request_env.c",
         "multipart.c",
+        "multipart_batch.c",
         "multipart_limits.c",
         "multipart_params.c",
+        "request_env.c",
         "guard_page.c",
         "strict.c",
         "parse_request.c",

@@ -48,15 +48,23 @@ const fn ends(name: &[u8]) -> (u64, u64) {
     let len = name.len();
     if len >= 8 {
         (word(name, 0) | LOWER, word(name, len - 8) | LOWER)
-    } else if len >= 4 {
-        // Two overlapping 4-byte loads (the overlap ORs equal bytes).
+    } else {
+        let w = short_word(name) | (LOWER & mask(len));
+        (w, w)
+    }
+}
+
+/// A name of fewer than 8 bytes as one zero-padded word: from 4 bytes on,
+/// two overlapping 4-byte loads (the overlap ORs equal bytes).
+#[inline(always)]
+const fn short_word(name: &[u8]) -> u64 {
+    let len = name.len();
+    if len >= 4 {
         let lo = u32::from_le_bytes(*first4(name));
         let hi = u32::from_le_bytes(*first4(name.split_at(len - 4).1));
-        let w = (lo as u64 | ((hi as u64) << (8 * (len - 4)))) | (LOWER & mask(len));
-        (w, w)
+        lo as u64 | ((hi as u64) << (8 * (len - 4)))
     } else {
-        let w = load(name, 0) | (LOWER & mask(len));
-        (w, w)
+        load(name, 0)
     }
 }
 
@@ -183,9 +191,20 @@ fn static_code(name: &[u8]) -> u8 {
 /// folding could have turned into `-` or a digit.
 #[inline(always)]
 fn clean(name: &[u8]) -> bool {
-    let (chunks, rest) = (name.chunks_exact(8), name.len() % 8);
-    let tail = if rest > 0 { load(name, name.len() - rest) | !mask(rest) } else { !0 };
-    !chunks.map(|c| word(c, 0)).any(has_control) && !has_control(tail)
+    // The words a shape is compared by cover the name (it is shorter than
+    // 32 bytes); below 8 bytes the padding is made 0xff, not a control byte.
+    let len = name.len();
+    if len < 8 {
+        return !has_control(short_word(name) | !mask(len));
+    }
+    let mut control = has_control(word(name, 0)) | has_control(word(name, len - 8));
+    if len > 16 {
+        control |= has_control(word(name, 8));
+    }
+    if len > 24 {
+        control |= has_control(word(name, 16));
+    }
+    !control
 }
 
 /// Whether a name has an `_`, and a hash of its folded words (names that
@@ -345,11 +364,15 @@ mod tests {
                 if let Some(p) = ctl.iter().position(|&b| b == b'-') {
                     ctl[p] = b'\r';
                 }
+                let mut ctl_last = n.clone();
+                if let Some(p) = ctl_last.iter().rposition(|&b| b == b'-') {
+                    ctl_last[p] = b'\r';
+                }
                 let mut short = n.clone();
                 short.pop();
                 let mut caret = n.clone();
                 caret[0] = b'^';
-                [upper, ctl, short, caret, [n.as_slice(), b"x"].concat()]
+                [upper, ctl, ctl_last, short, caret, [n.as_slice(), b"x"].concat()]
             })
             .collect();
         names.extend(more);

@@ -149,6 +149,14 @@ void sbp_keys_init(pTHX_ sbp_cxt *cxt) {
         cxt->learnt[i] = NULL;
 }
 
+void sbp_learnt_forget(pTHX_ sbp_cxt *cxt) {
+    size_t i;
+    for (i = 0; i < SBP_LEARNT_KEYS; i++) {
+        SvREFCNT_dec(cxt->learnt[i]);
+        cxt->learnt[i] = NULL;
+    }
+}
+
 void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
     size_t i;
     for (i = 0; i < SBP_KEY_COUNT; i++) {
@@ -159,10 +167,7 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
         SvREFCNT_dec(cxt->values[i]);
         cxt->values[i] = NULL;
     }
-    for (i = 0; i < SBP_LEARNT_KEYS; i++) {
-        SvREFCNT_dec(cxt->learnt[i]);
-        cxt->learnt[i] = NULL;
-    }
+    sbp_learnt_forget(aTHX_ cxt);
 }
 
 /*

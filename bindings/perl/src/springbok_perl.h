@@ -119,6 +119,8 @@ static inline SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, si
 /* A shared hash key SV for a key sb_env_flatten generated (borrowed: valid
  * until the next call), learnt into the cache on first sight. */
 SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len);
+/* Empties that cache (benchmarks: see Springbok.xs). */
+void sbp_learnt_forget(pTHX_ sbp_cxt *cxt);
 
 /* http.c */
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env);

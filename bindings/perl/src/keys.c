@@ -5,13 +5,17 @@
  * and its entry in Perl's shared string table instead of hashing and
  * looking up the bytes again.
  *
- * sb_env_flatten returns the fixed keys and the common HTTP_* keys as spans
- * of libspringbok's static memory, so a key is recognised by its address:
- * at load time one synthetic request containing every name below is
- * flattened and the address of each returned key is recorded. A key that is
- * not found (an uncommon header, whose name was generated in the arena, or a
- * common key libspringbok does not treat as static) is stored by its bytes,
- * which gives the same hash entry, only slower.
+ * libspringbok's env returns the fixed keys and the common HTTP_* keys as
+ * spans of its static memory, so a key is recognised by its address: at load
+ * time one synthetic request containing every name below is flattened and
+ * the address of each returned key is recorded. Any other key (an uncommon
+ * header's, generated in the arena, or a common key libspringbok does not
+ * treat as static) goes through the learnt-key cache at the end of this
+ * file, which gives the same hash entry.
+ *
+ * Values: the few that are this common (the empty string, the protocols,
+ * the usual methods) are kept as shared strings too, and copied by
+ * copy-on-write (sbp_value in springbok_perl.h).
  */
 #include "springbok_perl.h"
 

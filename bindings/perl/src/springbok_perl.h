@@ -30,7 +30,7 @@ enum {
     SBP_KEY_PATH_INFO,
     SBP_KEY_QUERY_STRING,
     SBP_KEY_SERVER_PROTOCOL,
-    SBP_KEY_FIXED_COUNT, /* the pairs sb_env_flatten always emits first (PSGI) */
+    SBP_KEY_FIXED_COUNT, /* the pairs libspringbok's PSGI env always starts with */
     SBP_KEY_CONTENT_TYPE = SBP_KEY_FIXED_COUNT,
     SBP_KEY_CONTENT_LENGTH,
     SBP_KEY_FIRST_HTTP, /* then the common HTTP_* keys */
@@ -39,8 +39,8 @@ enum {
 
 /* Values stored as copy-on-write copies of one shared string (keys.c). */
 #define SBP_VALUE_COUNT 10
-/* Generated HTTP_* keys kept as shared hash key SVs: a direct-mapped cache
- * of this many entries (a power of two) per interpreter. */
+/* Generated HTTP_* keys kept as shared hash key SVs: a two-way cache of
+ * this many entries (a power of two) per interpreter. */
 #define SBP_LEARNT_BITS 8
 #define SBP_LEARNT_KEYS (1 << SBP_LEARNT_BITS)
 
@@ -68,7 +68,7 @@ typedef struct {
 extern const char *const sbp_key_names[SBP_KEY_COUNT];
 void sbp_keys_init(pTHX_ sbp_cxt *cxt);
 void sbp_keys_free(pTHX_ sbp_cxt *cxt);
-/* The index of a key span sb_env_flatten returned (a pointer into
+/* The index of a key span libspringbok's env returned (a pointer into
  * libspringbok's static memory), or -1 when it is not one of ours. */
 int sbp_key_index(const char *key);
 /* Whether sbp_key_names[index]'s static address was learnt at load time. */
@@ -116,7 +116,7 @@ static inline SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, si
     }
 #endif
 }
-/* A shared hash key SV for a key sb_env_flatten generated (borrowed: valid
+/* A shared hash key SV for a key libspringbok's env generated (borrowed: valid
  * until the next call), learnt into the cache on first sight. */
 SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len);
 /* Empties that cache (benchmarks: see Springbok.xs). */

@@ -129,9 +129,13 @@ Springbok::HTTP::Parser - HTTP::Parser::XS's interface over Springbok's strict H
 
 The functions and constants of L<HTTP::Parser::XS> 0.17 with the same calling
 contract, backed by Springbok's parser (strict RFC 9112 by default) and its
-one-pass PSGI env flattening (C<sb_env_flatten>). The env keys Perl stores most
-often are precomputed shared hash keys, so filling C<%env> costs little more
-than creating its values. Nothing is exported by default; C<:all> exports what
+PSGI env flattening, both in one libspringbok call
+(C<sb_parser_config_parse_request_env>). The env keys Perl stores most often
+are precomputed shared hash keys, and the C<HTTP_*> keys of other headers are
+kept as shared hash keys once seen (at most 256 per interpreter, whatever the
+clients send), so filling C<%env> costs little more than creating its values;
+the empty string, the protocols and the usual methods are copy-on-write copies
+of shared strings. Nothing is exported by default; C<:all> exports what
 HTTP::Parser::XS's C<:all> does.
 
 L<Springbok::Install> makes C<HTTP::Parser::XS> itself resolve to this module.

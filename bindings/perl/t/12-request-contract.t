@@ -192,6 +192,34 @@ subtest 'precomputed keys' => sub {
     cmp_ok(scalar keys %pre, '>=', 60, scalar(keys %pre) . ' keys in all');
 };
 
+subtest 'learnt keys and shared values' => sub {
+    # Many more uncommon names than the learnt-key cache holds, seen twice
+    # each (the second time from the cache unless evicted), with the cache
+    # emptied halfway: every env is still exactly the headers sent.
+    for my $pass (1 .. 2) {
+        for my $batch (0 .. 19) {
+            Springbok::HTTP::Parser::_forget_learnt_keys() if $pass == 2 && $batch == 10;
+            my @names = map { "X-Learnt-$batch-$_" } 0 .. 39;
+            my $req = "GET /x HTTP/1.1\r\n" . join('', map { "$names[$_]: v$_\r\n" } 0 .. $#names) . "\r\n";
+            my %env;
+            is(parse_http_request($req, \%env), length $req, "pass $pass batch $batch parses") or next;
+            my %want = map { (my $k = "HTTP_\U$names[$_]") =~ tr/-/_/; ($k => "v$_") } 0 .. $#names;
+            is_deeply({ map { $_ => $env{$_} } grep {/^HTTP_/} keys %env }, \%want, "pass $pass batch $batch env");
+        }
+    }
+    # Shared values are ordinary strings to the application.
+    my %env;
+    parse_http_request("GET / HTTP/1.0\r\nX-Empty:\r\n\r\n", \%env);
+    is_deeply([@env{qw(REQUEST_METHOD SERVER_PROTOCOL SCRIPT_NAME QUERY_STRING HTTP_X_EMPTY)}],
+        ['GET', 'HTTP/1.0', '', '', ''], 'shared values');
+    $env{REQUEST_METHOD} .= 'X';
+    substr($env{SERVER_PROTOCOL}, 0, 4) = 'XXXX';
+    my %again;
+    parse_http_request("GET / HTTP/1.0\r\n\r\n", \%again);
+    is_deeply([$env{REQUEST_METHOD}, $env{SERVER_PROTOCOL}, $again{REQUEST_METHOD}, $again{SERVER_PROTOCOL}],
+        ['GETX', 'XXXX/1.0', 'GET', 'HTTP/1.0'], 'writing to a shared value changes only that value');
+};
+
 SKIP: {
     skip 'no ithreads', 1 unless $Config{useithreads} && eval { require threads; 1 };
     Springbok::HTTP::Parser::configure(leniency => 'http_parser_xs', max_headers => 5);

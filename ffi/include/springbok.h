@@ -1827,6 +1827,10 @@ void sb_urlencoded_pairs_free(struct sb_urlencoded_pairs *pairs);
  * for it); or `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (an
  * unknown style, a total length above `SIZE_MAX`).
  *
+ * A buffer with room for the worst case — three bytes per key and value byte, plus two per
+ * pair — is filled in a single pass; a smaller one costs a first pass for the exact length.
+ * Either way only `buf[0, *out_len)` is written.
+ *
  * # Safety
  * `pairs` NULL (only with `num_pairs` 0) or `num_pairs` readable entries
  * whose spans are readable; `buf` NULL or `buf_len` writable bytes not

@@ -54,7 +54,7 @@ pub use decode::{
 };
 #[cfg(feature = "alloc")]
 pub use encode::{encode, encode_append};
-pub use encode::{encode_into, encoded_len, EncodeSet};
+pub use encode::{encode_into, encode_into_uninit, encoded_len, EncodeSet};
 pub use error::{DecodeError, ErrorKind, OutputTooSmall};
 pub use hex::hex_value;
 pub use scan::eq_bytes;

@@ -67,15 +67,20 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
 /* The bytes to encode for sv: undef is empty; with utf8, characters are
  * encoded as UTF-8 first (utf8::encode), otherwise Perl's internal bytes
  * are used, as WWW::Form::UrlEncoded::XS does. A conversion is freed with
- * the enclosing scope. */
-static const char *form_bytes(pTHX_ SV *sv, STRLEN *len, int utf8) {
+ * the caller's save stack (sbp_build_urlencoded's caller unwinds it). */
+static inline const char *form_bytes(pTHX_ SV *sv, STRLEN *len, int utf8) {
     const char *p;
-    SvGETMAGIC(sv);
-    if (!SvOK(sv)) {
-        *len = 0;
-        return "";
+    if (SvPOK_nog(sv)) { /* the common case: a plain string, no magic */
+        *len = SvCUR(sv);
+        p = SvPVX_const(sv);
+    } else {
+        SvGETMAGIC(sv);
+        if (!SvOK(sv)) {
+            *len = 0;
+            return "";
+        }
+        p = SvPV_nomg_const(sv, *len);
     }
-    p = SvPV_nomg_const(sv, *len);
     if (utf8 && !SvUTF8(sv) && !is_utf8_invariant_string((const U8 *)p, *len)) {
         U8 *converted = bytes_to_utf8((const U8 *)p, len);
         SAVEFREEPV(converted);
@@ -90,22 +95,39 @@ typedef struct {
     size_t bytes; /* sum of key and value lengths */
 } pair_list;
 
-static void push_pair(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
+static void grow_pairs(pTHX_ pair_list *list) {
+    sb_urlencoded_pair *bigger;
+    list->cap *= 2;
+    Newx(bigger, list->cap, sb_urlencoded_pair);
+    Copy(list->pairs, bigger, list->len, sb_urlencoded_pair);
+    SAVEFREEPV(bigger);
+    list->pairs = bigger;
+}
+
+static inline void push_pair(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
     sb_urlencoded_pair *pair;
-    if (list->len == list->cap) {
-        sb_urlencoded_pair *bigger;
-        list->cap *= 2;
-        Newx(bigger, list->cap, sb_urlencoded_pair);
-        Copy(list->pairs, bigger, list->len, sb_urlencoded_pair);
-        SAVEFREEPV(bigger);
-        list->pairs = bigger;
-    }
+    if (list->len == list->cap)
+        grow_pairs(aTHX_ list);
     pair = &list->pairs[list->len++];
     pair->key = form_bytes(aTHX_ k, &pair->key_len, utf8);
-    pair->value = v ? form_bytes(aTHX_ v, &pair->value_len, utf8) : "";
-    if (!v)
+    if (v) {
+        pair->value = form_bytes(aTHX_ v, &pair->value_len, utf8);
+    } else {
+        pair->value = "";
         pair->value_len = 0;
+    }
     list->bytes += pair->key_len + pair->value_len;
+}
+
+/* Element i of av (NULL when it does not exist), straight from the array
+ * unless it is tied or otherwise magical. */
+static inline SV *av_elem(pTHX_ AV *av, SSize_t i) {
+    if (!SvRMAGICAL(av))
+        return AvARRAY(av)[i];
+    {
+        SV **e = av_fetch(av, i, 0);
+        return e ? *e : NULL;
+    }
 }
 
 /* One name => value of the argument list: a value that is an array
@@ -115,38 +137,40 @@ static void push_arg(pTHX_ pair_list *list, SV *k, SV *v, int utf8) {
         AV *values = (AV *)SvRV(v);
         SSize_t i, top = av_top_index(values);
         for (i = 0; i <= top; i++) {
-            SV **e = av_fetch(values, i, 0);
-            push_pair(aTHX_ list, k, e ? *e : &PL_sv_undef, utf8);
+            SV *e = av_elem(aTHX_ values, i);
+            push_pair(aTHX_ list, k, e ? e : &PL_sv_undef, utf8);
         }
         return;
     }
     push_pair(aTHX_ list, k, v, utf8);
 }
 
-/* Encodes one key or value onto the end of out. */
-static void append_encoded(pTHX_ SV *out, const char *p, STRLEN len) {
-    STRLEN cur = SvCUR(out);
-    size_t written = 0;
-    sb_result rc;
-    if (SvLEN(out) < cur + 3 * len + 1)
-        SvGROW(out, (cur + 3 * len + 1) > 2 * SvLEN(out) ? cur + 3 * len + 1 : 2 * SvLEN(out));
-    rc = sb_urlencoded_encode(p, len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out) + cur, SvLEN(out) - cur - 1, &written);
-    if (rc != SB_RESULT_OK)
-        sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
-    SvCUR_set(out, cur + written);
+/* A new string of room bytes (plus the NUL), empty. */
+static SV *new_out(pTHX_ size_t room) {
+    SV *out = newSV(room);
+    SvPOK_only(out);
+    SvCUR_set(out, 0);
+    return out;
+}
+
+/* Gives back what a worst-case sized string does not use, when that is
+ * worth a realloc (large forms). */
+static void trim_out(pTHX_ SV *out) {
+    if (SvLEN(out) - SvCUR(out) > 4096 && SvLEN(out) - SvCUR(out) > SvCUR(out) / 4)
+        SvPV_shrink_to_cur(out);
 }
 
 SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
     sb_urlencoded_pair stack[64];
     pair_list list = {stack, 0, sizeof stack / sizeof stack[0], 0};
-    SV *out = sv_2mortal(newSVpvs(""));
+    SV *out;
     SV *delim_sv = NULL;
     const char *delim = "&";
     STRLEN delim_len = 1;
     size_t i;
 
     if (items == 0)
-        return out;
+        return newSVpvs("");
     if (SvROK(args[0]) && (SvTYPE(SvRV(args[0])) == SVt_PVAV || SvTYPE(SvRV(args[0])) == SVt_PVHV)) {
         if (items > 1) {
             SvGETMAGIC(args[1]);
@@ -165,13 +189,31 @@ SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
     if (delim_sv)
         delim = form_bytes(aTHX_ delim_sv, &delim_len, utf8);
 
+    /* Every Perl value is read (magic, overloading, conversions) before the
+     * result exists, so nothing below can die and leak it. */
     if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVAV) {
         AV *av = (AV *)SvRV(args[0]);
-        SSize_t j, top = av_top_index(av);
-        for (j = 0; j <= top; j += 2) {
-            SV **k = av_fetch(av, j, 0);
-            SV **v = j + 1 <= top ? av_fetch(av, j + 1, 0) : NULL;
-            push_arg(aTHX_ &list, k ? *k : &PL_sv_undef, v ? *v : NULL, utf8);
+        SSize_t j = 0, top = av_top_index(av);
+        if (!SvRMAGICAL(av) && !utf8) {
+            /* The common shape: plain strings, taken straight from the array. */
+            SV **a = AvARRAY(av);
+            for (; j < top && list.len < list.cap; j += 2) {
+                SV *k = a[j], *v = a[j + 1];
+                sb_urlencoded_pair *pair;
+                if (!k || !v || !SvPOK_nog(k) || !SvPOK_nog(v))
+                    break;
+                pair = &list.pairs[list.len++];
+                pair->key = SvPVX_const(k);
+                pair->key_len = SvCUR(k);
+                pair->value = SvPVX_const(v);
+                pair->value_len = SvCUR(v);
+                list.bytes += pair->key_len + pair->value_len;
+            }
+        }
+        for (; j <= top; j += 2) {
+            SV *k = av_elem(aTHX_ av, j);
+            SV *v = j + 1 <= top ? av_elem(aTHX_ av, j + 1) : NULL;
+            push_arg(aTHX_ &list, k ? k : &PL_sv_undef, v, utf8);
         }
     } else if (SvROK(args[0]) && SvTYPE(SvRV(args[0])) == SVt_PVHV) {
         HV *hv = (HV *)SvRV(args[0]);
@@ -185,32 +227,46 @@ SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {
             push_arg(aTHX_ &list, args[j], j + 1 < items ? args[j + 1] : NULL, utf8);
     }
     if (list.len == 0)
-        return out;
+        return newSVpvs("");
 
     if (delim_len == 1 && delim[0] == '&') {
-        /* libspringbok joins with '&' itself: one call for the whole form. */
-        size_t needed = 0;
+        /* libspringbok joins with '&' itself: one call for the whole form,
+         * one pass over it into room for the worst case (every byte %XX). */
+        size_t written = 0;
         sb_result rc;
-        SvGROW(out, 3 * list.bytes + 2 * list.len + 1);
+        out = new_out(aTHX_ 3 * list.bytes + 2 * list.len);
         rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
-                                 &needed);
-        if (rc == SB_RESULT_BUFFER_TOO_SMALL) {
-            SvGROW(out, needed + 1);
-            rc = sb_urlencoded_build(list.pairs, list.len, SB_URLENCODED_STYLE_PERL_XS, SvPVX(out), SvLEN(out) - 1,
-                                     &needed);
-        }
-        if (rc != SB_RESULT_OK)
+                                 &written);
+        if (rc != SB_RESULT_OK) {
+            SvREFCNT_dec(out);
             sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
-        SvCUR_set(out, needed);
+        }
+        SvCUR_set(out, written);
     } else {
+        out = new_out(aTHX_ 3 * list.bytes + list.len * (1 + delim_len));
         for (i = 0; i < list.len; i++) {
-            if (i)
-                sv_catpvn(out, delim, delim_len);
-            append_encoded(aTHX_ out, list.pairs[i].key, list.pairs[i].key_len);
-            sv_catpvs(out, "=");
-            append_encoded(aTHX_ out, list.pairs[i].value, list.pairs[i].value_len);
+            char *end = SvPVX(out) + SvCUR(out);
+            size_t written = 0;
+            sb_result rc;
+            if (i) {
+                Copy(delim, end, delim_len, char);
+                end += delim_len;
+            }
+            rc = sb_urlencoded_encode(list.pairs[i].key, list.pairs[i].key_len, SB_URLENCODED_STYLE_PERL_XS, end,
+                                      3 * list.pairs[i].key_len, &written);
+            end += written;
+            *end++ = '=';
+            if (rc == SB_RESULT_OK)
+                rc = sb_urlencoded_encode(list.pairs[i].value, list.pairs[i].value_len, SB_URLENCODED_STYLE_PERL_XS,
+                                          end, 3 * list.pairs[i].value_len, &written);
+            if (rc != SB_RESULT_OK) {
+                SvREFCNT_dec(out);
+                sbp_croak_result(aTHX_ "Springbok::Form::build_urlencoded", rc);
+            }
+            SvCUR_set(out, (STRLEN)(end + written - SvPVX(out)));
         }
     }
     *SvEND(out) = '\0';
+    trim_out(aTHX_ out);
     return out;
 }

@@ -21,6 +21,8 @@
  *     _response / _headers with struct sb_error detail, sb_version;
  *     sb_chunked_config (chunked-body limits) and sb_chunked_decoder_init;
  *     sb_urlencoded_pairs_new / _next / _free (decoded form pairs);
+ *     sb_urlencoded_cursor_init / _next_batch (raw form pairs in caller
+ *     state) and sb_urlencoded_decode (one part into caller memory);
  *     sb_multipart_boundary, sb_multipart_config, sb_multipart_parser_new /
  *     _feed / _finish / _free (event-poll multipart/form-data parser),
  *     sb_multipart_parser_filename_star, sb_multipart_basename;
@@ -188,6 +190,19 @@
  * kept.
  */
 #define SB_URLENCODED_STYLE_PERL_XS 2
+
+/**
+ * A flag of `sb_urlencoded_raw_pair.flags`: the key contains `+` or `%`
+ * and must go through `sb_urlencoded_decode`; without it the key is its
+ * own decoding.
+ */
+#define SB_URLENCODED_KEY_ENCODED 1
+
+/**
+ * A flag of `sb_urlencoded_raw_pair.flags`: the value contains `+` or `%`
+ * and must go through `sb_urlencoded_decode`.
+ */
+#define SB_URLENCODED_VALUE_ENCODED 2
 
 /**
  * Limit id for `sb_multipart_config_set_limit`: most parts in a body
@@ -1124,6 +1139,62 @@ typedef struct sb_urlencoded_pair {
 } sb_urlencoded_pair;
 
 /**
+ * Where the split of one urlencoded input is. The caller allocates it (on
+ * the stack), `sb_urlencoded_cursor_init` sets it, and every
+ * `sb_urlencoded_cursor_next_batch` call advances it. It borrows the
+ * input, which must stay valid and unchanged while the cursor is used; it
+ * owns nothing and needs no freeing. Its fields are private state: do not
+ * change them.
+ */
+typedef struct sb_urlencoded_cursor {
+    /**
+     * The input not yet split.
+     */
+    const char *rest;
+    /**
+     * Its length.
+     */
+    size_t rest_len;
+    /**
+     * `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`.
+     */
+    uint32_t mode;
+    /**
+     * Nonzero when no pair is left.
+     */
+    uint32_t finished;
+} sb_urlencoded_cursor;
+
+/**
+ * One pair as it is in the input, written by
+ * `sb_urlencoded_cursor_next_batch`: spans of the input buffer, valid as
+ * long as it, never NULL (even when empty). A part whose flag is set in
+ * `flags` is still encoded.
+ */
+typedef struct sb_urlencoded_raw_pair {
+    /**
+     * The key as sent.
+     */
+    const char *key;
+    /**
+     * Length of `key` in bytes.
+     */
+    size_t key_len;
+    /**
+     * The value as sent (empty when the pair has no `=`).
+     */
+    const char *value;
+    /**
+     * Length of `value` in bytes.
+     */
+    size_t value_len;
+    /**
+     * `SB_URLENCODED_KEY_ENCODED` and/or `SB_URLENCODED_VALUE_ENCODED`.
+     */
+    uint32_t flags;
+} sb_urlencoded_raw_pair;
+
+/**
  * One event, written by `sb_multipart_parser_feed` on `SB_RESULT_OK`.
  * Fields that do not apply to `kind` are NULL/0. Every span is valid until
  * the next `sb_multipart_parser_feed` or `sb_multipart_parser_free` on the
@@ -1848,6 +1919,51 @@ sb_result sb_urlencoded_build(const struct sb_urlencoded_pair *pairs, size_t num
  * writable.
  */
 sb_result sb_urlencoded_encode(const char *input, size_t len, uint32_t style, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Checks `buf`/`len` against the limits, as `sb_urlencoded_pairs_new`
+ * does (the same results and `*out_error`; an input over a limit fails as
+ * a whole), and sets `*cursor` to its first pair.
+ *
+ * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL` (the UTF-8
+ * repair flag needs storage of Springbok's own, so it is the iterator's
+ * alone: here it is `SB_RESULT_INVALID_ARGUMENT`). `*cursor` is written
+ * only on success.
+ *
+ * # Safety
+ * `cursor` NULL or writable; `buf` NULL (only with `len` 0) or `len`
+ * readable bytes, valid and unchanged while the cursor is used;
+ * `out_error` NULL or writable.
+ */
+sb_result sb_urlencoded_cursor_init(struct sb_urlencoded_cursor *cursor, const char *buf, size_t len, uint32_t mode, size_t max_pairs, size_t max_input_bytes, struct sb_error *out_error);
+
+/**
+ * Advances `*cursor` by up to `capacity` pairs: writes them, undecoded, to
+ * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with `*out_count`
+ * at least 1, or `SB_RESULT_END` with `*out_count` 0 when no pair is left.
+ * A `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `cursor` NULL or set by `sb_urlencoded_cursor_init` (and only advanced
+ * by this function since), its input still valid; `out_pairs` NULL or
+ * `capacity` writable entries; `out_count` NULL or writable.
+ */
+sb_result sb_urlencoded_cursor_next_batch(struct sb_urlencoded_cursor *cursor, struct sb_urlencoded_raw_pair *out_pairs, size_t capacity, size_t *out_count);
+
+/**
+ * Decodes one urlencoded key or value `input`/`len` (`+` → SP, `%XX` →
+ * its byte, an invalid escape kept as it is) into `buf`: returns
+ * `SB_RESULT_OK` and writes `buf[0, *out_len)` (never longer than the
+ * input, not NUL-terminated). A `buf_len` below `len` is
+ * `SB_RESULT_BUFFER_TOO_SMALL` with `*out_len` set to `len`, the room that
+ * always suffices, and nothing written to `buf`.
+ *
+ * # Safety
+ * `input` NULL (only with `len` 0) or `len` readable bytes; `buf` NULL or
+ * `buf_len` writable bytes not overlapping `input`; `out_len` NULL or
+ * writable.
+ */
+sb_result sb_urlencoded_decode(const char *input, size_t len, char *buf, size_t buf_len, size_t *out_len);
 
 /**
  * Finds the boundary parameter of a `Content-Type` value (a `multipart` type,

@@ -135,7 +135,7 @@ pub struct sb_urlencoded_pair {
     pub value_len: usize,
 }
 
-fn limit_error(e: Error) -> sb_error {
+pub(crate) fn limit_error(e: Error) -> sb_error {
     let (kind, offset) = match e {
         Error::InputTooLong { limit, .. } => (sb_result::UrlencodedInputTooLong, limit),
         Error::TooManyPairs { offset, .. } => (sb_result::UrlencodedTooManyPairs, offset),

@@ -100,6 +100,32 @@ impl<'a> RawPairs<'a> {
         RawPairs { rest: input, mode, done: input.is_empty() }
     }
 
+    /// Splits `input` from where an earlier iterator stopped: `rest` and `finished` as
+    /// [`into_rest`](Self::into_rest) gave them (or the whole input and `input.is_empty()` to
+    /// start). For callers that keep the position themselves between calls, such as a C ABI
+    /// cursor; no limit is checked here ([`parse_raw`](crate::parse_raw) checks them once for
+    /// the whole input).
+    ///
+    /// ```
+    /// use springbok_form_urlencoded::{parse_raw, Mode, Options, RawPairs};
+    /// let mut raw = parse_raw(b"a=1;b=2;", &Options::perl()).unwrap();
+    /// raw.next();
+    /// let (rest, finished) = raw.into_rest();
+    /// let later: Vec<_> = RawPairs::resume(rest, Mode::Perl, finished).collect();
+    /// assert_eq!(later, [(&b"b"[..], &b"2"[..]), (&b""[..], &b""[..])]);
+    /// ```
+    #[inline]
+    pub fn resume(rest: &'a [u8], mode: Mode, finished: bool) -> Self {
+        RawPairs { rest, mode, done: finished }
+    }
+
+    /// The input not yet split, and whether no piece is left (in Perl mode an empty rest after
+    /// a separator is still one empty piece): what [`resume`](Self::resume) takes.
+    #[inline]
+    pub fn into_rest(self) -> (&'a [u8], bool) {
+        (self.rest, self.done)
+    }
+
     /// How many input bytes are left after the last piece (they bound the decoded length of
     /// every piece still to come).
     #[inline]

@@ -1,7 +1,8 @@
 /*
  * form.c: application/x-www-form-urlencoded for Springbok::Form, with
  * WWW::Form::UrlEncoded's rules. Splitting, `+` and `%XX` decoding are
- * libspringbok's Perl mode (sb_urlencoded_pairs_*); encoding is its
+ * libspringbok's Perl mode (sb_urlencoded_cursor_*, sb_urlencoded_decode);
+ * encoding is its
  * WWW::Form::UrlEncoded::XS style (sb_urlencoded_encode). This file walks
  * Perl's argument shapes and makes the strings.
  */
@@ -9,16 +10,51 @@
 
 #include <string.h>
 
-/* Pairs fetched per sb_urlencoded_pairs_next_batch call. */
+/* Pairs fetched per sb_urlencoded_cursor_next_batch call. */
 #define SBP_FORM_BATCH 32
 
+/* One key or value as a new string, made at its final size in one
+ * allocation (newSVpvn would go through sv_setpvn and sv_grow): copied
+ * when it is its own decoding, otherwise decoded by libspringbok straight
+ * into the string's buffer (decoding never lengthens a part). The buffer
+ * has a spare byte after the NUL so that Perl can share it copy-on-write. */
+static SV *form_part(pTHX_ const char *p, size_t len, int encoded) {
+    SV *sv = newSV_type(SVt_PV);
+    char *buf;
+    size_t n = len;
+    Newx(buf, len + 2, char);
+    if (!encoded)
+        Copy(p, buf, len, char);
+    else if (sb_urlencoded_decode(p, len, buf, len, &n) != SB_RESULT_OK)
+        n = 0; /* not reached: the buffer holds the raw part */
+    buf[n] = '\0';
+    SvPV_set(sv, buf);
+    SvLEN_set(sv, len + 2);
+    SvCUR_set(sv, n);
+    SvPOK_on(sv);
+    return sv;
+}
+
+static void croak_limit(pTHX_ sbp_cxt *cxt, sb_result rc) {
+    if (rc == SB_RESULT_URLENCODED_TOO_MANY_PAIRS)
+        croak("Springbok::Form: the urlencoded input has more than %lu pairs "
+              "(Springbok::Form::set_limits(max_pairs => ...) raises the limit)",
+              (unsigned long)cxt->form_max_pairs);
+    if (rc == SB_RESULT_URLENCODED_INPUT_TOO_LONG)
+        croak("Springbok::Form: the urlencoded input is longer than %lu bytes "
+              "(Springbok::Form::set_limits(max_input_bytes => ...) raises the limit)",
+              (unsigned long)cxt->form_max_input_bytes);
+    sbp_croak_result(aTHX_ "Springbok::Form", rc);
+}
+
+/* The pairs of buf, decoded: pushed onto the Perl stack above sp (mortal),
+ * or onto av when it is not NULL. Returns how many values were added. */
 SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
     STRLEN len;
     const char *p;
-    sb_urlencoded_pairs *pairs = NULL;
-    sb_urlencoded_pair batch[SBP_FORM_BATCH];
+    sb_urlencoded_cursor cursor;
+    sb_urlencoded_raw_pair batch[SBP_FORM_BATCH];
     size_t n, i;
-    sb_error error;
     sb_result rc;
     SSize_t pushed = 0;
 
@@ -28,38 +64,43 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
         return 0;
     }
     p = SvPV_nomg_const(buf, len);
-    rc = sb_urlencoded_pairs_new(p, len, SB_URLENCODED_PERL, cxt->form_max_pairs, cxt->form_max_input_bytes, &pairs,
-                                 &error);
+    rc = sb_urlencoded_cursor_init(&cursor, p, len, SB_URLENCODED_PERL, cxt->form_max_pairs,
+                                   cxt->form_max_input_bytes, NULL);
     if (rc != SB_RESULT_OK) {
         PL_stack_sp = sp;
-        if (rc == SB_RESULT_URLENCODED_TOO_MANY_PAIRS)
-            croak("Springbok::Form: the urlencoded input has more than %lu pairs "
-                  "(Springbok::Form::set_limits(max_pairs => ...) raises the limit)",
-                  (unsigned long)cxt->form_max_pairs);
-        if (rc == SB_RESULT_URLENCODED_INPUT_TOO_LONG)
-            croak("Springbok::Form: the urlencoded input is longer than %lu bytes "
-                  "(Springbok::Form::set_limits(max_input_bytes => ...) raises the limit)",
-                  (unsigned long)cxt->form_max_input_bytes);
-        sbp_croak_result(aTHX_ "Springbok::Form", rc);
+        croak_limit(aTHX_ cxt, rc);
     }
-    /* One ABI call per batch of pairs, not per pair. */
-    while (sb_urlencoded_pairs_next_batch(pairs, batch, SBP_FORM_BATCH, &n) == SB_RESULT_OK) {
-        if (!av)
+    /* One ABI call per batch of pairs. Each string is made once, at its
+     * size, and goes straight where it belongs: the stack (made mortal
+     * by hand, the tmps stack extended once a batch) or the array's slots
+     * (extended once a batch). */
+    while (sb_urlencoded_cursor_next_batch(&cursor, batch, SBP_FORM_BATCH, &n) == SB_RESULT_OK) {
+        SV **slot;
+        if (av) {
+            av_extend(av, AvFILLp(av) + (SSize_t)(2 * n));
+            slot = AvARRAY(av) + AvFILLp(av);
+        } else {
             EXTEND(sp, (SSize_t)(2 * n));
+            EXTEND_MORTAL((SSize_t)(2 * n));
+            slot = sp;
+        }
         for (i = 0; i < n; i++) {
-            SV *k = newSVpvn(batch[i].key, batch[i].key_len);
-            SV *v = newSVpvn(batch[i].value, batch[i].value_len);
-            if (av) {
-                av_push(av, k);
-                av_push(av, v);
-            } else {
-                *++sp = sv_2mortal(k);
-                *++sp = sv_2mortal(v);
+            const sb_urlencoded_raw_pair *r = &batch[i];
+            *++slot = form_part(aTHX_ r->key, r->key_len, r->flags & SB_URLENCODED_KEY_ENCODED);
+            *++slot = form_part(aTHX_ r->value, r->value_len, r->flags & SB_URLENCODED_VALUE_ENCODED);
+            if (!av) {
+                PL_tmps_stack[++PL_tmps_ix] = slot[-1];
+                PL_tmps_stack[++PL_tmps_ix] = slot[0];
+                SvTEMP_on(slot[-1]);
+                SvTEMP_on(slot[0]);
             }
         }
+        if (av)
+            AvFILLp(av) += (SSize_t)(2 * n);
+        else
+            sp = slot;
         pushed += (SSize_t)(2 * n);
     }
-    sb_urlencoded_pairs_free(pairs);
     PL_stack_sp = sp;
     return pushed;
 }

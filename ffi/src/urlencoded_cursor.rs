@@ -119,7 +119,9 @@ fn to_cursor(raw: RawPairs<'_>, mode: u32) -> sb_urlencoded_cursor {
 /// Advances `*cursor` by up to `capacity` pairs: writes them, undecoded, to
 /// `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with `*out_count`
 /// at least 1, or `SB_RESULT_END` with `*out_count` 0 when no pair is left.
-/// A `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
+/// A batch is only short of `capacity` when it holds the last pairs, so a
+/// caller may stop there without the call that would return
+/// `SB_RESULT_END`. A `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
 ///
 /// # Safety
 /// `cursor` NULL or set by `sb_urlencoded_cursor_init` (and only advanced
@@ -258,6 +260,13 @@ mod tests {
                 == sb_result::Ok
             {
                 assert!(n >= 1 && n <= batch);
+                let mut again = MaybeUninit::<sb_urlencoded_raw_pair>::uninit();
+                let mut peek = *cursor.as_ptr();
+                let mut m = 0;
+                let next = sb_urlencoded_cursor_next_batch(&mut peek, again.as_mut_ptr(), 1, &mut m);
+                if n < batch {
+                    assert_eq!((next, m), (sb_result::End, 0), "a short batch is the last");
+                }
                 for p in &pairs[..n] {
                     let p = p.assume_init();
                     let part = |ptr: *const c_char, len: usize, encoded: bool| {

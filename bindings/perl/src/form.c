@@ -13,18 +13,45 @@
 /* Pairs fetched per sb_urlencoded_cursor_next_batch call. */
 #define SBP_FORM_BATCH 32
 
+/* memcpy, with the short lengths of most keys and values done inline (two
+ * overlapping fixed-size moves) rather than by a call. */
+static inline void copy_short(char *dst, const char *src, size_t len) {
+    if (len >= 8 && len <= 16) {
+        memcpy(dst, src, 8);
+        memcpy(dst + len - 8, src + len - 8, 8);
+    } else if (len >= 4 && len < 8) {
+        memcpy(dst, src, 4);
+        memcpy(dst + len - 4, src + len - 4, 4);
+    } else if (len < 4) {
+        if (len)
+            dst[0] = src[0];
+        if (len > 1)
+            dst[len - 1] = src[len - 1];
+        if (len > 2)
+            dst[1] = src[1];
+    } else {
+        memcpy(dst, src, len);
+    }
+}
+
 /* One key or value as a new string, made at its final size in one
  * allocation (newSVpvn would go through sv_setpvn and sv_grow): copied
  * when it is its own decoding, otherwise decoded by libspringbok straight
  * into the string's buffer (decoding never lengthens a part). The buffer
  * has a spare byte after the NUL so that Perl can share it copy-on-write. */
-static SV *form_part(pTHX_ const char *p, size_t len, int encoded) {
+#if defined(__GNUC__)
+#define SBP_FORM_INLINE static inline __attribute__((always_inline))
+#else
+#define SBP_FORM_INLINE static inline
+#endif
+
+SBP_FORM_INLINE SV *form_part(pTHX_ const char *p, size_t len, int encoded) {
     SV *sv = newSV_type(SVt_PV);
     char *buf;
     size_t n = len;
     Newx(buf, len + 2, char);
     if (!encoded)
-        Copy(p, buf, len, char);
+        copy_short(buf, p, len);
     else if (sb_urlencoded_decode(p, len, buf, len, &n) != SB_RESULT_OK)
         n = 0; /* not reached: the buffer holds the raw part */
     buf[n] = '\0';
@@ -100,6 +127,8 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
         else
             sp = slot;
         pushed += (SSize_t)(2 * n);
+        if (n < SBP_FORM_BATCH) /* a short batch is the last */
+            break;
     }
     PL_stack_sp = sp;
     return pushed;

@@ -223,11 +223,22 @@ static SV *new_out(pTHX_ size_t room) {
     return out;
 }
 
-/* Gives back what a worst-case sized string does not use, when that is
- * worth a realloc (large forms). */
+/* Moves a string made at the worst-case size into a block of its length,
+ * when that gives back more than 4 KiB and a quarter: the caller's variable
+ * would keep the block. A new block and a copy rather than a realloc: a
+ * large worst-case block is mmap()ed, and shrinking it in place would keep
+ * it so (glibc raises its mmap threshold when such a block is freed, so the
+ * next call's block then comes from the heap, without fresh pages). */
 static void trim_out(pTHX_ SV *out) {
-    if (SvLEN(out) - SvCUR(out) > 4096 && SvLEN(out) - SvCUR(out) > SvCUR(out) / 4)
-        SvPV_shrink_to_cur(out);
+    STRLEN cur = SvCUR(out);
+    char *exact;
+    if (SvLEN(out) - cur <= 4096 || SvLEN(out) - cur <= cur / 4)
+        return;
+    Newx(exact, cur + 2, char);
+    Copy(SvPVX(out), exact, cur + 1, char);
+    Safefree(SvPVX(out));
+    SvPV_set(out, exact);
+    SvLEN_set(out, cur + 2);
 }
 
 SV *sbp_build_urlencoded(pTHX_ SV **args, I32 items, int utf8) {

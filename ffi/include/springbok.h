@@ -21,8 +21,8 @@
  *     _response / _headers with struct sb_error detail, sb_version;
  *     sb_chunked_config (chunked-body limits) and sb_chunked_decoder_init;
  *     sb_urlencoded_pairs_new / _next / _free (decoded form pairs);
- *     sb_urlencoded_cursor_init / _next_batch (raw form pairs in caller
- *     state) and sb_urlencoded_decode (one part into caller memory);
+ *     sb_urlencoded_cursor_init / _next_decoded (decoded form pairs in
+ *     caller state, decoded parts in a caller arena);
  *     sb_multipart_boundary, sb_multipart_config, sb_multipart_parser_new /
  *     _feed / _finish / _free (event-poll multipart/form-data parser),
  *     sb_multipart_parser_filename_star, sb_multipart_basename;
@@ -190,19 +190,6 @@
  * kept.
  */
 #define SB_URLENCODED_STYLE_PERL_XS 2
-
-/**
- * A flag of `sb_urlencoded_raw_pair.flags`: the key contains `+` or `%`
- * and must go through `sb_urlencoded_decode`; without it the key is its
- * own decoding.
- */
-#define SB_URLENCODED_KEY_ENCODED 1
-
-/**
- * A flag of `sb_urlencoded_raw_pair.flags`: the value contains `+` or `%`
- * and must go through `sb_urlencoded_decode`.
- */
-#define SB_URLENCODED_VALUE_ENCODED 2
 
 /**
  * Limit id for `sb_multipart_config_set_limit`: most parts in a body
@@ -1141,7 +1128,7 @@ typedef struct sb_urlencoded_pair {
 /**
  * Where the split of one urlencoded input is. The caller allocates it (on
  * the stack), `sb_urlencoded_cursor_init` sets it, and every
- * `sb_urlencoded_cursor_next_batch` call advances it. It borrows the
+ * `sb_urlencoded_cursor_next_decoded` call advances it. It borrows the
  * input, which must stay valid and unchanged while the cursor is used; it
  * owns nothing and needs no freeing. Its fields are private state: do not
  * change them.
@@ -1164,35 +1151,6 @@ typedef struct sb_urlencoded_cursor {
      */
     uint32_t finished;
 } sb_urlencoded_cursor;
-
-/**
- * One pair as it is in the input, written by
- * `sb_urlencoded_cursor_next_batch`: spans of the input buffer, valid as
- * long as it, never NULL (even when empty). A part whose flag is set in
- * `flags` is still encoded.
- */
-typedef struct sb_urlencoded_raw_pair {
-    /**
-     * The key as sent.
-     */
-    const char *key;
-    /**
-     * Length of `key` in bytes.
-     */
-    size_t key_len;
-    /**
-     * The value as sent (empty when the pair has no `=`).
-     */
-    const char *value;
-    /**
-     * Length of `value` in bytes.
-     */
-    size_t value_len;
-    /**
-     * `SB_URLENCODED_KEY_ENCODED` and/or `SB_URLENCODED_VALUE_ENCODED`.
-     */
-    uint32_t flags;
-} sb_urlencoded_raw_pair;
 
 /**
  * One event, written by `sb_multipart_parser_feed` on `SB_RESULT_OK`.
@@ -1938,32 +1896,29 @@ sb_result sb_urlencoded_encode(const char *input, size_t len, uint32_t style, ch
 sb_result sb_urlencoded_cursor_init(struct sb_urlencoded_cursor *cursor, const char *buf, size_t len, uint32_t mode, size_t max_pairs, size_t max_input_bytes, struct sb_error *out_error);
 
 /**
- * Advances `*cursor` by up to `capacity` pairs: writes them, undecoded, to
- * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` with `*out_count`
- * at least 1, or `SB_RESULT_END` with `*out_count` 0 when no pair is left.
- * A `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
+ * Advances `*cursor` by up to `capacity` pairs, decoded (`+` → SP, `%XX`
+ * → its byte, an invalid escape kept as it is): writes them to
+ * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` when more pairs
+ * may follow, or `SB_RESULT_END` when these are the last ones (then
+ * `*out_count` may be 0; further calls return `SB_RESULT_END` with 0).
+ *
+ * A part that needs no decoding is a span of the input; the others are
+ * decoded into `arena`, from its start at every call, so their spans are
+ * valid until the next call with that arena. A batch stops before a pair
+ * whose raw key and value together are longer than what is left of the
+ * arena, and when that is the first pair the call returns
+ * `SB_RESULT_BUFFER_TOO_SMALL` with `*out_count` 0 and the cursor
+ * unchanged (an arena as long as the input is never too small). A
+ * `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
  *
  * # Safety
  * `cursor` NULL or set by `sb_urlencoded_cursor_init` (and only advanced
  * by this function since), its input still valid; `out_pairs` NULL or
- * `capacity` writable entries; `out_count` NULL or writable.
+ * `capacity` writable entries; `arena` NULL (only with `arena_len` 0) or
+ * `arena_len` writable bytes not overlapping the input; `out_count` NULL
+ * or writable.
  */
-sb_result sb_urlencoded_cursor_next_batch(struct sb_urlencoded_cursor *cursor, struct sb_urlencoded_raw_pair *out_pairs, size_t capacity, size_t *out_count);
-
-/**
- * Decodes one urlencoded key or value `input`/`len` (`+` → SP, `%XX` →
- * its byte, an invalid escape kept as it is) into `buf`: returns
- * `SB_RESULT_OK` and writes `buf[0, *out_len)` (never longer than the
- * input, not NUL-terminated). A `buf_len` below `len` is
- * `SB_RESULT_BUFFER_TOO_SMALL` with `*out_len` set to `len`, the room that
- * always suffices, and nothing written to `buf`.
- *
- * # Safety
- * `input` NULL (only with `len` 0) or `len` readable bytes; `buf` NULL or
- * `buf_len` writable bytes not overlapping `input`; `out_len` NULL or
- * writable.
- */
-sb_result sb_urlencoded_decode(const char *input, size_t len, char *buf, size_t buf_len, size_t *out_len);
+sb_result sb_urlencoded_cursor_next_decoded(struct sb_urlencoded_cursor *cursor, struct sb_urlencoded_pair *out_pairs, size_t capacity, char *arena, size_t arena_len, size_t *out_count);
 
 /**
  * Finds the boundary parameter of a `Content-Type` value (a `multipart` type,

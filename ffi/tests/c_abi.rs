@@ -155,6 +155,11 @@ fn strict() {
 }
 
 #[test]
+fn urlencoded_cursor() {
+    c_test("urlencoded_cursor.c");
+}
+
+#[test]
 fn guard_page() {
     c_test("guard_page.c");
 }
@@ -174,6 +179,7 @@ fn every_c_source_is_built() {
         "multipart.c",
         "multipart_limits.c",
         "multipart_params.c",
+        "urlencoded_cursor.c",
         "guard_page.c",
         "strict.c",
         "parse_request.c",

@@ -44,7 +44,7 @@ mod split;
 
 pub use buffered::{parse_buffered, BufferedPairs, Utf8Pairs};
 pub use build::{build, encode, encode_into, encode_into_uninit, encoded_len, Serializer, Style};
-pub use component::{decode, decode_into, decode_keep_plus};
+pub use component::{decode, decode_into, decode_into_uninit, decode_keep_plus};
 pub use error::Error;
 pub use options::{Mode, Options, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PAIRS};
 pub use pairs::{parse, parse_raw, Pairs};

@@ -4,6 +4,7 @@ use core::mem::MaybeUninit;
 
 use crate::error::OutputTooSmall;
 use crate::hex::UPPER_HEX;
+use crate::slot::{put_all, Slot};
 
 #[cfg(feature = "alloc")]
 use alloc::{borrow::Cow, string::String};
@@ -99,6 +100,7 @@ impl EncodeSet {
     }
 
     /// Length of the run of kept bytes at the start of `input`.
+    #[cfg(feature = "alloc")]
     #[inline]
     fn kept_prefix(&self, input: &[u8]) -> usize {
         input.iter().position(|&b| !self.keep[b as usize]).unwrap_or(input.len())
@@ -158,25 +160,6 @@ pub fn encode_into_uninit(input: &[u8], out: &mut [MaybeUninit<u8>], set: &Encod
     encode_slots(input, out, set)
 }
 
-/// A place the encoders write to (never read from): a byte, or an uninitialised byte.
-trait Slot {
-    fn set(&mut self, byte: u8);
-}
-
-impl Slot for u8 {
-    #[inline(always)]
-    fn set(&mut self, byte: u8) {
-        *self = byte;
-    }
-}
-
-impl Slot for MaybeUninit<u8> {
-    #[inline(always)]
-    fn set(&mut self, byte: u8) {
-        self.write(byte);
-    }
-}
-
 #[inline(always)]
 fn encode_slots<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> Result<usize, OutputTooSmall> {
     match input.len().checked_mul(3) {
@@ -198,9 +181,7 @@ fn encode_worst_case<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> u
     for word in &mut words {
         if word.iter().fold(true, |all, &b| all & set.keep[usize::from(b)]) {
             if let Some(dst) = out.get_mut(w..).and_then(<[T]>::first_chunk_mut::<8>) {
-                for (d, &b) in dst.iter_mut().zip(word) {
-                    d.set(b);
-                }
+                put_all(dst, word);
             }
             w += 8;
         } else {
@@ -223,9 +204,7 @@ fn encode_checked<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> Resu
     for &b in input {
         let (bytes, n) = if set.keeps(b) { ([b, 0, 0], 1) } else { set.escape(b) };
         let dst = out.get_mut(w..w + n).ok_or_else(too_small)?;
-        for (d, &e) in dst.iter_mut().zip(&bytes[..n]) {
-            d.set(e);
-        }
+        put_all(dst, &bytes[..n]);
         w += n;
     }
     Ok(w)

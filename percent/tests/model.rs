@@ -3,8 +3,9 @@
 
 use proptest::prelude::*;
 use springbok_percent::{
-    decode, decode_in_place, decode_into, decode_strict, decode_strict_in_place, decode_strict_into, encode,
-    encode_into, encode_into_uninit, encoded_len, needs_decoding, validate_strict, EncodeSet, ErrorKind, Plus,
+    decode, decode_in_place, decode_into, decode_into_uninit, decode_strict, decode_strict_in_place,
+    decode_strict_into, encode, encode_into, encode_into_uninit, encoded_len, needs_decoding, validate_strict,
+    EncodeSet, ErrorKind, Plus,
 };
 use std::borrow::Cow;
 
@@ -112,6 +113,17 @@ proptest! {
 
         let valid = validate_strict(&input).map_err(|e| (e.kind(), e.offset()));
         prop_assert_eq!(valid, model(&input, Plus::Literal, true).map(|_| ()));
+    }
+
+    /// `decode_into_uninit` is `decode_into`'s word loop on uninitialised memory: it takes any
+    /// room of at least the input's length and gives the model's length; less is refused. (Its
+    /// bytes are `decode_into`'s, checked above; reading them back would need `unsafe`.)
+    #[test]
+    fn decode_into_uninit_needs_the_input_length(input in interesting_bytes(), plus in plus(), room in 0usize..48) {
+        let expected = model(&input, plus, false).unwrap();
+        let mut out = vec![core::mem::MaybeUninit::<u8>::uninit(); room];
+        let want = (room >= input.len()).then_some(expected.len());
+        prop_assert_eq!(decode_into_uninit(&input, &mut out, plus), want);
     }
 
     #[test]

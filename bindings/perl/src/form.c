@@ -1,7 +1,7 @@
 /*
  * form.c: application/x-www-form-urlencoded for Springbok::Form, with
  * WWW::Form::UrlEncoded's rules. Splitting, `+` and `%XX` decoding are
- * libspringbok's Perl mode (sb_urlencoded_cursor_*, sb_urlencoded_decode);
+ * libspringbok's Perl mode (sb_urlencoded_cursor_*);
  * encoding is its
  * WWW::Form::UrlEncoded::XS style (sb_urlencoded_encode). This file walks
  * Perl's argument shapes and makes the strings.
@@ -10,8 +10,17 @@
 
 #include <string.h>
 
-/* Pairs fetched per sb_urlencoded_cursor_next_batch call. */
+/* Pairs fetched per sb_urlencoded_cursor_next_decoded call. */
 #define SBP_FORM_BATCH 32
+/* The arena on the C stack for decoded parts: any pair whose raw key and
+ * value fit (a larger one moves the rest of its form to the heap). */
+#define SBP_FORM_ARENA 4096
+
+#if defined(__GNUC__)
+#define SBP_FORM_INLINE static inline __attribute__((always_inline))
+#else
+#define SBP_FORM_INLINE static inline
+#endif
 
 /* memcpy, with the short lengths of most keys and values done inline (two
  * overlapping fixed-size moves) rather than by a call. */
@@ -34,30 +43,18 @@ static inline void copy_short(char *dst, const char *src, size_t len) {
     }
 }
 
-/* One key or value as a new string, made at its final size in one
- * allocation (newSVpvn would go through sv_setpvn and sv_grow): copied
- * when it is its own decoding, otherwise decoded by libspringbok straight
- * into the string's buffer (decoding never lengthens a part). The buffer
- * has a spare byte after the NUL so that Perl can share it copy-on-write. */
-#if defined(__GNUC__)
-#define SBP_FORM_INLINE static inline __attribute__((always_inline))
-#else
-#define SBP_FORM_INLINE static inline
-#endif
-
-SBP_FORM_INLINE SV *form_part(pTHX_ const char *p, size_t len, int encoded) {
+/* One key or value (decoded) as a new string, made at its size in one
+ * allocation (newSVpvn would go through sv_setpvn and sv_grow), with a
+ * spare byte after the NUL so that Perl can share it copy-on-write. */
+SBP_FORM_INLINE SV *form_part(pTHX_ const char *p, size_t len) {
     SV *sv = newSV_type(SVt_PV);
     char *buf;
-    size_t n = len;
     Newx(buf, len + 2, char);
-    if (!encoded)
-        copy_short(buf, p, len);
-    else if (sb_urlencoded_decode(p, len, buf, len, &n) != SB_RESULT_OK)
-        n = 0; /* not reached: the buffer holds the raw part */
-    buf[n] = '\0';
+    copy_short(buf, p, len);
+    buf[len] = '\0';
     SvPV_set(sv, buf);
     SvLEN_set(sv, len + 2);
-    SvCUR_set(sv, n);
+    SvCUR_set(sv, len);
     SvPOK_on(sv);
     return sv;
 }
@@ -80,7 +77,9 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
     STRLEN len;
     const char *p;
     sb_urlencoded_cursor cursor;
-    sb_urlencoded_raw_pair batch[SBP_FORM_BATCH];
+    sb_urlencoded_pair batch[SBP_FORM_BATCH];
+    char small[SBP_FORM_ARENA];
+    char *arena = small;
     size_t n, i;
     sb_result rc;
     SSize_t pushed = 0;
@@ -97,12 +96,24 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
         PL_stack_sp = sp;
         croak_limit(aTHX_ cxt, rc);
     }
-    /* One ABI call per batch of pairs. Each string is made once, at its
-     * size, and goes straight where it belongs: the stack (made mortal
-     * by hand, the tmps stack extended once a batch) or the array's slots
-     * (extended once a batch). */
-    while (sb_urlencoded_cursor_next_batch(&cursor, batch, SBP_FORM_BATCH, &n) == SB_RESULT_OK) {
+    /* One ABI call per batch of pairs (a small form: one in all). Each
+     * string is made once, at its size, and goes straight where it
+     * belongs: the stack (made mortal by hand, the tmps stack extended
+     * once a batch) or the array's slots (extended once a batch). Decoded
+     * parts land in an arena on the C stack; a pair too big for it moves
+     * the rest of the form to one as long as the input (nothing below can
+     * die, so it is freed at the end). */
+    do {
         SV **slot;
+        rc = sb_urlencoded_cursor_next_decoded(&cursor, batch, SBP_FORM_BATCH, arena,
+                                               arena == small ? sizeof small : len, &n);
+        if (rc == SB_RESULT_BUFFER_TOO_SMALL && arena == small) {
+            Newx(arena, len, char);
+            rc = SB_RESULT_OK; /* n is 0: go round again */
+            continue;
+        }
+        if (rc != SB_RESULT_OK && rc != SB_RESULT_END)
+            break; /* not reached: the arena was as long as the input */
         if (av) {
             av_extend(av, AvFILLp(av) + (SSize_t)(2 * n));
             slot = AvARRAY(av) + AvFILLp(av);
@@ -112,9 +123,8 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
             slot = sp;
         }
         for (i = 0; i < n; i++) {
-            const sb_urlencoded_raw_pair *r = &batch[i];
-            *++slot = form_part(aTHX_ r->key, r->key_len, r->flags & SB_URLENCODED_KEY_ENCODED);
-            *++slot = form_part(aTHX_ r->value, r->value_len, r->flags & SB_URLENCODED_VALUE_ENCODED);
+            *++slot = form_part(aTHX_ batch[i].key, batch[i].key_len);
+            *++slot = form_part(aTHX_ batch[i].value, batch[i].value_len);
             if (!av) {
                 PL_tmps_stack[++PL_tmps_ix] = slot[-1];
                 PL_tmps_stack[++PL_tmps_ix] = slot[0];
@@ -127,9 +137,9 @@ SSize_t sbp_parse_urlencoded(pTHX_ sbp_cxt *cxt, SV *buf, AV *av, SV **sp) {
         else
             sp = slot;
         pushed += (SSize_t)(2 * n);
-        if (n < SBP_FORM_BATCH) /* a short batch is the last */
-            break;
-    }
+    } while (rc == SB_RESULT_OK);
+    if (arena != small)
+        Safefree(arena);
     PL_stack_sp = sp;
     return pushed;
 }

@@ -14,7 +14,7 @@
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
 //! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
 //!   [`multipart_names`], [`header_params`], [`framing`], [`env`](mod@env),
-//!   [`response_head`]): rustls-ffi
+//!   [`request_env`], [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].
@@ -59,6 +59,8 @@ pub mod header_params;
 pub mod framing;
 
 pub mod env;
+
+pub mod request_env;
 
 pub mod response_head;
 

@@ -135,6 +135,11 @@ fn extended2() {
 }
 
 #[test]
+fn request_env() {
+    c_test("request_env.c");
+}
+
+#[test]
 fn multipart() {
     c_test("multipart.c");
 }
@@ -176,6 +181,7 @@ fn every_c_source_is_built() {
         "pico_compat.c",
         "extended.c",
         "extended2.c",
+        "request_env.c",
         "multipart.c",
         "multipart_limits.c",
         "multipart_params.c",

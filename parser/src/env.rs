@@ -89,11 +89,15 @@
 
 use core::fmt;
 
+mod fast;
 mod keys;
+mod plan;
+
+pub use plan::EnvPlan;
 
 use keys::{
-    has_byte, map, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH,
-    KEY_CONTENT_TYPE, KEY_GENERATED,
+    has_byte, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
+    KEY_GENERATED,
 };
 
 use springbok_percent::{needs_decoding, validate_strict, Plus};
@@ -172,6 +176,14 @@ pub struct EnvConfig {
     /// `Version` header, which would also map to `HTTP_VERSION`, is then
     /// dropped (Puma overwrites it). Default: `true` for [`EnvConfig::rack`].
     pub rack_http_version: bool,
+    /// Whether header values may hold raw obs-folds (line breaks inside the
+    /// value), as a parser with [`ObsFold::Span`](crate::ObsFold::Span)
+    /// leaves them: every value is then searched for a line break, and a
+    /// fold's pieces are joined with one SP. `false` skips that search; it
+    /// is right for requests from a parser with any other `obs_fold`
+    /// (set by [`EnvConfig::for_parser`]); a raw fold would otherwise reach
+    /// the env as sent. Default: `true`.
+    pub raw_folds: bool,
 }
 
 impl Default for EnvConfig {
@@ -290,9 +302,7 @@ impl Bytes for Fill<'_> {
         self.next(s.len()).copy_from_slice(s);
     }
     fn put_map(&mut self, name: &[u8]) {
-        for (d, &s) in self.next(name.len()).iter_mut().zip(name) {
-            *d = map(s);
-        }
+        fast::map_into(name, self.next(name.len()));
     }
     fn put_decoded(&mut self, raw: &[u8], len: usize) {
         // Validated when the spec was made, and `len` is the exact decoded
@@ -330,7 +340,31 @@ impl From<EnvError> for Stop {
     }
 }
 
+/// What the fixed pairs are made of, from [`EnvConfig::fixed`].
+#[derive(Clone, Copy)]
+struct Fixed<'b> {
+    target: Target<'b>,
+    path_info: Spec<'b>,
+}
+
+impl Fixed<'_> {
+    /// The fixed pairs of `config` for this request, and the arena bytes
+    /// they need (a decoded PSGI path).
+    fn sizes(&self, config: &EnvConfig) -> EnvSizes {
+        let rack = config.flavor == Flavor::Rack;
+        let pairs = 6
+            + usize::from(rack) * (1 + usize::from(self.target.fragment.is_some()))
+            + usize::from(rack && config.rack_http_version);
+        let arena = match self.path_info {
+            Spec::Decoded(_, len) => len,
+            _ => 0,
+        };
+        EnvSizes { pairs, arena }
+    }
+}
+
 /// The target split into the parts the flavours use.
+#[derive(Clone, Copy)]
 struct Target<'b> {
     uri: &'b [u8],
     path: &'b [u8],
@@ -390,12 +424,29 @@ impl<'b> Target<'b> {
 impl EnvConfig {
     /// PSGI flavour (HTTP::Parser::XS), underscores dropped.
     pub const fn psgi() -> EnvConfig {
-        EnvConfig { flavor: Flavor::Psgi, underscores: Underscores::Drop, rack_http_version: false }
+        EnvConfig { flavor: Flavor::Psgi, underscores: Underscores::Drop, rack_http_version: false, raw_folds: true }
     }
 
     /// Rack flavour (Puma), underscores dropped, `HTTP_VERSION` emitted.
     pub const fn rack() -> EnvConfig {
-        EnvConfig { flavor: Flavor::Rack, underscores: Underscores::Drop, rack_http_version: true }
+        EnvConfig { flavor: Flavor::Rack, underscores: Underscores::Drop, rack_http_version: true, raw_folds: true }
+    }
+
+    /// This config for requests parsed with `parser`: [`raw_folds`](Self::raw_folds)
+    /// only when `parser` leaves folds in values ([`ObsFold::Span`](crate::ObsFold::Span)).
+    ///
+    /// ```
+    /// use springbok_parser::env::EnvConfig;
+    /// use springbok_parser::{ObsFold, ParserConfig};
+    ///
+    /// assert!(!EnvConfig::psgi().for_parser(&ParserConfig::new()).raw_folds);
+    /// let mut span = ParserConfig::picohttpparser_compatible();
+    /// span.obs_fold = ObsFold::Span;
+    /// assert!(EnvConfig::psgi().for_parser(&span).raw_folds);
+    /// ```
+    pub const fn for_parser(mut self, parser: &crate::ParserConfig) -> EnvConfig {
+        self.raw_folds = matches!(parser.obs_fold, crate::ObsFold::Span);
+        self
     }
 
     /// An upper bound on the pairs any request with `headers` header lines
@@ -529,9 +580,23 @@ impl EnvConfig {
 
     /// The walk that writes the pairs: how many, or where it stopped.
     fn fill<'a>(&self, req: &Request<'a, '_>, pairs: &mut [EnvPair<'a>], arena: &'a mut [u8]) -> Result<usize, Stop> {
+        self.fill_with(req, pairs, arena, true)
+    }
+
+    /// [`EnvConfig::fill`], with the fast path for usual headers allowed or
+    /// not (the tests compare the two).
+    #[inline(always)]
+    fn fill_with<'a>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+        fast: bool,
+    ) -> Result<usize, Stop> {
         let mut arena = Arena { rest: arena };
         let mut n = 0;
-        self.walk(req, |ctx, key, value| {
+        let mode = if fast { HeaderMode::Auto } else { HeaderMode::General };
+        self.walk_with(req, mode, |ctx, key, value| {
             let slot = pairs.get_mut(n).ok_or(Stop::Full)?;
             let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
             let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
@@ -546,32 +611,74 @@ impl EnvConfig {
     fn walk<'b, E: From<EnvError>>(
         &self,
         req: &Request<'b, '_>,
-        mut emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+        emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
     ) -> Result<(), E> {
-        let headers = req.headers;
+        self.walk_with(req, HeaderMode::Auto, emit)
+    }
+
+    /// What a walk needs to know about the headers.
+    fn ctx<'b, 'h>(&self, headers: &'h [Header<'b>]) -> Ctx<'b, 'h> {
+        Ctx {
+            headers,
+            underscores: self.underscores,
+            drop_version: self.flavor == Flavor::Rack && self.rack_http_version,
+            raw_folds: self.raw_folds,
+        }
+    }
+
+    /// The fixed pairs' inputs, with the checks that can fail a request
+    /// (an underscore name under [`Underscores::Reject`], a bad `%` in the
+    /// PSGI path): everything before the first pair is emitted.
+    #[inline(always)]
+    fn fixed<'b>(&self, req: &Request<'b, '_>) -> Result<Fixed<'b>, EnvError> {
         if self.underscores == Underscores::Reject {
-            if let Some(index) = headers.iter().position(|h| memchr::memchr(b'_', h.name).is_some()) {
-                return Err(EnvError::UnderscoreHeader { index }.into());
+            if let Some(index) = req.headers.iter().position(|h| memchr::memchr(b'_', h.name).is_some()) {
+                return Err(EnvError::UnderscoreHeader { index });
             }
         }
         let rack = self.flavor == Flavor::Rack;
-        let ctx = Ctx { headers, underscores: self.underscores, drop_version: rack && self.rack_http_version };
-        let protocol: &'static [u8] = if req.minor_version == 0 { b"HTTP/1.0" } else { b"HTTP/1.1" };
-        let b = Spec::Borrowed;
-
         let target = if rack { Target::rack(req.target) } else { Target::psgi(req.target) };
         let path_info = if rack || !needs_decoding(target.path, Plus::Literal) {
-            b(target.path)
+            Spec::Borrowed(target.path)
         } else {
             validate_strict(target.path).map_err(|e| EnvError::BadPercentEncoding { offset: e.offset() })?;
             let escapes = memchr::memchr_iter(b'%', target.path).count();
             Spec::Decoded(target.path, target.path.len() - 2 * escapes)
         };
+        Ok(Fixed { target, path_info })
+    }
+
+    #[inline(always)]
+    fn walk_with<'b, E: From<EnvError>>(
+        &self,
+        req: &Request<'b, '_>,
+        mode: HeaderMode<'_>,
+        emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let fixed = self.fixed(req)?;
+        self.walk_fixed(req, &fixed, mode, emit)
+    }
+
+    /// The walk after [`EnvConfig::fixed`].
+    #[inline(always)]
+    fn walk_fixed<'b, E: From<EnvError>>(
+        &self,
+        req: &Request<'b, '_>,
+        fixed: &Fixed<'b>,
+        mode: HeaderMode<'_>,
+        mut emit: impl FnMut(&Ctx<'b, '_>, Spec<'b>, Spec<'b>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let headers = req.headers;
+        let rack = self.flavor == Flavor::Rack;
+        let ctx = self.ctx(headers);
+        let protocol: &'static [u8] = if req.minor_version == 0 { b"HTTP/1.0" } else { b"HTTP/1.1" };
+        let b = Spec::Borrowed;
+        let target = &fixed.target;
 
         emit(&ctx, b(b"REQUEST_METHOD"), b(req.method))?;
         emit(&ctx, b(b"REQUEST_URI"), b(target.uri))?;
         emit(&ctx, b(b"SCRIPT_NAME"), b(b""))?;
-        emit(&ctx, b(b"PATH_INFO"), path_info)?;
+        emit(&ctx, b(b"PATH_INFO"), fixed.path_info)?;
         emit(&ctx, b(b"QUERY_STRING"), b(target.query))?;
         emit(&ctx, b(b"SERVER_PROTOCOL"), b(protocol))?;
         if rack {
@@ -587,23 +694,55 @@ impl EnvConfig {
         if headers.is_empty() {
             return Ok(());
         }
+        let mut own = [KEY_GENERATED; fast::MAX_HEADERS];
+        let classified = match mode {
+            HeaderMode::Auto => fast::classify(headers, &ctx, &mut own).map(|()| &own),
+            HeaderMode::General => None,
+            HeaderMode::Classified(codes) => Some(codes),
+        };
+        if let Some(codes) = classified {
+            for (h, &code) in headers.iter().zip(codes) {
+                emit(&ctx, static_or_generated(code, h.name), b(h.value))?;
+            }
+            return Ok(());
+        }
         let mut arrays = KeyArrays::new();
         let keys = Keys::new(headers, &ctx, &mut arrays);
         for (i, h) in headers.iter().enumerate() {
             let Role::First { repeated } = keys.role(i, &ctx) else {
                 continue;
             };
-            let key = match keys.fact(i).key {
-                KEY_CONTENT_TYPE => b(b"CONTENT_TYPE"),
-                KEY_CONTENT_LENGTH => b(b"CONTENT_LENGTH"),
-                KEY_GENERATED => Spec::HttpName(h.name),
-                k => b(COMMON[(k - KEY_COMMON) as usize].as_bytes()),
-            };
-            let folded = headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || has_byte(b'\n', h.value);
+            let key = static_or_generated(keys.fact(i).key, h.name);
+            let folded =
+                headers.get(i + 1).is_some_and(|c| c.name.is_empty()) || (self.raw_folds && has_byte(b'\n', h.value));
             let value = if folded || repeated { Spec::Joined(i) } else { b(h.value) };
             emit(&ctx, key, value)?;
         }
         Ok(())
+    }
+}
+
+/// How a walk takes the headers.
+#[derive(Clone, Copy)]
+enum HeaderMode<'c> {
+    /// The fast path when [`fast::classify`] takes the request, else the
+    /// general walk.
+    Auto,
+    /// The general walk (the definition).
+    General,
+    /// The fast path, with these codes from an earlier [`fast::classify`]
+    /// of the same headers.
+    Classified(&'c [u8; fast::MAX_HEADERS]),
+}
+
+/// The key of a header with key code `code` (a `KEY_*`) and name `name`.
+#[inline(always)]
+fn static_or_generated(code: u8, name: &[u8]) -> Spec<'_> {
+    match code {
+        KEY_CONTENT_TYPE => Spec::Borrowed(b"CONTENT_TYPE"),
+        KEY_CONTENT_LENGTH => Spec::Borrowed(b"CONTENT_LENGTH"),
+        KEY_GENERATED => Spec::HttpName(name),
+        k => Spec::Borrowed(COMMON[(k - KEY_COMMON) as usize].as_bytes()),
     }
 }
 
@@ -612,6 +751,7 @@ struct Ctx<'b, 'h> {
     headers: &'h [Header<'b>],
     underscores: Underscores,
     drop_version: bool,
+    raw_folds: bool,
 }
 
 impl<'b> Ctx<'b, '_> {
@@ -666,6 +806,14 @@ impl<'b> Ctx<'b, '_> {
     where
         'b: 'a,
     {
+        if let Spec::HttpName(name) = spec {
+            // The usual built key: its length is known, no counting pass.
+            let chunk = arena.take(5 + name.len())?;
+            let (prefix, rest) = chunk.split_at_mut(5);
+            prefix.copy_from_slice(b"HTTP_");
+            fast::map_into(name, rest);
+            return Some(chunk);
+        }
         let chunk = arena.take(self.arena_len(spec))?;
         let mut fill = Fill { buf: chunk, pos: 0 };
         self.put(spec, &mut fill);
@@ -705,6 +853,24 @@ impl<'b> Ctx<'b, '_> {
                 out.put(b" ");
             }
             out.put(piece);
+        }
+    }
+}
+
+#[cfg(test)]
+impl EnvConfig {
+    /// [`EnvConfig::flatten`] without the fast path: the definition the fast
+    /// path is compared with.
+    pub(crate) fn flatten_general<'a, 'p>(
+        &self,
+        req: &Request<'a, '_>,
+        pairs: &'p mut [EnvPair<'a>],
+        arena: &'a mut [u8],
+    ) -> Result<&'p [EnvPair<'a>], EnvError> {
+        match self.fill_with(req, pairs, arena, false) {
+            Ok(n) => Ok(&pairs[..n]),
+            Err(Stop::Env(e)) => Err(e),
+            Err(Stop::Full) => panic!("test storage too small"),
         }
     }
 }

@@ -29,7 +29,7 @@ my @workloads = (
         ["parse_http_request, $n headers", "$corpus my \$r = realistic_request($n);",
             'my %e; HTTP::Parser::XS::parse_http_request($r, \%e)',
             'my %e; Springbok::HTTP::Parser::parse_http_request($r, \%e)']
-    } 0, 1, 10, 100),
+    } 0, 1, 2, 4, 10, 20, 50, 100),
     ['parse_urlencoded, 72-byte query', "$corpus my \$q = realistic_query();",
         'my @p = WWW::Form::UrlEncoded::XS::parse_urlencoded($q)', 'my @p = Springbok::Form::parse_urlencoded($q)'],
     ['build_urlencoded, 72-byte query', "$corpus my \$p = [WWW::Form::UrlEncoded::XS::parse_urlencoded(realistic_query())];",
@@ -49,6 +49,8 @@ sub count {
     my ($setup, $op, $n) = @_;
     my $code = "$setup; for (1 .. $n) { $op }";
     my $out = "/tmp/springbok-instructions.$$";
+    local $ENV{PERL_HASH_SEED} = 0;    # the same hash order every run: counts repeat exactly
+    local $ENV{PERL_PERTURB_KEYS} = 0;
     system('valgrind', '--tool=callgrind', "--callgrind-out-file=$out", $^X, @inc, split(' ', $modules), '-e', $code) == 0
         or die "valgrind failed for: $code\n";
     my $total;

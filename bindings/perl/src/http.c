@@ -25,8 +25,8 @@ static void remember(sbp_cxt *cxt, sb_result rc, const sb_error *error) {
     }
 }
 
-static void store(pTHX_ HV *hv, SV *keysv, const char *key, size_t key_len, SV *value) {
-    HE *he = keysv ? hv_store_ent(hv, keysv, value, 0) : (HE *)hv_store(hv, key, (I32)key_len, value, 0);
+static void store(pTHX_ HV *hv, SV *keysv, SV *value) {
+    HE *he = hv_store_ent(hv, keysv, value, 0);
     if (!he) {
         /* A tied hash: the value got the element's magic, and setting it
          * calls STORE. The hash keeps no reference to it. */
@@ -38,55 +38,46 @@ static void store(pTHX_ HV *hv, SV *keysv, const char *key, size_t key_len, SV *
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env) {
     STRLEN len;
     const char *p = SvPV_const(buf, len);
-    sb_header stack_headers[SBP_DEFAULT_MAX_HEADERS];
     sb_env_pair stack_pairs[SB_ENV_MAX_FIXED_PAIRS + SBP_DEFAULT_MAX_HEADERS];
     char stack_arena[STACK_ARENA];
-    sb_header *headers = stack_headers;
     sb_env_pair *pairs = stack_pairs;
     char *arena = stack_arena;
-    size_t arena_len = sizeof stack_arena;
-    size_t max_headers = cxt->max_headers;
+    size_t pairs_len = sizeof stack_pairs / sizeof stack_pairs[0], arena_len = sizeof stack_arena;
+    /* PSGI emits its fixed keys first, in sbp_key_names' order. */
+    size_t fixed = cxt->env_flags & SB_ENV_RACK ? 0 : SBP_KEY_FIXED_COUNT;
     sb_request req;
     sb_error error;
     sb_env_sizes sizes;
     sb_result rc;
     size_t i;
-    IV ret;
+    bool scoped = FALSE;
 
-    ENTER;
-    if (max_headers > SBP_DEFAULT_MAX_HEADERS) {
-        Newx(headers, max_headers, sb_header);
-        SAVEFREEPV(headers);
-        Newx(pairs, SB_ENV_MAX_FIXED_PAIRS + max_headers, sb_env_pair);
-        SAVEFREEPV(pairs);
+    /* One call parses and flattens; only an env beyond the stack storage
+     * (more than SBP_DEFAULT_MAX_HEADERS headers, or ~16 KiB of generated
+     * bytes) takes a second call with heap storage of the sizes it needs. */
+    rc = sb_parser_config_parse_request_env(cxt->config, cxt->env_flags, p, len, 0, cxt->max_headers, pairs,
+                                            pairs_len, arena, arena_len, &req, &sizes, &error);
+    if (rc == SB_RESULT_BUFFER_TOO_SMALL) {
+        ENTER;
+        scoped = TRUE;
+        if (sizes.pairs > pairs_len) {
+            pairs_len = sizes.pairs;
+            Newx(pairs, pairs_len, sb_env_pair);
+            SAVEFREEPV(pairs);
+        }
+        if (sizes.arena > arena_len) {
+            arena_len = sizes.arena;
+            Newx(arena, arena_len, char);
+            SAVEFREEPV(arena);
+        }
+        rc = sb_parser_config_parse_request_env(cxt->config, cxt->env_flags, p, len, 0, cxt->max_headers, pairs,
+                                                pairs_len, arena, arena_len, &req, &sizes, &error);
     }
-    rc = sb_parser_config_parse_request(cxt->config, p, len, 0, headers, max_headers, &req, &error);
     if (rc != SB_RESULT_OK) {
         remember(cxt, rc, &error);
-        LEAVE;
+        if (scoped)
+            LEAVE;
         return rc == SB_RESULT_PARTIAL ? -2 : -1;
-    }
-    /* Room for the env of a request without joined values (generated names
-     * and the decoded path: less than the head plus 5 bytes a header), so
-     * that libspringbok flattens it in one walk. */
-    if (req.head_len + 8 * req.num_headers > arena_len) {
-        arena_len = req.head_len + 8 * req.num_headers;
-        Newx(arena, arena_len, char);
-        SAVEFREEPV(arena);
-    }
-    rc = sb_env_flatten(cxt->env_flags, &req, headers, pairs, SB_ENV_MAX_FIXED_PAIRS + max_headers, arena,
-                        arena_len, &sizes, &error);
-    if (rc == SB_RESULT_BUFFER_TOO_SMALL && sizes.arena > arena_len) {
-        arena_len = sizes.arena;
-        Newx(arena, arena_len, char);
-        SAVEFREEPV(arena);
-        rc = sb_env_flatten(cxt->env_flags, &req, headers, pairs, SB_ENV_MAX_FIXED_PAIRS + max_headers, arena,
-                            arena_len, &sizes, &error);
-    }
-    if (rc != SB_RESULT_OK) {
-        remember(cxt, rc, &error);
-        LEAVE;
-        return -1;
     }
 
     /* Grow the hash once to what it will hold, instead of splitting it
@@ -95,14 +86,14 @@ IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env) {
         hv_ksplit(env, HvUSEDKEYS(env) + sizes.pairs);
     for (i = 0; i < sizes.pairs; i++) {
         const sb_env_pair *pair = &pairs[i];
-        int k = sbp_key_index(pair->key);
-        SV *value = newSVpvn(pair->value, pair->value_len);
-        store(aTHX_ env, k >= 0 ? cxt->keys[k] : NULL, pair->key, pair->key_len, value);
+        int k = i < fixed ? (int)i : sbp_key_index(pair->key);
+        SV *value = sbp_value(aTHX_ cxt, k, pair->value, pair->value_len);
+        store(aTHX_ env, k >= 0 ? cxt->keys[k] : sbp_learnt_key(aTHX_ cxt, pair->key, pair->key_len), value);
     }
     cxt->last_result = SB_RESULT_OK;
-    ret = (IV)req.head_len;
-    LEAVE;
-    return ret;
+    if (scoped)
+        LEAVE;
+    return (IV)req.head_len;
 }
 
 /* A header name as HTTP::Parser::XS reports it: lower-cased. */

@@ -131,11 +131,21 @@ static void fill_table(void) {
     }
 }
 
+/* The values sbp_value shares, by index: "" first, then the protocols,
+ * then the methods. */
+static const char *const value_names[SBP_VALUE_COUNT] = {
+    "", "HTTP/1.0", "HTTP/1.1", "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
+};
+
 void sbp_keys_init(pTHX_ sbp_cxt *cxt) {
     size_t i;
     pthread_once(&table_once, fill_table);
     for (i = 0; i < SBP_KEY_COUNT; i++)
         cxt->keys[i] = newSVpvn_share(sbp_key_names[i], (I32)strlen(sbp_key_names[i]), 0);
+    for (i = 0; i < SBP_VALUE_COUNT; i++)
+        cxt->values[i] = newSVpvn_share(value_names[i], (I32)strlen(value_names[i]), 0);
+    for (i = 0; i < SBP_LEARNT_KEYS; i++)
+        cxt->learnt[i] = NULL;
 }
 
 void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
@@ -144,4 +154,84 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
         SvREFCNT_dec(cxt->keys[i]);
         cxt->keys[i] = NULL;
     }
+    for (i = 0; i < SBP_VALUE_COUNT; i++) {
+        SvREFCNT_dec(cxt->values[i]);
+        cxt->values[i] = NULL;
+    }
+    for (i = 0; i < SBP_LEARNT_KEYS; i++) {
+        SvREFCNT_dec(cxt->learnt[i]);
+        cxt->learnt[i] = NULL;
+    }
+}
+
+/*
+ * Values. Copying a shared string scalar with SV_COW_SHARED_HASH_KEYS makes a copy-on-write
+ * scalar that points at the shared string: no allocation for its bytes now
+ * and no free later, where newSVpvn does both. Perl copies the bytes out
+ * before anything writes to such a scalar, so the application sees an
+ * ordinary string. Only a handful of values are this common: the empty
+ * string, the two protocols and the usual methods.
+ */
+SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
+    int v = -1;
+    SV *sv;
+    if (n == 0) {
+        v = 0;
+    } else if (key_index == SBP_KEY_SERVER_PROTOCOL) {
+        if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1'))
+            v = 1 + (p[7] - '0');
+    } else if (key_index == SBP_KEY_REQUEST_METHOD && n <= 7) {
+        /* The method's length and first byte pick the one candidate. */
+        static const signed char by_length[8] = {-1, -1, -1, 3 /* GET, PUT */, 4 /* POST, HEAD */, 9, 7, 8};
+        int c = by_length[n];
+        if (n == 3 && p[0] == 'P')
+            c = 6;
+        else if (n == 4 && p[0] == 'H')
+            c = 5;
+        if (c >= 0 && memcmp(value_names[c], p, n) == 0)
+            v = c;
+    }
+    if (v < 0)
+        return newSVpvn(p, n);
+    sv = newSV_type(SVt_PV);
+    sv_setsv_flags(sv, cxt->values[v], SV_COW_SHARED_HASH_KEYS);
+    return sv;
+}
+
+/*
+ * Generated keys (HTTP_* names of headers without a static key) are hashed
+ * by Perl, looked up in its shared string table and allocated there each
+ * time a hash stores one, then freed when the env goes. Clients send the same
+ * uncommon headers request after request, so the last key seen in each of
+ * SBP_LEARNT_KEYS slots is kept as a shared hash key scalar: storing through
+ * it skips all of that. A key that collides replaces the slot's (the cache
+ * is bounded at SBP_LEARNT_KEYS scalars per interpreter, whatever a client
+ * sends); a miss costs one more shared-string lookup than storing by bytes.
+ */
+static size_t learnt_slot(const char *key, size_t len) {
+    uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ len, w;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, key + i, 8);
+        h = (h ^ w) * UINT64_C(0x100000001B3);
+        h ^= h >> 29;
+    }
+    if (i < len) {
+        w = 0;
+        memcpy(&w, key + i, len - i);
+        h = (h ^ w) * UINT64_C(0x100000001B3);
+    }
+    h ^= h >> 32;
+    h *= UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(h >> (64 - SBP_LEARNT_BITS)); /* the bits every input bit reaches */
+}
+
+SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len) {
+    SV **slot = &cxt->learnt[learnt_slot(key, len)];
+    SV *sv = *slot;
+    if (sv && SvCUR(sv) == len && memcmp(SvPVX_const(sv), key, len) == 0)
+        return sv;
+    SvREFCNT_dec(sv);
+    *slot = newSVpvn_share(key, (I32)len, 0);
+    return *slot;
 }

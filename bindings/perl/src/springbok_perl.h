@@ -35,12 +35,21 @@ enum {
     SBP_KEY_COUNT = SBP_KEY_FIRST_HTTP + 57
 };
 
+/* Values stored as copy-on-write copies of one shared string (keys.c). */
+#define SBP_VALUE_COUNT 10
+/* Generated HTTP_* keys kept as shared hash key SVs: a direct-mapped cache
+ * of this many entries (a power of two) per interpreter. */
+#define SBP_LEARNT_BITS 8
+#define SBP_LEARNT_KEYS (1 << SBP_LEARNT_BITS)
+
 /* Multipart limit ids known to this glue (SB_MULTIPART_MAX_* are 0 to 9). */
 #define SBP_MULTIPART_LIMITS 10
 
 typedef struct {
     /* HTTP parsing */
     SV *keys[SBP_KEY_COUNT];   /* shared hash key SVs (newSVpvn_share) */
+    SV *values[SBP_VALUE_COUNT]; /* shared string SVs of the common fixed values */
+    SV *learnt[SBP_LEARNT_KEYS]; /* generated keys seen lately (see keys.c) */
     sb_parser_config *config;  /* requests and responses */
     uint32_t parser_flags;     /* mirror of config's flags, for config() */
     uint32_t env_flags;        /* SB_ENV_PSGI | an underscore policy */
@@ -62,6 +71,12 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt);
 int sbp_key_index(const char *key);
 /* Whether sbp_key_names[index]'s static address was learnt at load time. */
 bool sbp_key_is_recognised(int index);
+/* A new SV holding an env value: a copy-on-write copy of a shared string
+ * for the common fixed values (methods, protocols, ""), else a plain copy. */
+SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n);
+/* A shared hash key SV for a key sb_env_flatten generated (borrowed: valid
+ * until the next call), learnt into the cache on first sight. */
+SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len);
 
 /* http.c */
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env);

@@ -1,0 +1,112 @@
+//! Exact storage first, then the env: [`EnvConfig::plan`] works out what a
+//! request's env needs (cheaply for a request the fast path takes: one
+//! classification and a count), and [`EnvPlan::write`] hands the pairs to a
+//! callback, building the rest in an arena of exactly that size. For a
+//! caller that must write nothing unless everything fits (the C ABI), or
+//! that stores pairs somewhere other than a slice.
+
+use super::keys::KEY_GENERATED;
+use super::{fast, Arena, EnvConfig, EnvError, EnvPair, EnvSizes, Fixed, HeaderMode, Stop};
+use crate::Request;
+
+/// The storage a request's env needs and how its headers will be walked,
+/// from [`EnvConfig::plan`]; [`EnvPlan::write`] produces the env.
+#[derive(Clone, Copy)]
+pub struct EnvPlan<'r, 'b, 'h> {
+    config: EnvConfig,
+    req: &'r Request<'b, 'h>,
+    fixed: Fixed<'b>,
+    sizes: EnvSizes,
+    /// The fast path's codes, when it takes the request.
+    codes: Option<[u8; fast::MAX_HEADERS]>,
+}
+
+impl core::fmt::Debug for EnvPlan<'_, '_, '_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("EnvPlan").field("sizes", &self.sizes).field("fast", &self.codes.is_some()).finish()
+    }
+}
+
+impl EnvConfig {
+    /// Plans `req`'s env: the pairs and arena bytes it needs
+    /// ([`EnvPlan::sizes`]), then [`EnvPlan::write`] writes it. Fails as
+    /// [`flatten`](Self::flatten) would for a bad request.
+    ///
+    /// ```
+    /// use springbok_parser::env::{EnvConfig, EnvSizes};
+    /// use springbok_parser::{parse_request, EMPTY_HEADER};
+    ///
+    /// let buf = b"GET /a%20b HTTP/1.1\r\nHost: h\r\nX-Id: 7\r\n\r\n";
+    /// let mut headers = [EMPTY_HEADER; 8];
+    /// let req = parse_request(buf, &mut headers).unwrap().complete().unwrap();
+    /// let plan = EnvConfig::psgi().plan(&req).unwrap();
+    /// // "/a b" and "HTTP_X_ID" are built; the rest borrows the request.
+    /// assert_eq!(plan.sizes(), EnvSizes { pairs: 8, arena: 4 + 9 });
+    ///
+    /// let mut arena = vec![0u8; plan.sizes().arena];
+    /// let mut env = Vec::new();
+    /// plan.write(&mut arena, |pair| env.push((pair.key.to_vec(), pair.value.to_vec()))).unwrap();
+    /// assert_eq!(env[3], (b"PATH_INFO".to_vec(), b"/a b".to_vec()));
+    /// assert_eq!(env[7], (b"HTTP_X_ID".to_vec(), b"7".to_vec()));
+    /// ```
+    pub fn plan<'r, 'b, 'h>(&self, req: &'r Request<'b, 'h>) -> Result<EnvPlan<'r, 'b, 'h>, EnvError> {
+        let fixed = self.fixed(req)?;
+        let mut codes = [KEY_GENERATED; fast::MAX_HEADERS];
+        let fast = fast::classify(req.headers, &self.ctx(req.headers), &mut codes).is_some();
+        let sizes = if fast {
+            // One pair a header; a generated key is `HTTP_` and the name.
+            let mut sizes = fixed.sizes(self);
+            sizes.pairs += req.headers.len();
+            for (h, &code) in req.headers.iter().zip(&codes) {
+                if code == KEY_GENERATED {
+                    sizes.arena += 5 + h.name.len();
+                }
+            }
+            sizes
+        } else {
+            let mut sizes = EnvSizes { pairs: 0, arena: 0 };
+            self.walk_fixed(req, &fixed, HeaderMode::General, |ctx, key, value| {
+                sizes.pairs += 1;
+                sizes.arena += ctx.arena_len(key) + ctx.arena_len(value);
+                Ok::<(), EnvError>(())
+            })?;
+            sizes
+        };
+        Ok(EnvPlan { config: *self, req, fixed, sizes, codes: fast.then_some(codes) })
+    }
+}
+
+impl<'b> EnvPlan<'_, 'b, '_> {
+    /// The pairs and arena bytes the env needs.
+    pub fn sizes(&self) -> EnvSizes {
+        self.sizes
+    }
+
+    /// Calls `put` with every pair of the env, in order, building the bytes
+    /// that are not borrowed in `arena` (its first
+    /// [`sizes().arena`](Self::sizes) bytes). Returns the sizes; fails only
+    /// with [`EnvError::ArenaTooSmall`], before calling `put`, when `arena`
+    /// is shorter.
+    pub fn write(&self, arena: &'b mut [u8], mut put: impl FnMut(EnvPair<'b>)) -> Result<EnvSizes, EnvError> {
+        if arena.len() < self.sizes.arena {
+            return Err(EnvError::ArenaTooSmall { needed: self.sizes.arena });
+        }
+        let mut arena = Arena { rest: arena };
+        let mode = match &self.codes {
+            Some(codes) => HeaderMode::Classified(codes),
+            None => HeaderMode::General,
+        };
+        let walked = self.config.walk_fixed(self.req, &self.fixed, mode, |ctx, key, value| {
+            let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
+            let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;
+            put(EnvPair { key, value });
+            Ok::<(), Stop>(())
+        });
+        match walked {
+            Ok(()) => Ok(self.sizes),
+            // The plan measured the same walk; neither can happen.
+            Err(Stop::Full) => Err(EnvError::ArenaTooSmall { needed: self.sizes.arena }),
+            Err(Stop::Env(e)) => Err(e),
+        }
+    }
+}

@@ -5,6 +5,7 @@
 //! from the parser config whether values can hold raw folds.
 
 use std::ffi::{c_char, c_int};
+use std::mem::MaybeUninit;
 
 use springbok_parser::{Header, Status};
 
@@ -13,7 +14,10 @@ use crate::env::{config as env_config, flatten, sb_env_pair, sb_env_sizes};
 use crate::error::{sb_error, sb_result};
 use crate::failure::{Detail, Failure};
 use crate::parse::sb_request;
-use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, try_slice, ArgError};
+use crate::ptr::{
+    guard, misaligned, out_slice_unchecked, out_unchecked, oversized, slice_unchecked, try_out, try_out_opt,
+    try_out_slice, try_ref, try_slice, unusable, ArgError,
+};
 use crate::scratch::Scratch;
 
 /// Headers kept on the stack; more use the heap.
@@ -62,6 +66,83 @@ pub unsafe extern "C" fn sb_parser_config_parse_request_env(
     out_sizes: *mut sb_env_sizes,
     out_error: *mut sb_error,
 ) -> sb_result {
+    let refused = unusable(config)
+        | unusable(buf)
+        | unusable(pairs)
+        | unusable(arena)
+        | unusable(out_request)
+        | unusable(out_sizes)
+        | misaligned(out_error)
+        | oversized::<u8>(len)
+        | oversized::<sb_env_pair>(pairs_len)
+        | oversized::<u8>(arena_len)
+        | usize::from(last_len > len);
+    if refused != 0 {
+        // SAFETY: forwarded from the caller.
+        return unsafe {
+            parse_request_env_checked(
+                config,
+                flags,
+                buf,
+                len,
+                last_len,
+                max_headers,
+                pairs,
+                pairs_len,
+                arena,
+                arena_len,
+                out_request,
+                out_sizes,
+                out_error,
+            )
+        };
+    }
+    guard(sb_result::Panic, || {
+        // SAFETY: every pointer is non-NULL (`out_error` may be NULL) and
+        // aligned and every length fits a slice (checked above); the caller
+        // guarantees the rest: a live config, readable input, writable
+        // storage and outputs, no overlap.
+        unsafe {
+            run(
+                &*config,
+                flags,
+                slice_unchecked(buf.cast::<u8>(), len),
+                last_len,
+                max_headers,
+                out_slice_unchecked(pairs, pairs_len),
+                out_slice_unchecked(arena.cast::<u8>(), arena_len),
+                out_unchecked(out_request),
+                out_unchecked(out_sizes),
+                if out_error.is_null() { None } else { Some(out_unchecked(out_error)) },
+            )
+        }
+    })
+}
+
+/// [`sb_parser_config_parse_request_env`] for a call its first test sent
+/// here: each argument checked in turn, and the code of the first one
+/// refused, or the call.
+///
+/// # Safety
+/// As [`sb_parser_config_parse_request_env`].
+#[cold]
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn parse_request_env_checked(
+    config: *const sb_parser_config,
+    flags: u32,
+    buf: *const c_char,
+    len: usize,
+    last_len: usize,
+    max_headers: usize,
+    pairs: *mut sb_env_pair,
+    pairs_len: usize,
+    arena: *mut c_char,
+    arena_len: usize,
+    out_request: *mut sb_request,
+    out_sizes: *mut sb_env_sizes,
+    out_error: *mut sb_error,
+) -> sb_result {
     guard(sb_result::Panic, || {
         // SAFETY: the export's contract.
         let args = unsafe {
@@ -75,53 +156,72 @@ pub unsafe extern "C" fn sb_parser_config_parse_request_env(
                 try_out_opt(out_error),
             )
         };
-        let (config, buf, pairs, arena, out_request, out_sizes, out_error) = match args {
-            (Ok(c), Ok(b), Ok(p), Ok(a), Ok(r), Ok(s), Ok(e)) => (c, b, p, a, r, s, e),
+        match args {
+            (Ok(c), Ok(b), Ok(p), Ok(a), Ok(r), Ok(s), Ok(e)) => {
+                run(c, flags, b, last_len, max_headers, p, a, r, s, e)
+            }
             (Err(e), ..)
             | (_, Err(e), ..)
             | (_, _, Err(e), ..)
             | (_, _, _, Err(e), ..)
             | (_, _, _, _, Err(e), ..)
             | (_, _, _, _, _, Err(e), _)
-            | (.., Err(e)) => return e.into(),
-        };
-        let env = match env_config(flags) {
-            Ok(env) => env.for_parser(&config.inner),
-            Err(e) => return e.into(),
-        };
-        if last_len > buf.len() {
-            return ArgError::Invalid.into();
-        }
-        // A header line takes at least 2 bytes (a lenient obs-fold line: a
-        // space and a line feed), so storage beyond that is never used; this
-        // also bounds the heap.
-        let room = max_headers.min(buf.len() / 2 + 1);
-        let mut store = Scratch::<Header<'_>, STACK_HEADERS>::new();
-        let req = match config.inner.parse_request_uninit(buf, last_len, store.uninit(room)) {
-            Ok(Status::Complete(req)) => req,
-            Ok(Status::Partial) => return sb_result::Partial,
-            Err(e) => return e.detail().report(out_error),
-        };
-        match flatten(&env, &req, pairs, arena) {
-            Ok(sizes) => {
-                out_request.write(sb_request {
-                    method: req.method.as_ptr().cast(),
-                    method_len: req.method.len(),
-                    target: req.target.as_ptr().cast(),
-                    target_len: req.target.len(),
-                    minor_version: c_int::from(req.minor_version),
-                    num_headers: req.headers.len(),
-                    head_len: req.head_len,
-                });
-                out_sizes.write(sizes);
-                sb_result::Ok
-            }
-            Err(Failure::TooSmall(needed)) => {
-                out_sizes.write(needed);
-                sb_result::BufferTooSmall
-            }
-            Err(Failure::Arg(e)) => e.into(),
-            Err(Failure::Invalid(e)) => e.detail().report(out_error),
+            | (.., Err(e)) => e.into(),
         }
     })
+}
+
+/// The call on checked arguments.
+#[allow(clippy::too_many_arguments)]
+#[inline(always)]
+fn run<'b>(
+    config: &sb_parser_config,
+    flags: u32,
+    buf: &'b [u8],
+    last_len: usize,
+    max_headers: usize,
+    pairs: &mut [MaybeUninit<sb_env_pair>],
+    arena: &'b mut [MaybeUninit<u8>],
+    out_request: &mut MaybeUninit<sb_request>,
+    out_sizes: &mut MaybeUninit<sb_env_sizes>,
+    out_error: Option<&mut MaybeUninit<sb_error>>,
+) -> sb_result {
+    let env = match env_config(flags) {
+        Ok(env) => env.for_parser(&config.inner),
+        Err(e) => return e.into(),
+    };
+    if last_len > buf.len() {
+        return ArgError::Invalid.into();
+    }
+    // A header line takes at least 2 bytes (a lenient obs-fold line: a
+    // space and a line feed), so storage beyond that is never used; this
+    // also bounds the heap.
+    let room = max_headers.min(buf.len() / 2 + 1);
+    let mut store = Scratch::<Header<'_>, STACK_HEADERS>::new();
+    let req = match config.inner.parse_request_uninit(buf, last_len, store.uninit(room)) {
+        Ok(Status::Complete(req)) => req,
+        Ok(Status::Partial) => return sb_result::Partial,
+        Err(e) => return e.detail().report(out_error),
+    };
+    match flatten(&env, &req, pairs, arena) {
+        Ok(sizes) => {
+            out_request.write(sb_request {
+                method: req.method.as_ptr().cast(),
+                method_len: req.method.len(),
+                target: req.target.as_ptr().cast(),
+                target_len: req.target.len(),
+                minor_version: c_int::from(req.minor_version),
+                num_headers: req.headers.len(),
+                head_len: req.head_len,
+            });
+            out_sizes.write(sizes);
+            sb_result::Ok
+        }
+        Err(Failure::TooSmall(needed)) => {
+            out_sizes.write(needed);
+            sb_result::BufferTooSmall
+        }
+        Err(Failure::Arg(e)) => e.into(),
+        Err(Failure::Invalid(e)) => e.detail().report(out_error),
+    }
 }

@@ -100,7 +100,7 @@ use keys::{
     KEY_GENERATED,
 };
 
-use springbok_percent::{needs_decoding, validate_strict, Plus};
+use springbok_percent::{validate_strict, Plus};
 
 use crate::{Header, Request};
 
@@ -389,11 +389,35 @@ fn scheme_len(s: &[u8]) -> Option<usize> {
 }
 
 impl<'b> Target<'b> {
-    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`.
-    fn psgi(target: &'b [u8]) -> Target<'b> {
-        let (before, fragment) = split_at_byte(target, b'#');
-        let (path, query) = split_at_byte(before, b'?');
-        Target { uri: target, path, query: query.unwrap_or(b""), fragment }
+    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`. Also
+    /// says whether the path holds a `%`: the path ends at the first `?` or
+    /// `#`, so one search for the three finds it, and the `%`s on the way.
+    fn psgi(target: &'b [u8]) -> (Target<'b>, bool) {
+        let mut percent = false;
+        let mut at = 0;
+        let end = loop {
+            match memchr::memchr3(b'?', b'#', b'%', &target[at..]) {
+                Some(i) if target[at + i] == b'%' => {
+                    percent = true;
+                    at += i + 1;
+                    // The `%`s are known to be there; only the end is left.
+                    break memchr::memchr2(b'?', b'#', &target[at..]).map(|j| at + j);
+                }
+                Some(i) => break Some(at + i),
+                None => break None,
+            }
+        };
+        let Some(end) = end else {
+            return (Target { uri: target, path: target, query: b"", fragment: None }, percent);
+        };
+        let path = &target[..end];
+        let (query, fragment) = if target[end] == b'#' {
+            (&b""[..], Some(&target[end + 1..]))
+        } else {
+            let (query, fragment) = split_at_byte(&target[end + 1..], b'#');
+            (query, fragment)
+        };
+        (Target { uri: target, path, query, fragment }, percent)
     }
 
     /// Puma: `REQUEST_URI` and `FRAGMENT` split at `#`; the path of an
@@ -637,8 +661,8 @@ impl EnvConfig {
             }
         }
         let rack = self.flavor == Flavor::Rack;
-        let target = if rack { Target::rack(req.target) } else { Target::psgi(req.target) };
-        let path_info = if rack || !needs_decoding(target.path, Plus::Literal) {
+        let (target, percent) = if rack { (Target::rack(req.target), false) } else { Target::psgi(req.target) };
+        let path_info = if !percent {
             Spec::Borrowed(target.path)
         } else {
             validate_strict(target.path).map_err(|e| EnvError::BadPercentEncoding { offset: e.offset() })?;
@@ -878,6 +902,24 @@ impl EnvConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn psgi_target_split_agrees_with_splitting_twice() {
+        // Every string of up to 6 bytes over the bytes that matter.
+        let alphabet = b"a?#%";
+        let mut target = std::vec::Vec::new();
+        for len in 0..=6u32 {
+            for n in 0..4usize.pow(len) {
+                target.clear();
+                target.extend((0..len).map(|i| alphabet[n / 4usize.pow(i) % 4]));
+                let (before, fragment) = split_at_byte(&target, b'#');
+                let (path, query) = split_at_byte(before, b'?');
+                let (t, percent) = Target::psgi(&target);
+                assert_eq!((t.uri, t.path, t.query, t.fragment), (&target[..], path, query.unwrap_or(b""), fragment));
+                assert_eq!(percent, path.contains(&b'%'), "{target:?}");
+            }
+        }
+    }
 
     #[test]
     fn rack_target_forms() {

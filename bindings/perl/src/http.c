@@ -25,7 +25,7 @@ static void remember(sbp_cxt *cxt, sb_result rc, const sb_error *error) {
     }
 }
 
-static void store(pTHX_ HV *hv, SV *keysv, SV *value) {
+static inline void store(pTHX_ HV *hv, SV *keysv, SV *value) {
     HE *he = hv_store_ent(hv, keysv, value, 0);
     if (!he) {
         /* A tied hash: the value got the element's magic, and setting it

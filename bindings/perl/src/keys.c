@@ -165,22 +165,15 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
 }
 
 /*
- * Values. Copying a shared string scalar with SV_COW_SHARED_HASH_KEYS makes a copy-on-write
- * scalar that points at the shared string: no allocation for its bytes now
- * and no free later, where newSVpvn does both. Perl copies the bytes out
- * before anything writes to such a scalar, so the application sees an
- * ordinary string. Only a handful of values are this common: the empty
- * string, the two protocols and the usual methods.
+ * Values shared by copy-on-write (sbp_value in springbok_perl.h): only a
+ * handful are this common, the empty string, the two protocols and the
+ * usual methods.
  */
-SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
-    int v = -1;
-    SV *sv;
-    if (n == 0) {
-        v = 0;
-    } else if (key_index == SBP_KEY_SERVER_PROTOCOL) {
+int sbp_fixed_value_index(int key_index, const char *p, size_t n) {
+    if (key_index == SBP_KEY_SERVER_PROTOCOL) {
         if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1'))
-            v = 1 + (p[7] - '0');
-    } else if (key_index == SBP_KEY_REQUEST_METHOD && n <= 7) {
+            return 1 + (p[7] - '0');
+    } else if (key_index == SBP_KEY_REQUEST_METHOD && n >= 3 && n <= 7) {
         /* The method's length and first byte pick the one candidate. */
         static const signed char by_length[8] = {-1, -1, -1, 3 /* GET, PUT */, 4 /* POST, HEAD */, 9, 7, 8};
         int c = by_length[n];
@@ -188,25 +181,22 @@ SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
             c = 6;
         else if (n == 4 && p[0] == 'H')
             c = 5;
-        if (c >= 0 && memcmp(value_names[c], p, n) == 0)
-            v = c;
+        if (memcmp(value_names[c], p, n) == 0)
+            return c;
     }
-    if (v < 0)
-        return newSVpvn(p, n);
-    sv = newSV_type(SVt_PV);
-    sv_setsv_flags(sv, cxt->values[v], SV_COW_SHARED_HASH_KEYS);
-    return sv;
+    return -1;
 }
 
 /*
  * Generated keys (HTTP_* names of headers without a static key) are hashed
  * by Perl, looked up in its shared string table and allocated there each
  * time a hash stores one, then freed when the env goes. Clients send the same
- * uncommon headers request after request, so the last key seen in each of
- * SBP_LEARNT_KEYS slots is kept as a shared hash key scalar: storing through
- * it skips all of that. A key that collides replaces the slot's (the cache
- * is bounded at SBP_LEARNT_KEYS scalars per interpreter, whatever a client
- * sends); a miss costs one more shared-string lookup than storing by bytes.
+ * uncommon headers request after request, so the keys seen lately are kept
+ * as shared hash key scalars, two per hash value in SBP_LEARNT_KEYS slots:
+ * storing through one skips all of that. A third key on a hash value
+ * replaces one (the cache is bounded at SBP_LEARNT_KEYS scalars per
+ * interpreter, whatever a client sends); a miss costs one more
+ * shared-string lookup than storing by bytes.
  */
 static size_t learnt_slot(const char *key, size_t len) {
     uint64_t h = UINT64_C(0x9E3779B97F4A7C15) ^ len, w;
@@ -227,11 +217,22 @@ static size_t learnt_slot(const char *key, size_t len) {
 }
 
 SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len) {
-    SV **slot = &cxt->learnt[learnt_slot(key, len)];
-    SV *sv = *slot;
-    if (sv && SvCUR(sv) == len && memcmp(SvPVX_const(sv), key, len) == 0)
-        return sv;
-    SvREFCNT_dec(sv);
-    *slot = newSVpvn_share(key, (I32)len, 0);
-    return *slot;
+    /* Two ways: a key may sit in either slot of its pair, so two keys whose
+     * hashes meet both stay; a third replaces the first way's. */
+    size_t at = learnt_slot(key, len) & ~(size_t)1;
+    SV **slot = &cxt->learnt[at];
+    int way;
+    for (way = 0; way < 2; way++) {
+        SV *sv = slot[way];
+        if (!sv)
+            break;
+        if (SvCUR(sv) == len && memcmp(SvPVX_const(sv), key, len) == 0)
+            return sv;
+    }
+    if (way == 2) {
+        way = 0;
+        SvREFCNT_dec(slot[0]);
+    }
+    slot[way] = newSVpvn_share(key, (I32)len, 0);
+    return slot[way];
 }

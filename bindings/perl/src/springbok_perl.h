@@ -71,9 +71,30 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt);
 int sbp_key_index(const char *key);
 /* Whether sbp_key_names[index]'s static address was learnt at load time. */
 bool sbp_key_is_recognised(int index);
+/* The index in sbp_cxt.values of a fixed key's value (a method, a
+ * protocol), or -1. */
+int sbp_fixed_value_index(int key_index, const char *p, size_t n);
+
 /* A new SV holding an env value: a copy-on-write copy of a shared string
- * for the common fixed values (methods, protocols, ""), else a plain copy. */
-SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n);
+ * for "" and the common fixed values (methods, protocols), else a plain
+ * copy. The copy points at the shared string (what sv_setsv_flags does for
+ * a shared hash key scalar, without its general checks): no allocation for
+ * the bytes now and no free later; Perl copies them out before anything
+ * writes to such a scalar. */
+static inline SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
+    int v = n == 0 ? 0 : key_index >= 0 && key_index < SBP_KEY_FIXED_COUNT ? sbp_fixed_value_index(key_index, p, n) : -1;
+    if (v < 0)
+        return newSVpvn(p, n);
+#ifdef SvSHARED_HEK_FROM_PV
+    return newSVhek(SvSHARED_HEK_FROM_PV(SvPVX_const(cxt->values[v])));
+#else
+    {
+        SV *sv = newSV_type(SVt_PV);
+        sv_setsv_flags(sv, cxt->values[v], SV_COW_SHARED_HASH_KEYS);
+        return sv;
+    }
+#endif
+}
 /* A shared hash key SV for a key sb_env_flatten generated (borrowed: valid
  * until the next call), learnt into the cache on first sight. */
 SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len);

@@ -17,13 +17,14 @@ pub struct EnvPlan<'r, 'b, 'h> {
     req: &'r Request<'b, 'h>,
     fixed: Fixed<'b>,
     sizes: EnvSizes,
-    /// The fast path's codes, when it takes the request.
-    codes: Option<[u8; fast::MAX_HEADERS]>,
+    /// Whether the fast path takes the request, and then its codes.
+    fast: bool,
+    codes: [u8; fast::MAX_HEADERS],
 }
 
 impl core::fmt::Debug for EnvPlan<'_, '_, '_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EnvPlan").field("sizes", &self.sizes).field("fast", &self.codes.is_some()).finish()
+        f.debug_struct("EnvPlan").field("sizes", &self.sizes).field("fast", &self.fast).finish()
     }
 }
 
@@ -50,29 +51,36 @@ impl EnvConfig {
     /// assert_eq!(env[7], (b"HTTP_X_ID".to_vec(), b"7".to_vec()));
     /// ```
     pub fn plan<'r, 'b, 'h>(&self, req: &'r Request<'b, 'h>) -> Result<EnvPlan<'r, 'b, 'h>, EnvError> {
-        let fixed = self.fixed(req)?;
-        let mut codes = [KEY_GENERATED; fast::MAX_HEADERS];
-        let fast = fast::classify(req.headers, &self.ctx(req.headers), &mut codes).is_some();
-        let sizes = if fast {
+        // Built in place: the plan is returned by value, codes and all.
+        let mut plan = EnvPlan {
+            config: *self,
+            req,
+            fixed: self.fixed(req)?,
+            sizes: EnvSizes { pairs: 0, arena: 0 },
+            fast: false,
+            codes: [KEY_GENERATED; fast::MAX_HEADERS],
+        };
+        plan.fast = fast::classify(req.headers, &self.ctx(req.headers), &mut plan.codes).is_some();
+        if plan.fast {
             // One pair a header; a generated key is `HTTP_` and the name.
-            let mut sizes = fixed.sizes(self);
+            let mut sizes = plan.fixed.sizes(self);
             sizes.pairs += req.headers.len();
-            for (h, &code) in req.headers.iter().zip(&codes) {
+            for (h, &code) in req.headers.iter().zip(&plan.codes) {
                 if code == KEY_GENERATED {
                     sizes.arena += 5 + h.name.len();
                 }
             }
-            sizes
+            plan.sizes = sizes;
         } else {
             let mut sizes = EnvSizes { pairs: 0, arena: 0 };
-            self.walk_fixed(req, &fixed, HeaderMode::General, |ctx, key, value| {
+            self.walk_fixed(req, &plan.fixed, HeaderMode::General, |ctx, key, value| {
                 sizes.pairs += 1;
                 sizes.arena += ctx.arena_len(key) + ctx.arena_len(value);
                 Ok::<(), EnvError>(())
             })?;
-            sizes
-        };
-        Ok(EnvPlan { config: *self, req, fixed, sizes, codes: fast.then_some(codes) })
+            plan.sizes = sizes;
+        }
+        Ok(plan)
     }
 }
 
@@ -92,10 +100,7 @@ impl<'b> EnvPlan<'_, 'b, '_> {
             return Err(EnvError::ArenaTooSmall { needed: self.sizes.arena });
         }
         let mut arena = Arena { rest: arena };
-        let mode = match &self.codes {
-            Some(codes) => HeaderMode::Classified(codes),
-            None => HeaderMode::General,
-        };
+        let mode = if self.fast { HeaderMode::Classified(&self.codes) } else { HeaderMode::General };
         let walked = self.config.walk_fixed(self.req, &self.fixed, mode, |ctx, key, value| {
             let key = ctx.build(key, &mut arena).ok_or(Stop::Full)?;
             let value = ctx.build(value, &mut arena).ok_or(Stop::Full)?;

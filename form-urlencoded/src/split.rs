@@ -46,12 +46,13 @@ fn specials(w: u64, perl: bool) -> u64 {
     }
 }
 
-/// Bit `k` set when `block[k]` is a special byte (`&`, `=`, `%`, `+`, and `;` in Perl mode): 16
-/// bytes in a few SSE2 instructions (part of every x86-64 CPU).
+/// Bit `k` set when `block[k]` is a special byte (`&`, `=`, `%`, `+`, and `;` in Perl mode), and
+/// the same for `%` and `+` alone: 16 bytes in a few SSE2 instructions (part of every x86-64
+/// CPU).
 #[cfg(target_arch = "x86_64")]
 #[allow(unsafe_code)]
 #[inline(always)]
-fn specials16(block: &[u8; 16], perl: bool) -> u32 {
+fn specials16(block: &[u8; 16], perl: bool) -> (u32, u32) {
     use core::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8};
     // SAFETY: SSE2 is enabled on every x86-64 target, and the unaligned load reads exactly the
     // 16 bytes of `block`.
@@ -59,27 +60,31 @@ fn specials16(block: &[u8; 16], perl: bool) -> u32 {
     unsafe {
         let v = _mm_loadu_si128(block.as_ptr().cast());
         let eq = |b: u8| _mm_cmpeq_epi8(v, _mm_set1_epi8(b as i8));
-        let mut m = _mm_or_si128(_mm_or_si128(eq(b'&'), eq(b'=')), _mm_or_si128(eq(b'%'), eq(b'+')));
+        let dec = _mm_or_si128(eq(b'%'), eq(b'+'));
+        let mut m = _mm_or_si128(_mm_or_si128(eq(b'&'), eq(b'=')), dec);
         if perl {
             m = _mm_or_si128(m, eq(b';'));
         }
-        _mm_movemask_epi8(m) as u32 & 0xFFFF
+        (_mm_movemask_epi8(m) as u32 & 0xFFFF, _mm_movemask_epi8(dec) as u32 & 0xFFFF)
     }
 }
 
 /// [`specials16`] elsewhere: one table lookup a byte.
 #[cfg(not(target_arch = "x86_64"))]
 #[inline(always)]
-fn specials16(block: &[u8; 16], perl: bool) -> u32 {
+fn specials16(block: &[u8; 16], perl: bool) -> (u32, u32) {
     specials16_table(block, perl)
 }
 
 /// [`specials16`] from the class tables (the reference for the SSE2 version's tests).
 #[cfg(any(test, not(target_arch = "x86_64")))]
 #[inline(always)]
-fn specials16_table(block: &[u8; 16], perl: bool) -> u32 {
+fn specials16_table(block: &[u8; 16], perl: bool) -> (u32, u32) {
     let class = if perl { &PERL_CLASS } else { &WHATWG_CLASS };
-    block.iter().enumerate().fold(0, |m, (k, &b)| m | u32::from(class[usize::from(b)] != 0) << k)
+    block.iter().enumerate().fold((0, 0), |(m, d), (k, &b)| {
+        let c = class[usize::from(b)];
+        (m | u32::from(c != 0) << k, d | u32::from(c == DEC) << k)
+    })
 }
 
 /// Where a piece's scan is: in the key, or in the value after the `=` at this offset.
@@ -236,8 +241,15 @@ impl<'a> RawPairs<'a> {
     fn piece_end(&self, bytes: &[u8], class: &[u8; 256], perl: bool, scan: &mut Scan) -> usize {
         let mut i = 0;
         while let Some(block) = bytes.get(i..).and_then(<[u8]>::first_chunk::<16>) {
-            let mut m = specials16(block, perl);
+            let (mut m, dec) = specials16(block, perl);
             while m != 0 {
+                // Once the value is known to need decoding, its `%` and `+` change nothing.
+                if scan.value_needs_decoding {
+                    m &= !dec;
+                    if m == 0 {
+                        break;
+                    }
+                }
                 let j = i + m.trailing_zeros() as usize;
                 if scan.take(class[usize::from(bytes[j])], j) {
                     return j;

@@ -174,6 +174,18 @@ PPCODE:
 }
 
 void
+_forget_learnt_keys()
+CODE:
+{
+    /* Releases the shared key strings of uncommon headers kept between
+     * requests. Perl's shared string table keeps them while they are held,
+     * so another parser in the same process (a benchmark's peer) would
+     * store those keys faster than it does on its own. */
+    dMY_CXT;
+    sbp_learnt_forget(aTHX_ &MY_CXT);
+}
+
+void
 _precomputed_keys()
 PPCODE:
 {

@@ -24,7 +24,8 @@
  *     sb_urlencoded_cursor_init / _next_decoded (decoded form pairs in
  *     caller state, decoded parts in a caller arena);
  *     sb_multipart_boundary, sb_multipart_config, sb_multipart_parser_new /
- *     _feed / _finish / _free (event-poll multipart/form-data parser),
+ *     _feed / _feed_batch / _finish / _free (event-poll multipart/form-data
+ *     parser),
  *     sb_multipart_parser_filename_star, sb_multipart_basename;
  *     sb_header_params_new / _next / _free (Content-Type and
  *     Content-Disposition parameters, RFC 9110 and RFC 8187);
@@ -2029,9 +2030,44 @@ sb_result sb_multipart_parser_feed(struct sb_multipart_parser *parser, const cha
 sb_result sb_multipart_parser_finish(const struct sb_multipart_parser *parser, struct sb_error *out_error);
 
 /**
+ * Like `sb_multipart_parser_feed` called in a loop: parses from the start
+ * of `buf`/`len` and writes the events, in order, to
+ * `out_events[0, *out_count)`, and to `*out_consumed` how many bytes of
+ * `buf` they consumed together. The batch ends with the first event whose
+ * successor could invalidate its spans, or when `capacity` events are
+ * written, whichever comes first:
+ *
+ * - `NEED_MORE`: all of `buf` was consumed; read more;
+ * - `PART_START`: its headers, name and filename live in the parser until
+ *   the next part (`sb_multipart_parser_filename_star` answers for it);
+ * - `DATA` whose bytes are not in `buf` (held back by the parser across
+ *   feeds).
+ *
+ * Otherwise call again with `buf + *out_consumed`. Every span in the batch
+ * is valid until the next `sb_multipart_parser_feed`,
+ * `sb_multipart_parser_feed_batch` or `_free` on the parser (and, for
+ * `data` in `buf`, as long as `buf`).
+ *
+ * Returns `SB_RESULT_OK` with `*out_count` at least 1. When the body turns
+ * out invalid or breaks a limit after some events of this call, those
+ * events come with `SB_RESULT_OK` and the error with the next call (every
+ * call after an error returns it); when at the first, the call returns the
+ * error code (400–499) and fills `*out_error` as `sb_multipart_parser_feed`
+ * does, writing no other output. A `capacity` of 0 is
+ * `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `parser` NULL or a live parser not used by another thread meanwhile;
+ * `buf` NULL (only with `len` 0) or `len` readable bytes; `out_events`
+ * NULL or `capacity` writable entries; the other outputs NULL or writable.
+ */
+sb_result sb_multipart_parser_feed_batch(struct sb_multipart_parser *parser, const char *buf, size_t len, size_t *out_consumed, struct sb_multipart_event *out_events, size_t capacity, size_t *out_count, struct sb_error *out_error);
+
+/**
  * The decoded `filename*` parameter (RFC 8187, `charset'language'value`)
  * of the part whose `SB_MULTIPART_EVENT_KIND_PART_START` event the last
- * `sb_multipart_parser_feed` on `parser` returned. RFC 7578 forbids
+ * `sb_multipart_parser_feed` on `parser` returned (or the last
+ * `sb_multipart_parser_feed_batch` ended with). RFC 7578 forbids
  * `filename*` and peers disagree (busboy prefers it, Rack and
  * python-multipart ignore it), so the event's `filename` never contains it:
  * a part may have either, both or neither, and choosing is the caller's.

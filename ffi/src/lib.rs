@@ -13,8 +13,8 @@
 //!   `include/springbok/picohttpparser.h` maps the `phr_*` names onto them.
 //!   [`chunked::sb_decode_chunked`] has `phr_decode_chunked`'s contract.
 //! * **Extended** ([`config`], [`parse`], [`urlencoded`], [`multipart`],
-//!   [`multipart_names`], [`header_params`], [`framing`], [`env`](mod@env),
-//!   [`request_env`], [`response_head`]): rustls-ffi
+//!   [`multipart_batch`], [`multipart_names`], [`header_params`], [`framing`],
+//!   [`env`](mod@env), [`request_env`], [`response_head`]): rustls-ffi
 //!   conventions — an [`sb_result`] code from every call, outputs written
 //!   only on success, opaque types with `_new`/`_free`, error detail in
 //!   [`sb_error`].
@@ -51,6 +51,7 @@ pub mod urlencoded;
 pub mod urlencoded_cursor;
 
 pub mod multipart;
+pub mod multipart_batch;
 
 pub mod multipart_names;
 

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::ffi::c_char;
+use std::mem::MaybeUninit;
 
 use springbok_multipart::{boundary, Error, ErrorKind, Event, Limits, Options, Parser};
 
@@ -397,6 +398,61 @@ pub unsafe extern "C" fn sb_multipart_parser_free(parser: *mut sb_multipart_pars
     guard((), || unsafe { free_raw(parser) })
 }
 
+impl sb_multipart_parser {
+    /// One step of the parser: writes the event `sb_multipart_parser_feed`
+    /// returns to `slot` (only on success) and returns the bytes consumed
+    /// and the event. The spans it sets live until the next call.
+    #[inline]
+    pub(crate) fn next_event<'s>(
+        &mut self,
+        input: &[u8],
+        slot: &'s mut MaybeUninit<sb_multipart_event>,
+    ) -> Result<(usize, &'s sb_multipart_event), Error> {
+        let sb_multipart_parser { parser, headers, name, filename, at_part_start, filename_star } = self;
+        // The previous part's spans end with this call.
+        *at_part_start = false;
+        let (consumed, event) = parser.feed(input)?;
+        // Written in place: the event is most of what a small part costs here.
+        let ev = slot.write(sb_multipart_event::EMPTY);
+        match event {
+            Event::NeedMore => {}
+            Event::PartStart(part) => {
+                headers.clear();
+                headers.extend(part.headers().map(|(n, v)| sb_header {
+                    name: n.as_ptr().cast(),
+                    name_len: n.len(),
+                    value: v.as_ptr().cast(),
+                    value_len: v.len(),
+                }));
+                ev.kind = sb_multipart_event_kind::PartStart;
+                ev.part_index = part.index();
+                ev.headers = headers.as_ptr();
+                ev.num_headers = headers.len();
+                (ev.name, ev.name_len) = span(keep(part.name(), name));
+                (ev.filename, ev.filename_len) = span(keep(part.filename(), filename));
+                (ev.content_type, ev.content_type_len) = span(part.content_type());
+                ev.is_file = part.is_file();
+                *at_part_start = true;
+                // Decoded now (rarely sent), so that the spans
+                // `sb_multipart_parser_filename_star` hands out stay put
+                // until the next feed however often it is called.
+                *filename_star = part.filename_star().map(|f| FilenameStar {
+                    value: f.value.into_bytes(),
+                    charset: span(Some(f.charset)),
+                    language: span(Some(f.language)),
+                });
+            }
+            Event::Data(d) => {
+                ev.kind = sb_multipart_event_kind::Data;
+                (ev.data, ev.data_len) = span(Some(d));
+            }
+            Event::PartEnd => ev.kind = sb_multipart_event_kind::PartEnd,
+            Event::End => ev.kind = sb_multipart_event_kind::End,
+        }
+        Ok((consumed, ev))
+    }
+}
+
 fn span(b: Option<&[u8]>) -> (*const c_char, usize) {
     b.map_or((std::ptr::null(), 0), |b| (b.as_ptr().cast(), b.len()))
 }
@@ -455,52 +511,13 @@ pub unsafe extern "C" fn sb_multipart_parser_feed(
                 return e.into()
             }
         };
-        let sb_multipart_parser { parser, headers, name, filename, at_part_start, filename_star } = w;
-        // The previous part's spans end with this call.
-        *at_part_start = false;
-        let (consumed, event) = match parser.feed(input) {
-            Ok(r) => r,
-            Err(e) => return fail(&e, oerr),
-        };
-        let mut ev = sb_multipart_event::EMPTY;
-        match event {
-            Event::NeedMore => {}
-            Event::PartStart(part) => {
-                headers.clear();
-                headers.extend(part.headers().map(|(n, v)| sb_header {
-                    name: n.as_ptr().cast(),
-                    name_len: n.len(),
-                    value: v.as_ptr().cast(),
-                    value_len: v.len(),
-                }));
-                ev.kind = sb_multipart_event_kind::PartStart;
-                ev.part_index = part.index();
-                ev.headers = headers.as_ptr();
-                ev.num_headers = headers.len();
-                (ev.name, ev.name_len) = span(keep(part.name(), name));
-                (ev.filename, ev.filename_len) = span(keep(part.filename(), filename));
-                (ev.content_type, ev.content_type_len) = span(part.content_type());
-                ev.is_file = part.is_file();
-                *at_part_start = true;
-                // Decoded now (rarely sent), so that the spans
-                // `sb_multipart_parser_filename_star` hands out stay put
-                // until the next feed however often it is called.
-                *filename_star = part.filename_star().map(|f| FilenameStar {
-                    value: f.value.into_bytes(),
-                    charset: span(Some(f.charset)),
-                    language: span(Some(f.language)),
-                });
+        match w.next_event(input, oe) {
+            Ok((consumed, _)) => {
+                oc.write(consumed);
+                sb_result::Ok
             }
-            Event::Data(d) => {
-                ev.kind = sb_multipart_event_kind::Data;
-                (ev.data, ev.data_len) = span(Some(d));
-            }
-            Event::PartEnd => ev.kind = sb_multipart_event_kind::PartEnd,
-            Event::End => ev.kind = sb_multipart_event_kind::End,
+            Err(e) => fail(&e, oerr),
         }
-        oc.write(consumed);
-        oe.write(ev);
-        sb_result::Ok
     })
 }
 

@@ -13,7 +13,8 @@ const EMPTY: *const c_char = c"".as_ptr();
 
 /// The decoded `filename*` parameter (RFC 8187, `charset'language'value`)
 /// of the part whose `SB_MULTIPART_EVENT_KIND_PART_START` event the last
-/// `sb_multipart_parser_feed` on `parser` returned. RFC 7578 forbids
+/// `sb_multipart_parser_feed` on `parser` returned (or the last
+/// `sb_multipart_parser_feed_batch` ended with). RFC 7578 forbids
 /// `filename*` and peers disagree (busboy prefers it, Rack and
 /// python-multipart ignore it), so the event's `filename` never contains it:
 /// a part may have either, both or neither, and choosing is the caller's.

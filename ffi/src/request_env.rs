@@ -157,9 +157,7 @@ unsafe fn parse_request_env_checked(
             )
         };
         match args {
-            (Ok(c), Ok(b), Ok(p), Ok(a), Ok(r), Ok(s), Ok(e)) => {
-                run(c, flags, b, last_len, max_headers, p, a, r, s, e)
-            }
+            (Ok(c), Ok(b), Ok(p), Ok(a), Ok(r), Ok(s), Ok(e)) => run(c, flags, b, last_len, max_headers, p, a, r, s, e),
             (Err(e), ..)
             | (_, Err(e), ..)
             | (_, _, Err(e), ..)

@@ -145,6 +145,11 @@ fn multipart() {
 }
 
 #[test]
+fn multipart_batch() {
+    c_test("multipart_batch.c");
+}
+
+#[test]
 fn multipart_limits() {
     c_test("multipart_limits.c");
 }
@@ -183,9 +188,11 @@ fn every_c_source_is_built() {
         "extended2.c",
         "request_env.c",
         "multipart.c",
+        "multipart_batch.c",
         "multipart_limits.c",
         "multipart_params.c",
         "urlencoded_cursor.c",
+        "request_env.c",
         "guard_page.c",
         "strict.c",
         "parse_request.c",

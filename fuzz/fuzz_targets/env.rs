@@ -1,6 +1,8 @@
 //! Env flattening of any request the parser accepts: the size query is
 //! exact (flattening into exactly that much storage succeeds), keys are
-//! unique, and nothing but PSGI's decoded PATH_INFO carries CR, LF or NUL.
+//! unique, nothing but PSGI's decoded PATH_INFO carries CR, LF or NUL, a
+//! plan writes what flatten does, and skipping the fold search for a parser
+//! that leaves no raw folds changes nothing.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -39,6 +41,22 @@ fuzz_target!(|data: &[u8]| {
         if p.key != b"PATH_INFO" {
             assert!(!p.value.iter().any(|&b| b == b'\r' || b == b'\n' || b == 0), "{:?}", p);
         }
+    }
+    // Planned, then written: the same sizes and pairs.
+    let plan = env_config.plan(&req).expect("plan as flatten");
+    assert_eq!(plan.sizes(), sizes);
+    let mut planned_arena = vec![0u8; sizes.arena];
+    let mut planned = Vec::new();
+    plan.write(&mut planned_arena, |p| planned.push((p.key.to_vec(), p.value.to_vec()))).expect("write the plan");
+    let flat: Vec<(Vec<u8>, Vec<u8>)> = env.iter().map(|p| (p.key.to_vec(), p.value.to_vec())).collect();
+    assert_eq!(planned, flat);
+    // Skipping the fold search is right for every parser but ObsFold::Span.
+    let for_parser = env_config.for_parser(&config);
+    if !for_parser.raw_folds {
+        let mut pairs = vec![EnvPair { key: b"", value: b"" }; sizes.pairs];
+        let mut arena = vec![0u8; sizes.arena];
+        let same = for_parser.flatten(&req, &mut pairs, &mut arena).expect("flatten without the fold search");
+        assert_eq!(same, env);
     }
     // One pair short fails cleanly rather than truncating.
     if sizes.pairs > 0 {

@@ -1,7 +1,8 @@
 //! The multipart parser fed at random splits yields the same events (and
 //! the same error, at the same offset) as when fed the whole body at once,
 //! with limits (all ten) and the unfold option drawn from the input; and the
-//! C ABI (`sb_multipart_parser_feed`, `sb_multipart_parser_filename_star`)
+//! C ABI (`sb_multipart_parser_feed`, `sb_multipart_parser_feed_batch` at a
+//! capacity drawn from the input, `sb_multipart_parser_filename_star`)
 //! reports exactly what the Rust parser does. Along the way, the parser's
 //! documented bounds hold after every call: what it buffers stays under
 //! `boundary + 4 + max_header_bytes + 2` (twice the header bytes when
@@ -17,6 +18,7 @@ use std::ptr;
 
 use libfuzzer_sys::fuzz_target;
 use springbok::multipart::{self as c, sb_multipart_event, sb_multipart_event_kind as Kind};
+use springbok::multipart_batch::sb_multipart_parser_feed_batch;
 use springbok::multipart_names::sb_multipart_parser_filename_star;
 use springbok::{sb_error, sb_result};
 use springbok_fuzz::take;
@@ -192,8 +194,10 @@ fn c_error(code: sb_result, err: &sb_error) -> String {
     format!("error {} at {}", msg.to_str().unwrap(), err.offset)
 }
 
-/// The same as [`run`] at once, through the C ABI, without the raw block.
-fn run_c(body: &[u8], limits: Limits, options: Options) -> Vec<String> {
+/// The same as [`run`] at once, through the C ABI, without the raw block:
+/// one event per `sb_multipart_parser_feed` (`batch` 0) or up to `batch`
+/// per `sb_multipart_parser_feed_batch`.
+fn run_c(body: &[u8], limits: Limits, options: Options, batch: usize) -> Vec<String> {
     // SAFETY: every pointer below is valid for the call that takes it;
     // spans are read before the next feed.
     unsafe {
@@ -233,48 +237,52 @@ fn run_c(body: &[u8], limits: Limits, options: Options) -> Vec<String> {
         let mut data = Vec::new();
         let mut rest = body;
         let mut err = sb_error { kind: sb_result::Ok, offset: 0, status: 0, header: 0 };
-        let outcome = loop {
-            let mut consumed = 0;
-            let mut ev: sb_multipart_event = std::mem::zeroed();
-            let r =
-                c::sb_multipart_parser_feed(parser, rest.as_ptr().cast(), rest.len(), &mut consumed, &mut ev, &mut err);
+        let mut evs: [sb_multipart_event; 8] = std::mem::zeroed();
+        let outcome = 'feed: loop {
+            let (mut consumed, mut count) = (0, 1);
+            let (p, n) = (rest.as_ptr().cast(), rest.len());
+            let r = if batch == 0 {
+                c::sb_multipart_parser_feed(parser, p, n, &mut consumed, &mut evs[0], &mut err)
+            } else {
+                sb_multipart_parser_feed_batch(
+                    parser,
+                    p,
+                    n,
+                    &mut consumed,
+                    evs.as_mut_ptr(),
+                    batch,
+                    &mut count,
+                    &mut err,
+                )
+            };
             if r != sb_result::Ok {
                 break c_error(r, &err);
             }
+            assert!(count >= 1 && count <= batch.max(1));
+            let fed = rest;
             rest = &rest[consumed..];
-            let (mut v, mut vl, mut cs, mut csl, mut lang, mut langl) =
-                (ptr::null(), 0, ptr::null(), 0, ptr::null(), 0);
-            let star =
-                sb_multipart_parser_filename_star(parser, &mut v, &mut vl, &mut cs, &mut csl, &mut lang, &mut langl);
-            assert_eq!(star == sb_result::Ok, ev.kind == Kind::PartStart);
-            match ev.kind {
-                Kind::Data => data.extend_from_slice(slice(ev.data, ev.data_len).unwrap()),
-                Kind::NeedMore => break "finish".to_string(),
-                kind => {
-                    if !data.is_empty() {
-                        log.push(format!("data {:?}", std::mem::take(&mut data)));
-                    }
-                    log.push(match kind {
-                        Kind::PartStart => {
-                            let headers = std::slice::from_raw_parts(ev.headers, ev.num_headers);
-                            let star = slice(v, vl).map(|v| (v, slice(cs, csl).unwrap(), slice(lang, langl).unwrap()));
-                            part_line(
-                                ev.part_index,
-                                headers
-                                    .iter()
-                                    .map(|h| (slice(h.name, h.name_len).unwrap(), slice(h.value, h.value_len).unwrap()))
-                                    .collect(),
-                                slice(ev.name, ev.name_len),
-                                slice(ev.filename, ev.filename_len),
-                                slice(ev.content_type, ev.content_type_len),
-                                ev.is_file,
-                                star,
-                            )
-                        }
-                        Kind::PartEnd => "PartEnd".to_string(),
-                        _ => "End".to_string(),
-                    });
+            for (i, ev) in evs[..count].iter().enumerate() {
+                // Only a batch's last event may be one that ends a batch.
+                let last = i + 1 == count;
+                let in_fed = ev.data_len == 0 || fed.as_ptr_range().contains(&ev.data.cast());
+                let ends = matches!(ev.kind, Kind::NeedMore | Kind::PartStart) || ev.kind == Kind::Data && !in_fed;
+                assert!(last || !ends, "a batch went on past {:?}", ev.kind);
+                // `filename*` answers for the last event only, and only for
+                // a PART_START.
+                let mut star = None;
+                if last {
+                    let (mut v, mut vl, mut cs, mut csl, mut lang, mut langl) =
+                        (ptr::null(), 0, ptr::null(), 0, ptr::null(), 0);
+                    let r = sb_multipart_parser_filename_star(
+                        parser, &mut v, &mut vl, &mut cs, &mut csl, &mut lang, &mut langl,
+                    );
+                    assert_eq!(r == sb_result::Ok, ev.kind == Kind::PartStart);
+                    star = slice(v, vl).map(|v| (v, slice(cs, csl).unwrap(), slice(lang, langl).unwrap()));
                 }
+                if ev.kind == Kind::NeedMore {
+                    break 'feed "finish".to_string();
+                }
+                log_c_event(ev, &mut log, &mut data, star);
             }
         };
         if !data.is_empty() {
@@ -293,6 +301,46 @@ fn run_c(body: &[u8], limits: Limits, options: Options) -> Vec<String> {
     }
 }
 
+/// Appends one C ABI event other than `NEED_MORE` to `log` (data pieces
+/// merged until the next other event); `star` is the part's `filename*`.
+///
+/// # Safety
+/// The event's spans are valid.
+unsafe fn log_c_event(
+    ev: &sb_multipart_event,
+    log: &mut Vec<String>,
+    data: &mut Vec<u8>,
+    star: Option<(&[u8], &[u8], &[u8])>,
+) {
+    if ev.kind == Kind::Data {
+        data.extend_from_slice(slice(ev.data, ev.data_len).unwrap());
+        return;
+    }
+    if !data.is_empty() {
+        log.push(format!("data {:?}", std::mem::take(data)));
+    }
+    log.push(match ev.kind {
+        Kind::PartStart => {
+            // SAFETY: the caller's contract.
+            let headers = unsafe { std::slice::from_raw_parts(ev.headers, ev.num_headers) };
+            part_line(
+                ev.part_index,
+                headers
+                    .iter()
+                    .map(|h| (slice(h.name, h.name_len).unwrap(), slice(h.value, h.value_len).unwrap()))
+                    .collect(),
+                slice(ev.name, ev.name_len),
+                slice(ev.filename, ev.filename_len),
+                slice(ev.content_type, ev.content_type_len),
+                ev.is_file,
+                star,
+            )
+        }
+        Kind::PartEnd => "PartEnd".to_string(),
+        _ => "End".to_string(),
+    })
+}
+
 /// The Rust log without the raw header blocks (the C ABI does not have them).
 fn without_raw(log: &[String]) -> Vec<String> {
     log.iter().map(|l| l.split(" raw=").next().unwrap().to_string()).collect()
@@ -306,5 +354,7 @@ fuzz_target!(|data: &[u8]| {
     cuts.sort_unstable();
     let whole = run(body, &[], limits, options);
     assert_eq!(run(body, &cuts, limits, options), whole);
-    assert_eq!(run_c(body, limits, options), without_raw(&whole));
+    let c_log = run_c(body, limits, options, 0);
+    assert_eq!(c_log, without_raw(&whole));
+    assert_eq!(run_c(body, limits, options, usize::from(a % 8) + 1), c_log);
 });

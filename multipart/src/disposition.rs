@@ -56,67 +56,15 @@ impl<'a> ContentDisposition<'a> {
     /// other parameters are skipped. `filename*` must be an RFC 8187
     /// ext-value in `UTF-8` or `ISO-8859-1` with valid `%XX` escapes.
     pub fn parse(value: &'a [u8]) -> Result<ContentDisposition<'a>, Error> {
-        let bad = |c: &Cursor<'_>| c.error(ErrorKind::MalformedContentDisposition);
-        let mut c = Cursor::new(value);
-        skip_ows(&mut c);
-        let disposition = c.take_while(is_tchar);
-        if disposition.is_empty() {
-            return Err(bad(&c));
-        }
-        let mut cd = ContentDisposition {
-            disposition,
-            name: None,
-            filename: None,
-            filename_star: None,
-            filename_star_raw: None,
-        };
-        loop {
-            skip_ows(&mut c);
-            match c.peek() {
-                None => return Ok(cd),
-                Some(b';') => c.bump(),
-                Some(_) => return Err(bad(&c)),
-            }
-            skip_ows(&mut c);
-            if c.peek().is_none() {
-                return Ok(cd);
-            }
-            let name_at = c.pos();
-            let pname = c.take_while(is_tchar);
-            skip_ows(&mut c);
-            if pname.is_empty() || c.peek() != Some(b'=') {
-                return Err(bad(&c));
-            }
-            c.bump();
-            skip_ows(&mut c);
-            let value_at = c.pos();
-            let pvalue = if c.peek() == Some(b'"') {
-                c.html_quoted_string().ok_or_else(|| bad(&c))?
-            } else {
-                let v = c.take_while(is_tchar);
-                if v.is_empty() {
-                    return Err(bad(&c));
-                }
-                v
-            };
-            let dup = Error::new(ErrorKind::MalformedContentDisposition, name_at as u64);
-            if pname.eq_ignore_ascii_case(b"name") {
-                if cd.name.replace(pvalue).is_some() {
-                    return Err(dup);
-                }
-            } else if pname.eq_ignore_ascii_case(b"filename") {
-                if cd.filename.replace(pvalue).is_some() {
-                    return Err(dup);
-                }
-            } else if pname.eq_ignore_ascii_case(b"filename*") {
-                let ext = parse_ext_value(pvalue)
-                    .ok_or(Error::new(ErrorKind::MalformedContentDisposition, value_at as u64))?;
-                if cd.filename_star.replace(ext).is_some() {
-                    return Err(dup);
-                }
-                cd.filename_star_raw = Some(pvalue);
-            }
-        }
+        let raw = RawDisposition::scan(value)?;
+        Ok(ContentDisposition {
+            disposition: raw.disposition,
+            name: raw.name,
+            filename: raw.filename,
+            // Checked by `scan`: always `Some` when sent.
+            filename_star: raw.filename_star.and_then(parse_ext_value),
+            filename_star_raw: raw.filename_star,
+        })
     }
 
     /// The disposition type as sent (`form-data` for form uploads).
@@ -175,10 +123,127 @@ impl<'a> ContentDisposition<'a> {
     }
 }
 
+/// A `Content-Disposition` value's parts as sent, checked as
+/// [`ContentDisposition::parse`] checks them but without decoding
+/// `filename*`: what the parser needs at every part's start, without the
+/// decoded copy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RawDisposition<'a> {
+    pub(crate) disposition: &'a [u8],
+    /// The disposition type is `form-data` (any case).
+    pub(crate) form_data: bool,
+    pub(crate) name: Option<&'a [u8]>,
+    pub(crate) filename: Option<&'a [u8]>,
+    pub(crate) filename_star: Option<&'a [u8]>,
+}
+
+impl<'a> RawDisposition<'a> {
+    /// See [`ContentDisposition::parse`] for the grammar and the errors.
+    pub(crate) fn scan(value: &'a [u8]) -> Result<RawDisposition<'a>, Error> {
+        match Self::browser_shape(value) {
+            Some(cd) => Ok(cd),
+            None => Self::scan_any(value),
+        }
+    }
+
+    /// The exact shape browsers send, `form-data; name="…"` with an
+    /// optional `; filename="…"`, where `scan_any` would find the same; or
+    /// `None` (then `scan_any` decides). Most parts are this, and checking
+    /// it whole costs a fraction of the general grammar.
+    #[inline]
+    pub(crate) fn browser_shape(value: &'a [u8]) -> Option<RawDisposition<'a>> {
+        /// The rest of an HTML quoted string after its opening quote: the
+        /// content and what follows the closing quote.
+        fn quoted(v: &[u8]) -> Option<(&[u8], &[u8])> {
+            let end = v.iter().position(|&b| b == b'"' || !(b == b'\t' || b >= 0x20 && b != 0x7f))?;
+            (v[end] == b'"').then(|| (&v[..end], &v[end + 1..]))
+        }
+        let (name, rest) = quoted(value.strip_prefix(b"form-data; name=\"")?)?;
+        let (filename, rest) = match rest.strip_prefix(b"; filename=\"") {
+            Some(r) => {
+                let (f, rest) = quoted(r)?;
+                (Some(f), rest)
+            }
+            None => (None, rest),
+        };
+        rest.is_empty().then_some(RawDisposition {
+            disposition: &value[..9],
+            form_data: true,
+            name: Some(name),
+            filename,
+            filename_star: None,
+        })
+    }
+
+    fn scan_any(value: &'a [u8]) -> Result<RawDisposition<'a>, Error> {
+        let bad = |c: &Cursor<'_>| c.error(ErrorKind::MalformedContentDisposition);
+        let mut c = Cursor::new(value);
+        skip_ows(&mut c);
+        let disposition = c.take_while(is_tchar);
+        if disposition.is_empty() {
+            return Err(bad(&c));
+        }
+        let form_data = disposition.eq_ignore_ascii_case(b"form-data");
+        let mut cd = RawDisposition { disposition, form_data, name: None, filename: None, filename_star: None };
+        loop {
+            skip_ows(&mut c);
+            match c.peek() {
+                None => return Ok(cd),
+                Some(b';') => c.bump(),
+                Some(_) => return Err(bad(&c)),
+            }
+            skip_ows(&mut c);
+            if c.peek().is_none() {
+                return Ok(cd);
+            }
+            let name_at = c.pos();
+            let pname = c.take_while(is_tchar);
+            skip_ows(&mut c);
+            if pname.is_empty() || c.peek() != Some(b'=') {
+                return Err(bad(&c));
+            }
+            c.bump();
+            skip_ows(&mut c);
+            let value_at = c.pos();
+            let pvalue = if c.peek() == Some(b'"') {
+                c.html_quoted_string().ok_or_else(|| bad(&c))?
+            } else {
+                let v = c.take_while(is_tchar);
+                if v.is_empty() {
+                    return Err(bad(&c));
+                }
+                v
+            };
+            let slot = if pname.eq_ignore_ascii_case(b"name") {
+                &mut cd.name
+            } else if pname.eq_ignore_ascii_case(b"filename") {
+                &mut cd.filename
+            } else if pname.eq_ignore_ascii_case(b"filename*") {
+                if parse_ext_value(pvalue).is_none() {
+                    return Err(Error::new(ErrorKind::MalformedContentDisposition, value_at as u64));
+                }
+                &mut cd.filename_star
+            } else {
+                continue;
+            };
+            if slot.replace(pvalue).is_some() {
+                return Err(Error::new(ErrorKind::MalformedContentDisposition, name_at as u64));
+            }
+        }
+    }
+
+    /// See [`ContentDisposition::is_file`].
+    pub(crate) fn is_file(&self) -> bool {
+        self.filename.is_some() || self.filename_star.is_some()
+    }
+}
+
 /// Decodes HTML's `%22`, `%0D` and `%0A` (hex digits in either case); every
 /// other byte, `%` sequences included, is kept as it is.
 pub(crate) fn html_unescape(v: &[u8]) -> Cow<'_, [u8]> {
-    if memchr::memchr(b'%', v).is_none() {
+    // Names are short: a byte loop is done before memchr would start.
+    let escaped = if v.len() <= 32 { v.contains(&b'%') } else { memchr::memchr(b'%', v).is_some() };
+    if !escaped {
         return Cow::Borrowed(v);
     }
     let mut out = Vec::with_capacity(v.len());
@@ -234,6 +299,43 @@ pub(crate) fn parse_ext_value(v: &[u8]) -> Option<FilenameStar<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn browser_shape_agrees_with_the_grammar() {
+        let bases: [&[u8]; 4] = [
+            b"form-data; name=\"field1\"",
+            b"form-data; name=\"a\"; filename=\"b c.txt\"",
+            b"form-data; name=\"\"; filename=\"\"",
+            br#"form-data; name="x\"; filename="C:\d\%22e""#,
+        ];
+        let bytes = [b'"', b';', b' ', b'\t', b'\r', b'\n', 0, 0x7f, 0x80, b'=', b'*', b'F', b'x', b'%'];
+        let mut fast_hits = 0;
+        for base in bases {
+            assert!(RawDisposition::browser_shape(base).is_some(), "{:?}", String::from_utf8_lossy(base));
+            for i in 0..=base.len() {
+                for &b in &bytes {
+                    for op in 0..3 {
+                        let mut v = base.to_vec();
+                        match op {
+                            0 if i < v.len() => v[i] = b,
+                            1 => v.insert(i, b),
+                            2 if i < v.len() => {
+                                v.remove(i);
+                            }
+                            _ => continue,
+                        }
+                        let any = RawDisposition::scan_any(&v);
+                        if let Some(fast) = RawDisposition::browser_shape(&v) {
+                            fast_hits += 1;
+                            assert_eq!(Ok(fast), any, "{:?}", String::from_utf8_lossy(&v));
+                        }
+                        assert_eq!(RawDisposition::scan(&v), any, "{:?}", String::from_utf8_lossy(&v));
+                    }
+                }
+            }
+        }
+        assert!(fast_hits > 100, "{fast_hits}");
+    }
 
     fn cd(v: &[u8]) -> ContentDisposition<'_> {
         ContentDisposition::parse(v).unwrap()

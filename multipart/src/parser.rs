@@ -10,6 +10,8 @@ use crate::options::Options;
 use crate::part::{parse_block, HeaderSpan, Part, PartMeta};
 
 mod accounting;
+#[cfg(test)]
+mod tests;
 
 /// What [`Parser::feed`] found.
 #[derive(Clone, Copy, Debug)]
@@ -31,6 +33,10 @@ pub enum Event<'a> {
     /// `boundary.len() + 4` bytes) without completing an event: feed more.
     NeedMore,
 }
+
+/// How many leading bytes of a search [`Parser::find_delimiter`] scans
+/// for CR before it hands the rest to the SIMD searcher.
+const NEAR: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum State {
@@ -219,7 +225,7 @@ impl Parser {
             Out::Data(Src::Input(a, b)) => Event::Data(&input[a..b]),
             Out::Data(Src::Held) => Event::Data(&self.held),
             Out::Data(Src::Delimiter(len)) => Event::Data(&self.delim[..len]),
-            Out::PartStart => Event::PartStart(Part::new(&self.hbuf[2..], &self.spans, self.meta)),
+            Out::PartStart => Event::PartStart(Part::new(&self.hbuf[2..], &self.spans, &self.meta)),
             Out::PartEnd => Event::PartEnd,
             Out::End => Event::End,
         };
@@ -311,7 +317,7 @@ impl Parser {
                     if rest.is_empty() {
                         return Ok((i, Out::NeedMore));
                     }
-                    let found = self.finder.find(rest);
+                    let found = self.find_delimiter(rest);
                     // The search stops at the end of the first delimiter.
                     self.examined += found.map_or(rest.len(), |k| k + self.dlen) as u64;
                     if let Some(k) = found {
@@ -492,6 +498,30 @@ impl Parser {
         }
     }
 
+    /// Where the first delimiter in `rest` starts. A field's value is usually
+    /// a few bytes long, and a plain scan for the delimiter's CR finds its
+    /// end sooner than the SIMD searcher can start; past the first
+    /// [`NEAR`] bytes the searcher takes over.
+    #[inline]
+    fn find_delimiter(&self, rest: &[u8]) -> Option<usize> {
+        let delim = &self.delim[..self.dlen];
+        let near = rest.len().min(NEAR);
+        let mut from = 0;
+        while let Some(k) = memchr::memchr(b'\r', &rest[from..near]) {
+            let at = from + k;
+            match rest.get(at..at + self.dlen) {
+                Some(candidate) if candidate == delim => return Some(at),
+                Some(_) => from = at + 1,
+                // No delimiter fits from here on.
+                None => return None,
+            }
+        }
+        if near == rest.len() {
+            return None;
+        }
+        self.finder.find(&rest[near..]).map(|k| near + k)
+    }
+
     /// Compares the start of `rest` with what the carry still needs to
     /// become a delimiter.
     fn extend_carry(&mut self, rest: &[u8]) -> Carry {
@@ -524,13 +554,15 @@ impl Parser {
         let window = &rest[..rest.len().min(room)];
         // A terminator straddling the old bytes and the new ones: it ends
         // at byte 1, 2 or 3 of the window (the old bytes never hold one).
+        // `joined`: the last (up to) 3 old bytes, then the first (up to) 3
+        // new ones; a terminator ending at new byte n ends at joined[k + n].
         let old = &self.hbuf[..];
-        let straddles = |n: usize| {
-            n <= window.len()
-                && old.len() + n >= 4
-                && old[old.len() + n - 4..].iter().chain(&window[..n]).eq(b"\r\n\r\n")
-        };
-        let end = match (1..4).find(|&n| straddles(n)) {
+        let (k, w) = (old.len().min(3), window.len().min(3));
+        let mut joined = [0u8; 6];
+        joined[..k].copy_from_slice(&old[old.len() - k..]);
+        joined[k..k + w].copy_from_slice(&window[..w]);
+        let straddles = |n: usize| k + n >= 4 && joined[k + n - 4..k + n] == *b"\r\n\r\n";
+        let end = match (1..=w).find(|&n| straddles(n)) {
             Some(n) => Some(n),
             None => self.end_of_headers.find(window).map(|k| k + 4),
         };

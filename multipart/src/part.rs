@@ -9,7 +9,7 @@ use core::mem::MaybeUninit;
 
 use springbok_parser::{Header, ParserConfig, Status};
 
-use crate::disposition::{html_unescape, parse_ext_value, ContentDisposition, FilenameStar};
+use crate::disposition::{html_unescape, parse_ext_value, ContentDisposition, FilenameStar, RawDisposition};
 use crate::error::{Error, ErrorKind};
 
 /// Where one header's name and value sit in the header buffer.
@@ -61,6 +61,62 @@ pub(crate) fn parse_block(
     let block_len = buf.len() - start;
     let mut meta = PartMeta { index, block_len, ..PartMeta::default() };
     spans.clear();
+    if let Some((value, cd)) = browser_block(cfg, max_headers, &buf[start..]) {
+        spans.push(HeaderSpan { name: 0..BROWSER_NAME.len(), value: range_in(&buf[start..], value), folded: None });
+        meta.disposition = Some(0);
+        set_disposition(&mut meta, &buf[start..], &cd);
+        return Ok(meta);
+    }
+    parse_any_block(cfg, max_headers, buf, start, block_offset, meta, spans)
+}
+
+const BROWSER_NAME: &[u8] = b"Content-Disposition";
+
+/// The block a browser sends for a field, `Content-Disposition: ` and a
+/// value of [`RawDisposition::browser_shape`], then the empty line: its
+/// value and disposition, or `None`. The shape admits only bytes the header
+/// parser admits in a value and no line break, and the limits are checked
+/// as the parser checks them, so the general path would find the same.
+fn browser_block<'a>(
+    cfg: &ParserConfig,
+    max_headers: usize,
+    block: &'a [u8],
+) -> Option<(&'a [u8], RawDisposition<'a>)> {
+    let value = block.strip_prefix(b"Content-Disposition: ")?.strip_suffix(b"\r\n\r\n")?;
+    if max_headers == 0
+        || block.len() > cfg.max_head_bytes
+        || BROWSER_NAME.len() > cfg.max_name_len
+        || value.len() > cfg.max_value_len
+    {
+        return None;
+    }
+    Some((value, RawDisposition::browser_shape(value)?))
+}
+
+/// Records a parsed disposition's file-ness and raw parameters in `meta`.
+fn set_disposition(meta: &mut PartMeta, all: &[u8], cd: &RawDisposition<'_>) {
+    meta.is_file = cd.is_file();
+    if cd.form_data {
+        let pair = |s: &[u8]| {
+            let r = range_in(all, s);
+            (r.start, r.end)
+        };
+        meta.name = cd.name.map(pair);
+        meta.filename = cd.filename.map(pair);
+        meta.filename_star = cd.filename_star.map(pair);
+    }
+}
+
+/// [`parse_block`] for any block, through the header parser.
+fn parse_any_block(
+    cfg: &ParserConfig,
+    max_headers: usize,
+    buf: &mut Vec<u8>,
+    start: usize,
+    block_offset: u64,
+    mut meta: PartMeta,
+    spans: &mut Vec<HeaderSpan>,
+) -> Result<PartMeta, Error> {
     {
         let block = &buf[start..];
         // The storage length is the header-count limit: the parser reports
@@ -109,23 +165,14 @@ pub(crate) fn parse_block(
         let all = &buf[start..];
         let span = &spans[i];
         let value = &all[span.value.clone()];
-        let cd = ContentDisposition::parse(value).map_err(|e| {
+        let cd = RawDisposition::scan(value).map_err(|e| {
             let at = match &span.folded {
                 Some(raw) => raw.start + raw_offset(&all[raw.clone()], e.offset() as usize),
                 None => span.value.start + e.offset() as usize,
             };
             Error::new(e.kind(), block_offset + at as u64)
         })?;
-        meta.is_file = cd.is_file();
-        if cd.is_form_data() {
-            let pair = |s: &[u8]| {
-                let r = range_in(all, s);
-                (r.start, r.end)
-            };
-            meta.name = cd.name_raw().map(pair);
-            meta.filename = cd.filename_raw().map(pair);
-            meta.filename_star = cd.filename_star_raw().map(pair);
-        }
+        set_disposition(&mut meta, all, &cd);
     }
     Ok(meta)
 }
@@ -193,11 +240,13 @@ pub struct Part<'a> {
     /// The raw header block, then any unfolded values.
     block: &'a [u8],
     spans: &'a [HeaderSpan],
-    meta: PartMeta,
+    /// Borrowed, not copied: it is most of an `Event`'s size, and events are
+    /// moved by value on every feed.
+    meta: &'a PartMeta,
 }
 
 impl<'a> Part<'a> {
-    pub(crate) fn new(buf: &'a [u8], spans: &'a [HeaderSpan], meta: PartMeta) -> Self {
+    pub(crate) fn new(buf: &'a [u8], spans: &'a [HeaderSpan], meta: &'a PartMeta) -> Self {
         Part { block: buf, spans, meta }
     }
 
@@ -285,7 +334,66 @@ impl<'a> Part<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::raw_offset;
+    use super::{browser_block, parse_any_block, parse_block, raw_offset, PartMeta};
+    use springbok_parser::{ObsFold, ParserConfig};
+
+    /// `parse_block` (with its browser fast path) and the header parser's path
+    /// agree on blocks around the browser shape, under tight limits too.
+    #[test]
+    fn browser_block_agrees_with_the_header_parser() {
+        let bases: [&[u8]; 3] = [
+            b"Content-Disposition: form-data; name=\"field1\"\r\n\r\n",
+            b"Content-Disposition: form-data; name=\"a\"; filename=\"\xc3\xa9 b.txt\"\r\n\r\n",
+            b"Content-Disposition: form-data; name=\"\"\r\n\r\n",
+        ];
+        let bytes = [b'"', b';', b' ', b'\t', b'\r', b'\n', b':', 0, 0x7f, 0x80, b'c', b'x', b'%'];
+        let mut configs = Vec::new();
+        for (head, name, value, headers) in [
+            (16384, 256, 65536, 16),
+            (40, 256, 65536, 16),
+            (16384, 10, 65536, 16),
+            (16384, 256, 20, 16),
+            (16384, 256, 65536, 0),
+        ] {
+            for fold in [ObsFold::Reject, ObsFold::Span] {
+                let mut cfg = ParserConfig::new();
+                (cfg.max_head_bytes, cfg.max_name_len, cfg.max_value_len, cfg.obs_fold) = (head, name, value, fold);
+                configs.push((cfg, headers));
+            }
+        }
+        let mut fast = 0;
+        for base in bases {
+            for i in 0..=base.len() {
+                for &b in &bytes {
+                    for op in 0..3 {
+                        let mut v = base.to_vec();
+                        match op {
+                            0 if i < v.len() => v[i] = b,
+                            1 => v.insert(i, b),
+                            2 if i < v.len() => {
+                                v.remove(i);
+                            }
+                            _ => continue,
+                        }
+                        for (cfg, max_headers) in &configs {
+                            let mut buf = b"\r\n".to_vec();
+                            buf.extend_from_slice(&v);
+                            let (mut buf2, mut s1, mut s2) = (buf.clone(), Vec::new(), Vec::new());
+                            fast += usize::from(browser_block(cfg, *max_headers, &buf[2..]).is_some());
+                            let got = parse_block(cfg, *max_headers, &mut buf, 2, 100, 3, &mut s1);
+                            let meta = PartMeta { index: 3, block_len: v.len(), ..PartMeta::default() };
+                            let want = parse_any_block(cfg, *max_headers, &mut buf2, 2, 100, meta, &mut s2);
+                            let what = String::from_utf8_lossy(&v);
+                            assert_eq!(format!("{got:?}"), format!("{want:?}"), "{what:?}");
+                            assert_eq!(format!("{s1:?}"), format!("{s2:?}"), "{what:?}");
+                            assert_eq!(buf, buf2, "{what:?}");
+                        }
+                    }
+                }
+            }
+        }
+        assert!(fast > 1000, "{fast}");
+    }
 
     #[test]
     fn raw_offset_maps_unfolded_bytes_back() {

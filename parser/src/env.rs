@@ -393,19 +393,15 @@ impl<'b> Target<'b> {
     /// says whether the path holds a `%`: the path ends at the first `?` or
     /// `#`, so one search for the three finds it, and the `%`s on the way.
     fn psgi(target: &'b [u8]) -> (Target<'b>, bool) {
+        let find = |from: usize, a, b, c| crate::simd::find_any3(&target[from..], a, b, c).map(|i| from + i);
         let mut percent = false;
-        let mut at = 0;
-        let end = loop {
-            match memchr::memchr3(b'?', b'#', b'%', &target[at..]) {
-                Some(i) if target[at + i] == b'%' => {
-                    percent = true;
-                    at += i + 1;
-                    // The `%`s are known to be there; only the end is left.
-                    break memchr::memchr2(b'?', b'#', &target[at..]).map(|j| at + j);
-                }
-                Some(i) => break Some(at + i),
-                None => break None,
+        let end = match find(0, b'?', b'#', b'%') {
+            Some(i) if target[i] == b'%' => {
+                percent = true;
+                // A `%` is known to be there; only the end is left.
+                find(i + 1, b'?', b'#', b'#')
             }
+            end => end,
         };
         let Some(end) = end else {
             return (Target { uri: target, path: target, query: b"", fragment: None }, percent);
@@ -414,8 +410,10 @@ impl<'b> Target<'b> {
         let (query, fragment) = if target[end] == b'#' {
             (&b""[..], Some(&target[end + 1..]))
         } else {
-            let (query, fragment) = split_at_byte(&target[end + 1..], b'#');
-            (query, fragment)
+            match find(end + 1, b'#', b'#', b'#') {
+                Some(hash) => (&target[end + 1..hash], Some(&target[hash + 1..])),
+                None => (&target[end + 1..], None),
+            }
         };
         (Target { uri: target, path, query, fragment }, percent)
     }

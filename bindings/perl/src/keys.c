@@ -131,8 +131,9 @@ static void fill_table(void) {
     }
 }
 
-/* The values sbp_value shares, by index: "" first, then the protocols,
- * then the methods. */
+/* The values sbp_value shares by copy-on-write, by index: "" first, then
+ * the protocols, then the usual methods (sbp_method_value and
+ * sbp_protocol_value know these indexes). */
 static const char *const value_names[SBP_VALUE_COUNT] = {
     "", "HTTP/1.0", "HTTP/1.1", "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH",
 };
@@ -148,6 +149,14 @@ void sbp_keys_init(pTHX_ sbp_cxt *cxt) {
         cxt->learnt[i] = NULL;
 }
 
+void sbp_learnt_forget(pTHX_ sbp_cxt *cxt) {
+    size_t i;
+    for (i = 0; i < SBP_LEARNT_KEYS; i++) {
+        SvREFCNT_dec(cxt->learnt[i]);
+        cxt->learnt[i] = NULL;
+    }
+}
+
 void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
     size_t i;
     for (i = 0; i < SBP_KEY_COUNT; i++) {
@@ -158,33 +167,7 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt) {
         SvREFCNT_dec(cxt->values[i]);
         cxt->values[i] = NULL;
     }
-    for (i = 0; i < SBP_LEARNT_KEYS; i++) {
-        SvREFCNT_dec(cxt->learnt[i]);
-        cxt->learnt[i] = NULL;
-    }
-}
-
-/*
- * Values shared by copy-on-write (sbp_value in springbok_perl.h): only a
- * handful are this common, the empty string, the two protocols and the
- * usual methods.
- */
-int sbp_fixed_value_index(int key_index, const char *p, size_t n) {
-    if (key_index == SBP_KEY_SERVER_PROTOCOL) {
-        if (n == 8 && memcmp(p, "HTTP/1.", 7) == 0 && (p[7] == '0' || p[7] == '1'))
-            return 1 + (p[7] - '0');
-    } else if (key_index == SBP_KEY_REQUEST_METHOD && n >= 3 && n <= 7) {
-        /* The method's length and first byte pick the one candidate. */
-        static const signed char by_length[8] = {-1, -1, -1, 3 /* GET, PUT */, 4 /* POST, HEAD */, 9, 7, 8};
-        int c = by_length[n];
-        if (n == 3 && p[0] == 'P')
-            c = 6;
-        else if (n == 4 && p[0] == 'H')
-            c = 5;
-        if (memcmp(value_names[c], p, n) == 0)
-            return c;
-    }
-    return -1;
+    sbp_learnt_forget(aTHX_ cxt);
 }
 
 /*

@@ -1,8 +1,10 @@
 /*
  * multipart.c: HTTP::MultiPartParser's callbacks over libspringbok's
  * event-poll multipart parser. Every Perl callback runs here, in the glue's
- * own frame, between two sb_multipart_parser_feed calls; a callback that
- * dies unwinds only Perl and C frames, never Rust ones.
+ * own frame, between two sb_multipart_parser_feed_batch calls (a batch is
+ * about one part's events); a callback that dies unwinds only Perl and C
+ * frames, never Rust ones, and the rest of its batch is kept for the next
+ * call.
  *
  * on_body($chunk, $final) wants to know whether a piece is a part's last, and
  * libspringbok says so with a separate PART_END event, so the newest piece
@@ -10,6 +12,14 @@
  * says which it was. Small pieces (the bytes held back across feeds) are
  * merged with the next one, so a part fed in large chunks costs about one
  * callback per chunk.
+ *
+ * The callbacks run once or twice per part, and with small fields they are
+ * most of the time spent: each is one call_sv with a prepared stack, no
+ * mortals and no scope of its own. The $chunk scalar is reused from one
+ * on_body call to the next, as HTTP::MultiPartParser reuses its own, and so
+ * is the reference on_header gets, but only while nobody else holds them: a
+ * callback that keeps a reference to $_[0] (or makes it magical, weak or
+ * read-only) gets a new scalar next time, so what it kept never changes.
  */
 #include "springbok_perl.h"
 
@@ -18,14 +28,30 @@
 /* Pieces shorter than this are merged with the next one of the same part. */
 #define MERGE_BELOW 8192
 
+/* Events per sb_multipart_parser_feed_batch call: a batch ends at each
+ * part's start anyway, so a few are enough. */
+#define BATCH 8
+
 struct sbp_multipart {
     sb_multipart_parser *parser;
     char boundary[72];
     size_t boundary_len;
     uint64_t limits[SBP_MULTIPART_LIMITS];
     bool has_limit[SBP_MULTIPART_LIMITS];
-    SV *on_header, *on_body, *on_error;
-    SV *pending; /* the newest data piece of the current part, not yet delivered */
+    SV *on_header, *on_body, *on_error; /* code references, as given */
+    CV *header_cv, *body_cv;            /* what they refer to */
+    SV *chunk;      /* the current part's newest data, not yet delivered, when pending */
+    bool pending;
+    SV *spare;      /* on_body's last $_[0], reused if nobody else holds it (see above) */
+    SV *header_arg; /* on_header's last argument (see header) */
+    /* The batch being delivered: events[next, count) are still to come. When
+     * a callback dies, keep_rest moves them to stash_* for the next call. */
+    sb_multipart_event events[BATCH];
+    size_t next, count;
+    bool stash_end;    /* a PART_END not delivered yet */
+    bool stash_header; /* stash_event, a PART_START, not delivered yet (its spans
+                          live in the parser until the next feed) */
+    sb_multipart_event stash_event;
     SV *backlog; /* input not parsed yet because a callback died */
     const char *rest; /* while parsing: the input not consumed yet */
     STRLEN rest_len;
@@ -84,6 +110,8 @@ sbp_multipart *sbp_multipart_new(pTHX_ SV *boundary, SV *on_header, SV *on_body,
     mp->on_header = newSVsv(on_header);
     mp->on_body = newSVsv(on_body);
     mp->on_error = newSVsv(on_error);
+    mp->header_cv = (CV *)SvRV(mp->on_header);
+    mp->body_cv = (CV *)SvRV(mp->on_body);
     mp->unparsed = unparsed != 0;
     return mp;
 }
@@ -95,24 +123,28 @@ void sbp_multipart_free(pTHX_ sbp_multipart *mp) {
     SvREFCNT_dec(mp->on_header);
     SvREFCNT_dec(mp->on_body);
     SvREFCNT_dec(mp->on_error);
-    SvREFCNT_dec(mp->pending);
+    SvREFCNT_dec(mp->chunk);
+    SvREFCNT_dec(mp->spare);
+    SvREFCNT_dec(mp->header_arg);
     SvREFCNT_dec(mp->backlog);
     Safefree(mp);
 }
 
+/* Calls cb(a) or cb(a, b); the arguments belong to the caller. Without
+ * G_DISCARD: the callback's temporaries are freed by the caller's next
+ * FREETMPS (parse frees them after each batch), which spares a scope per
+ * call. Whatever the callback leaves on the stack is dropped. */
 static void call(pTHX_ SV *cb, SV *a, SV *b) {
     dSP;
-    ENTER;
-    SAVETMPS;
+    const SSize_t base = SP - PL_stack_base;
     PUSHMARK(SP);
     EXTEND(SP, 2);
     PUSHs(a);
     if (b)
         PUSHs(b);
     PUTBACK;
-    call_sv(cb, G_DISCARD | G_VOID);
-    FREETMPS;
-    LEAVE;
+    call_sv(cb, G_VOID);
+    PL_stack_sp = PL_stack_base + base;
 }
 
 /* The new() parameter that sets the limit a result code is about, or NULL. */
@@ -137,8 +169,9 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
     SV *msg;
     const char *limit = limit_name(rc);
     mp->aborted = TRUE;
-    SvREFCNT_dec(mp->pending);
-    mp->pending = NULL;
+    mp->pending = FALSE;
+    mp->next = mp->count = 0;
+    mp->stash_end = mp->stash_header = FALSE;
     if (limit)
         msg = newSVpvf("%s (at byte %" UVuf " of the multipart body; the limit is %s)", sb_result_message(rc),
                        (UV)error->offset, limit);
@@ -149,66 +182,194 @@ static void fail(pTHX_ sbp_multipart *mp, sb_result rc, const sb_error *error) {
     call(aTHX_ mp->on_error, sv_2mortal(msg), NULL);
 }
 
-static void deliver(pTHX_ sbp_multipart *mp, bool final) {
-    SV *piece = mp->pending ? mp->pending : newSVpvs("");
-    mp->pending = NULL;
-    call(aTHX_ mp->on_body, sv_2mortal(piece), final ? &PL_sv_yes : &PL_sv_no);
+/* Chunk buffers larger than this are not kept for the next part. */
+#define CHUNK_KEEP (128 * 1024)
+
+/* Starts the pending chunk, empty, with room for `want` bytes, in the
+ * spare scalar if only this parser holds it and the callback left it a
+ * plain string, else in a new one. */
+static SV *start_chunk(pTHX_ sbp_multipart *mp, size_t want) {
+    SV *sv = mp->spare;
+    mp->spare = NULL;
+    if (sv && (SvREFCNT(sv) != 1 || SvTYPE(sv) != SVt_PV || SvLEN(sv) > CHUNK_KEEP
+               || SvFLAGS(sv) & (SVs_RMG | SVs_GMG | SVs_SMG | SVf_READONLY | SVf_PROTECT | SVf_ROK | SVf_OOK))) {
+        SvREFCNT_dec(sv);
+        sv = NULL;
+    }
+    if (!sv)
+        sv = newSV_type(SVt_PV);
+    SV_CHECK_THINKFIRST_COW_DROP(sv);
+    SvGROW(sv, want + 1);
+    SvCUR_set(sv, 0);
+    *SvPVX(sv) = '\0';
+    SvPOK_only(sv); /* also drops the UTF-8 flag a callback may have set */
+    SvREFCNT_dec(mp->chunk);
+    mp->chunk = sv;
+    mp->pending = TRUE;
+    return sv;
 }
 
-static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
-    size_t i;
-    SV *arg;
-    if (mp->unparsed) {
-        SV *block = newSVpvs("");
-        for (i = 0; i < ev->num_headers; i++) {
-            const sb_header *h = &ev->headers[i];
-            sv_catpvn(block, h->name, h->name_len);
-            sv_catpvs(block, ": ");
-            sv_catpvn(block, h->value, h->value_len);
-            sv_catpvs(block, "\r\n");
-        }
-        sv_catpvs(block, "\r\n");
-        arg = sv_2mortal(block);
-    } else {
-        AV *lines = newAV();
-        if (ev->num_headers)
-            av_extend(lines, (SSize_t)ev->num_headers - 1);
-        for (i = 0; i < ev->num_headers; i++) {
-            const sb_header *h = &ev->headers[i];
-            SV *line = newSV(h->name_len + 2 + h->value_len + 1);
-            char *d = SvPVX(line);
-            memcpy(d, h->name, h->name_len);
-            d[h->name_len] = ':';
-            d[h->name_len + 1] = ' ';
-            memcpy(d + h->name_len + 2, h->value, h->value_len);
-            d[h->name_len + 2 + h->value_len] = '\0';
-            SvCUR_set(line, h->name_len + 2 + h->value_len);
-            SvPOK_only(line);
-            av_push(lines, line);
-        }
-        arg = sv_2mortal(newRV_noinc((SV *)lines));
-    }
-    call(aTHX_ mp->on_header, arg, NULL);
+/* Hands the pending chunk (or an empty one) to on_body. It becomes the
+ * spare, owned here, so that nothing leaks if the callback dies. */
+static void deliver(pTHX_ sbp_multipart *mp, bool final) {
+    SV *chunk;
+    if (!mp->pending)
+        start_chunk(aTHX_ mp, 0);
+    chunk = mp->chunk;
+    mp->chunk = NULL;
+    mp->pending = FALSE;
+    SvREFCNT_dec(mp->spare);
+    mp->spare = chunk;
+    call(aTHX_ (SV *)mp->body_cv, chunk, final ? &PL_sv_yes : &PL_sv_no);
 }
 
 static void data(pTHX_ sbp_multipart *mp, const char *p, size_t n) {
-    if (mp->pending && SvCUR(mp->pending) < MERGE_BELOW) {
-        sv_catpvn(mp->pending, p, n);
+    if (mp->pending && SvCUR(mp->chunk) >= MERGE_BELOW) {
+        /* The new piece is pending before the full one goes out, so that it
+         * survives a callback that dies. */
+        SV *full = mp->chunk;
+        mp->chunk = NULL;
+        start_chunk(aTHX_ mp, n);
+        sv_catpvn_nomg(mp->chunk, p, n);
+        SvREFCNT_dec(mp->spare);
+        mp->spare = full;
+        call(aTHX_ (SV *)mp->body_cv, full, &PL_sv_no);
         return;
     }
-    if (mp->pending)
-        deliver(aTHX_ mp, FALSE);
-    mp->pending = newSVpvn(p, n);
+    if (!mp->pending)
+        start_chunk(aTHX_ mp, n);
+    sv_catpvn_nomg(mp->chunk, p, n);
+}
+
+/* A new string of `len` bytes, to be filled by the caller. */
+static SV *new_string(pTHX_ size_t len) {
+    SV *sv = newSV_type(SVt_PV);
+    char *d;
+    Newx(d, len + 1, char);
+    d[len] = '\0';
+    SvPV_set(sv, d);
+    SvLEN_set(sv, len + 1);
+    SvCUR_set(sv, len);
+    SvPOK_only(sv);
+    return sv;
+}
+
+static SV *header_block(pTHX_ const sb_multipart_event *ev) {
+    size_t i, len = 2;
+    SV *block;
+    char *d;
+    for (i = 0; i < ev->num_headers; i++)
+        len += ev->headers[i].name_len + 2 + ev->headers[i].value_len + 2;
+    block = new_string(aTHX_ len);
+    d = SvPVX(block);
+    for (i = 0; i < ev->num_headers; i++) {
+        const sb_header *h = &ev->headers[i];
+        memcpy(d, h->name, h->name_len);
+        d += h->name_len;
+        memcpy(d, ": ", 2);
+        memcpy(d + 2, h->value, h->value_len);
+        d += 2 + h->value_len;
+        memcpy(d, "\r\n", 2);
+        d += 2;
+    }
+    memcpy(d, "\r\n", 2);
+    return block;
+}
+
+/* A reference to an array of the "Name: value" lines. The reference of the
+ * last part is reused when nobody else holds it (a caller that keeps the
+ * lines copies the reference, and so holds the array, not it). */
+static SV *header_lines(pTHX_ SV *last, const sb_multipart_event *ev) {
+    size_t i, n = ev->num_headers;
+    AV *lines;
+#ifdef newAV_alloc_x
+    lines = n ? newAV_alloc_x((SSize_t)n) : newAV();
+#else
+    lines = newAV();
+    if (n)
+        av_extend(lines, (SSize_t)n - 1);
+#endif
+    for (i = 0; i < n; i++) {
+        const sb_header *h = &ev->headers[i];
+        SV *line = new_string(aTHX_ h->name_len + 2 + h->value_len);
+        char *d = SvPVX(line);
+        memcpy(d, h->name, h->name_len);
+        d[h->name_len] = ':';
+        d[h->name_len + 1] = ' ';
+        memcpy(d + h->name_len + 2, h->value, h->value_len);
+        AvARRAY(lines)[i] = line;
+        AvFILLp(lines) = (SSize_t)i;
+    }
+    if (last && SvREFCNT(last) == 1 && SvTYPE(last) == SVt_IV && SvROK(last) && !SvWEAKREF(last)
+        && !(SvFLAGS(last) & (SVs_RMG | SVs_GMG | SVs_SMG | SVf_READONLY | SVf_PROTECT))) {
+        SV *old = SvRV(last);
+        SvRV_set(last, (SV *)lines);
+        SvREFCNT_dec(old);
+        return last;
+    }
+    SvREFCNT_dec(last);
+    return newRV_noinc((SV *)lines);
+}
+
+static void header(pTHX_ sbp_multipart *mp, const sb_multipart_event *ev) {
+    /* Owned by the parser, so that a callback that dies leaves nothing
+     * behind: the next part or DESTROY frees (or reuses) it. */
+    SV *last = mp->header_arg;
+    mp->header_arg = NULL;
+    if (mp->unparsed) {
+        SvREFCNT_dec(last);
+        mp->header_arg = header_block(aTHX_ ev);
+    } else {
+        mp->header_arg = header_lines(aTHX_ last, ev);
+    }
+    call(aTHX_ (SV *)mp->header_cv, mp->header_arg, NULL);
 }
 
 /* Runs when parse's scope is left, normally or by a callback's exception:
  * input not consumed yet is kept for the next call, as HTTP::MultiPartParser
- * keeps its buffer. */
+ * keeps its buffer, and so are the events of the batch not delivered yet. A
+ * batch ends at a PART_START or at data held in the parser, and data never
+ * follows the part's end within one, so what remains is some data (its
+ * bytes may be the input's: copied now), a PART_END, an END and a
+ * PART_START or NEED_MORE, in that order. */
 static void keep_rest(pTHX_ void *arg) {
     sbp_multipart *mp = (sbp_multipart *)arg;
+    for (; mp->next < mp->count; mp->next++) {
+        const sb_multipart_event *ev = &mp->events[mp->next];
+        switch (ev->kind) {
+        case SB_MULTIPART_EVENT_KIND_DATA:
+            if (!mp->pending)
+                start_chunk(aTHX_ mp, ev->data_len);
+            sv_catpvn_nomg(mp->chunk, ev->data, ev->data_len);
+            break;
+        case SB_MULTIPART_EVENT_KIND_PART_END:
+            mp->stash_end = TRUE;
+            break;
+        case SB_MULTIPART_EVENT_KIND_PART_START:
+            mp->stash_header = TRUE;
+            mp->stash_event = *ev;
+            break;
+        default:
+            break;
+        }
+    }
+    mp->next = mp->count = 0;
     if (mp->rest_len) {
         mp->backlog = newSVpvn(mp->rest, mp->rest_len);
         mp->rest_len = 0;
+    }
+}
+
+/* Delivers what a callback that died left undelivered; each is forgotten
+ * before its callback runs, as if it had been delivered, should it die too. */
+static void deliver_stash(pTHX_ sbp_multipart *mp) {
+    if (mp->stash_end) {
+        mp->stash_end = FALSE;
+        deliver(aTHX_ mp, TRUE);
+    }
+    if (mp->stash_header) {
+        mp->stash_header = FALSE;
+        header(aTHX_ mp, &mp->stash_event);
     }
 }
 
@@ -230,10 +391,15 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
     ENTER;
     enter(aTHX_ self, mp, "parse");
     SvGETMAGIC(chunk);
-    if (mp->aborted || (!SvOK(chunk) && !mp->backlog)) {
-        ok = !mp->aborted;
+    if (mp->aborted) {
         LEAVE;
-        return ok;
+        return FALSE;
+    }
+    SAVEDESTRUCTOR_X(keep_rest, mp);
+    deliver_stash(aTHX_ mp);
+    if (!SvOK(chunk) && !mp->backlog) {
+        LEAVE;
+        return TRUE;
     }
     if (mp->backlog) {
         SV *all = sv_2mortal(mp->backlog);
@@ -248,12 +414,12 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
         chunk = sv_mortalcopy_flags(chunk, SV_DO_COW_SVSETSV);
     }
     p = SvPV_nomg_const(chunk, len);
-    SAVEDESTRUCTOR_X(keep_rest, mp);
+    /* The callbacks' temporaries: freed after each batch (see call). */
+    SAVETMPS;
     for (;;) {
-        size_t consumed = 0;
-        sb_multipart_event ev;
+        size_t consumed = 0, count = 0;
         sb_error error;
-        sb_result rc = sb_multipart_parser_feed(mp->parser, p, len, &consumed, &ev, &error);
+        sb_result rc = sb_multipart_parser_feed_batch(mp->parser, p, len, &consumed, mp->events, BATCH, &count, &error);
         if (rc != SB_RESULT_OK) {
             mp->rest_len = 0;
             fail(aTHX_ mp, rc, &error);
@@ -264,25 +430,33 @@ bool sbp_multipart_parse(pTHX_ SV *self, sbp_multipart *mp, SV *chunk) {
         len -= consumed;
         mp->rest = p;
         mp->rest_len = len;
-        if (ev.kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
-            break;
-        switch (ev.kind) {
-        case SB_MULTIPART_EVENT_KIND_PART_START:
-            header(aTHX_ mp, &ev);
-            break;
-        case SB_MULTIPART_EVENT_KIND_DATA:
-            data(aTHX_ mp, ev.data, ev.data_len);
-            break;
-        case SB_MULTIPART_EVENT_KIND_PART_END:
-            deliver(aTHX_ mp, TRUE);
-            break;
-        default: /* END: what follows is the epilogue, bounded by its limit */
-            break;
+        mp->count = count;
+        /* Counted as delivered before its callback runs: keep_rest keeps
+         * only the ones after an event whose callback died. */
+        for (mp->next = 0; mp->next < count;) {
+            const sb_multipart_event *ev = &mp->events[mp->next++];
+            switch (ev->kind) {
+            case SB_MULTIPART_EVENT_KIND_PART_START:
+                header(aTHX_ mp, ev);
+                break;
+            case SB_MULTIPART_EVENT_KIND_DATA:
+                data(aTHX_ mp, ev->data, ev->data_len);
+                break;
+            case SB_MULTIPART_EVENT_KIND_PART_END:
+                deliver(aTHX_ mp, TRUE);
+                break;
+            default: /* END: what follows is the epilogue, bounded by its limit; NEED_MORE */
+                break;
+            }
         }
+        mp->next = mp->count = 0;
+        FREETMPS;
         if (mp->aborted) {
             ok = FALSE;
             break;
         }
+        if (mp->events[count - 1].kind == SB_MULTIPART_EVENT_KIND_NEED_MORE)
+            break;
     }
     mp->rest_len = 0;
     LEAVE;
@@ -293,7 +467,8 @@ bool sbp_multipart_finish(pTHX_ SV *self, sbp_multipart *mp) {
     sb_error error;
     sb_result rc;
     bool ok;
-    if (mp->backlog && !mp->busy && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
+    if ((mp->backlog || mp->stash_end || mp->stash_header) && !mp->busy
+        && !sbp_multipart_parse(aTHX_ self, mp, &PL_sv_undef))
         return FALSE;
     ENTER;
     enter(aTHX_ self, mp, "finish");
@@ -318,8 +493,8 @@ void sbp_multipart_reset(pTHX_ SV *self, sbp_multipart *mp) {
         sbp_croak_result(aTHX_ "Springbok::MultiPartParser::reset", rc);
     sb_multipart_parser_free(mp->parser);
     mp->parser = parser;
-    SvREFCNT_dec(mp->pending);
-    mp->pending = NULL;
+    mp->pending = FALSE;
+    mp->stash_end = mp->stash_header = FALSE;
     SvREFCNT_dec(mp->backlog);
     mp->backlog = NULL;
     mp->aborted = FALSE;

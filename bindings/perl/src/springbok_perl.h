@@ -15,6 +15,8 @@
 
 #include <springbok.h>
 
+#include <string.h>
+
 /* Header storage of one parse: HTTP::Parser::XS's limit (more headers is -1). */
 #define SBP_DEFAULT_MAX_HEADERS 128
 /* Largest header storage that configure() accepts. */
@@ -71,18 +73,37 @@ void sbp_keys_free(pTHX_ sbp_cxt *cxt);
 int sbp_key_index(const char *key);
 /* Whether sbp_key_names[index]'s static address was learnt at load time. */
 bool sbp_key_is_recognised(int index);
-/* The index in sbp_cxt.values of a fixed key's value (a method, a
- * protocol), or -1. */
-int sbp_fixed_value_index(int key_index, const char *p, size_t n);
+/* The index in sbp_cxt.values (keys.c's value_names) of a method or a
+ * protocol, or -1. Compares of a constant length compile to a load and a
+ * compare. */
+static inline int sbp_method_value(const char *p, size_t n) {
+    switch (n) {
+    case 3:
+        return memcmp(p, "GET", 3) == 0 ? 3 : memcmp(p, "PUT", 3) == 0 ? 6 : -1;
+    case 4:
+        return memcmp(p, "POST", 4) == 0 ? 4 : memcmp(p, "HEAD", 4) == 0 ? 5 : -1;
+    case 5:
+        return memcmp(p, "PATCH", 5) == 0 ? 9 : -1;
+    case 6:
+        return memcmp(p, "DELETE", 6) == 0 ? 7 : -1;
+    case 7:
+        return memcmp(p, "OPTIONS", 7) == 0 ? 8 : -1;
+    default:
+        return -1;
+    }
+}
 
-/* A new SV holding an env value: a copy-on-write copy of a shared string
- * for "" and the common fixed values (methods, protocols), else a plain
- * copy. The copy points at the shared string (what sv_setsv_flags does for
- * a shared hash key scalar, without its general checks): no allocation for
- * the bytes now and no free later; Perl copies them out before anything
- * writes to such a scalar. */
+static inline int sbp_protocol_value(const char *p, size_t n) {
+    if (n != 8)
+        return -1;
+    return memcmp(p, "HTTP/1.1", 8) == 0 ? 2 : memcmp(p, "HTTP/1.0", 8) == 0 ? 1 : -1;
+}
+
 static inline SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, size_t n) {
-    int v = n == 0 ? 0 : key_index >= 0 && key_index < SBP_KEY_FIXED_COUNT ? sbp_fixed_value_index(key_index, p, n) : -1;
+    int v = n == 0                                 ? 0
+            : key_index == SBP_KEY_REQUEST_METHOD  ? sbp_method_value(p, n)
+            : key_index == SBP_KEY_SERVER_PROTOCOL ? sbp_protocol_value(p, n)
+                                                   : -1;
     if (v < 0)
         return newSVpvn(p, n);
 #ifdef SvSHARED_HEK_FROM_PV
@@ -98,6 +119,8 @@ static inline SV *sbp_value(pTHX_ sbp_cxt *cxt, int key_index, const char *p, si
 /* A shared hash key SV for a key sb_env_flatten generated (borrowed: valid
  * until the next call), learnt into the cache on first sight. */
 SV *sbp_learnt_key(pTHX_ sbp_cxt *cxt, const char *key, size_t len);
+/* Empties that cache (benchmarks: see Springbok.xs). */
+void sbp_learnt_forget(pTHX_ sbp_cxt *cxt);
 
 /* http.c */
 IV sbp_parse_request(pTHX_ sbp_cxt *cxt, SV *buf, HV *env);

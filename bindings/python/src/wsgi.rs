@@ -8,7 +8,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use springbok_parser::env::{EnvConfig, EnvError, EnvPair, Underscores, EMPTY_PAIR};
+use springbok_parser::env::{EnvConfig, EnvError, Underscores};
 use springbok_parser::{framing, Header, ParserConfig, Status};
 
 use crate::http::machine_max_headers;
@@ -57,7 +57,9 @@ pub(crate) fn environ<'py>(
     let head = bytes_like(head)?;
     let buf = head.as_bytes();
     let mut storage = [const { MaybeUninit::<Header<'_>>::uninit() }; machine_max_headers()];
-    let req = match ParserConfig::new().parse_request_uninit(buf, 0, &mut storage) {
+    let parser = ParserConfig::new();
+    let config = config.for_parser(&parser);
+    let req = match parser.parse_request_uninit(buf, 0, &mut storage) {
         Ok(Status::Complete(req)) => req,
         Ok(Status::Partial) => return Ok(None),
         Err(e) => return Err(bad_request(e.to_string(), e.status())),
@@ -66,13 +68,19 @@ pub(crate) fn environ<'py>(
         return Err(bad_request(e.to_string(), e.status()));
     }
     let env_err = |e: EnvError| bad_request(e.to_string(), 400);
-    let sizes = config.sizes(&req).map_err(env_err)?;
-    let mut pairs = vec![EMPTY_PAIR; sizes.pairs];
-    let mut arena = vec![0u8; sizes.arena];
-    let flat: &[EnvPair<'_>] = config.flatten(&req, &mut pairs, &mut arena).map_err(env_err)?;
+    // Sizes first, then the pairs straight into the dict.
+    let plan = config.plan(&req).map_err(env_err)?;
+    let mut arena = vec![0u8; plan.sizes().arena];
     let dict = PyDict::new(py);
-    for p in flat {
-        dict.set_item(latin1(py, p.key), latin1(py, p.value))?;
+    let mut failed = None;
+    plan.write(&mut arena, |p| {
+        if failed.is_none() {
+            failed = dict.set_item(latin1(py, p.key), latin1(py, p.value)).err();
+        }
+    })
+    .map_err(env_err)?;
+    if let Some(e) = failed {
+        return Err(e);
     }
     Ok(Some((dict, req.head_len)))
 }

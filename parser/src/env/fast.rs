@@ -34,6 +34,8 @@ const LOWER: u64 = ONES * 0x20;
 #[derive(Clone, Copy)]
 struct Shape {
     len: u8,
+    /// The name has a `-` or a digit, which a control byte folds onto.
+    folds_onto: bool,
     first: u64,
     last: u64,
     middle: [u64; 2],
@@ -47,8 +49,31 @@ const fn ends(name: &[u8]) -> (u64, u64) {
     if len >= 8 {
         (word(name, 0) | LOWER, word(name, len - 8) | LOWER)
     } else {
-        let w = load(name, 0) | (LOWER & mask(len));
+        let w = short_word(name) | (LOWER & mask(len));
         (w, w)
+    }
+}
+
+/// A name of fewer than 8 bytes as one zero-padded word: from 4 bytes on,
+/// two overlapping 4-byte loads (the overlap ORs equal bytes).
+#[inline(always)]
+const fn short_word(name: &[u8]) -> u64 {
+    let len = name.len();
+    if len >= 4 {
+        let lo = u32::from_le_bytes(*first4(name));
+        let hi = u32::from_le_bytes(*first4(name.split_at(len - 4).1));
+        lo as u64 | ((hi as u64) << (8 * (len - 4)))
+    } else {
+        load(name, 0)
+    }
+}
+
+/// The first 4 bytes of `s` (at least 4 long).
+#[inline(always)]
+const fn first4(s: &[u8]) -> &[u8; 4] {
+    match s.first_chunk::<4>() {
+        Some(w) => w,
+        None => panic!("first4: fewer than 4 bytes"),
     }
 }
 
@@ -100,14 +125,20 @@ static SHAPES: [Shape; CODES] = shapes();
 const _: () = assert!(CODES <= 64);
 
 const fn shapes() -> [Shape; CODES] {
-    let mut out = [Shape { len: 0, first: 0, last: 0, middle: [0; 2] }; CODES];
+    let mut out = [Shape { len: 0, folds_onto: false, first: 0, last: 0, middle: [0; 2] }; CODES];
     let mut c = 1;
     while c < CODES {
         let (buf, len) = spelling(c);
         let name = buf.split_at(len).0;
         assert!(len < MAX_STATIC && len > 0);
         let (first, last) = ends(name);
-        out[c] = Shape { len: len as u8, first, last, middle: middle(name) };
+        let mut folds_onto = false;
+        let mut i = 0;
+        while i < len {
+            folds_onto |= name[i] == b'-' || name[i].is_ascii_digit();
+            i += 1;
+        }
+        out[c] = Shape { len: len as u8, folds_onto, first, last, middle: middle(name) };
         c += 1;
     }
     out
@@ -148,7 +179,9 @@ fn static_code(name: &[u8]) -> u8 {
         }
         let s = &SHAPES[usize::from(code)];
         if usize::from(s.len) == len && s.first == first && s.last == last && (len <= 16 || s.middle == middle(name)) {
-            return if clean(name) { code } else { KEY_GENERATED };
+            // Only where the shape has a `-` or a digit can a folded control
+            // byte have matched; letters fold from letters alone.
+            return if !s.folds_onto || clean(name) { code } else { KEY_GENERATED };
         }
         at = (at + 1) % SLOTS;
     }
@@ -158,9 +191,20 @@ fn static_code(name: &[u8]) -> u8 {
 /// folding could have turned into `-` or a digit.
 #[inline(always)]
 fn clean(name: &[u8]) -> bool {
-    let (chunks, rest) = (name.chunks_exact(8), name.len() % 8);
-    let tail = if rest > 0 { load(name, name.len() - rest) | !mask(rest) } else { !0 };
-    !chunks.map(|c| word(c, 0)).any(has_control) && !has_control(tail)
+    // The words a shape is compared by cover the name (it is shorter than
+    // 32 bytes); below 8 bytes the padding is made 0xff, not a control byte.
+    let len = name.len();
+    if len < 8 {
+        return !has_control(short_word(name) | !mask(len));
+    }
+    let mut control = has_control(word(name, 0)) | has_control(word(name, len - 8));
+    if len > 16 {
+        control |= has_control(word(name, 8));
+    }
+    if len > 24 {
+        control |= has_control(word(name, 16));
+    }
+    !control
 }
 
 /// Whether a name has an `_`, and a hash of its folded words (names that
@@ -320,11 +364,15 @@ mod tests {
                 if let Some(p) = ctl.iter().position(|&b| b == b'-') {
                     ctl[p] = b'\r';
                 }
+                let mut ctl_last = n.clone();
+                if let Some(p) = ctl_last.iter().rposition(|&b| b == b'-') {
+                    ctl_last[p] = b'\r';
+                }
                 let mut short = n.clone();
                 short.pop();
                 let mut caret = n.clone();
                 caret[0] = b'^';
-                [upper, ctl, short, caret, [n.as_slice(), b"x"].concat()]
+                [upper, ctl, ctl_last, short, caret, [n.as_slice(), b"x"].concat()]
             })
             .collect();
         names.extend(more);

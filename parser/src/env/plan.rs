@@ -50,6 +50,7 @@ impl EnvConfig {
     /// assert_eq!(env[3], (b"PATH_INFO".to_vec(), b"/a b".to_vec()));
     /// assert_eq!(env[7], (b"HTTP_X_ID".to_vec(), b"7".to_vec()));
     /// ```
+    #[inline]
     pub fn plan<'r, 'b, 'h>(&self, req: &'r Request<'b, 'h>) -> Result<EnvPlan<'r, 'b, 'h>, EnvError> {
         // Built in place: the plan is returned by value, codes and all.
         let mut plan = EnvPlan {
@@ -95,6 +96,7 @@ impl<'b> EnvPlan<'_, 'b, '_> {
     /// [`sizes().arena`](Self::sizes) bytes). Returns the sizes; fails only
     /// with [`EnvError::ArenaTooSmall`], before calling `put`, when `arena`
     /// is shorter.
+    #[inline]
     pub fn write(&self, arena: &'b mut [u8], mut put: impl FnMut(EnvPair<'b>)) -> Result<EnvSizes, EnvError> {
         if arena.len() < self.sizes.arena {
             return Err(EnvError::ArenaTooSmall { needed: self.sizes.arena });

@@ -406,8 +406,35 @@ fn neon_agrees_with_table_at_every_position_and_alignment() {
     sweep_lengths(Backend::Neon);
 }
 
+#[test]
+fn find_any3_finds_every_position() {
+    for len in 0..48 {
+        let none = std::vec![b'a'; len];
+        assert_eq!(find_any3(&none, b'?', b'#', b'%'), None);
+        for at in 0..len {
+            for (i, needle) in [b'?', b'#', b'%'].into_iter().enumerate() {
+                let mut s = none.clone();
+                s[at] = needle;
+                if i == 0 && at + 1 < len {
+                    s[len - 1] = b'%'; // a later match does not win
+                }
+                assert_eq!(find_any3(&s, b'?', b'#', b'%'), Some(at), "{len} {at}");
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn find_any3_agrees_with_its_scalar_twin(buf in proptest::collection::vec(
+        prop_oneof![8 => Just(b'a'), 1 => Just(b'?'), 1 => Just(b'#'), 1 => Just(b'%'), 1 => any::<u8>()], 0..80),
+        start in 0usize..20) {
+        let s: &[u8] = buf.get(start..).unwrap_or(&[]);
+        prop_assert_eq!(find_any3(s, b'?', b'#', b'%'), find_any3_scalar(s, b'?', b'#', b'%'));
+        prop_assert_eq!(find_any3(s, b'#', b'#', b'#'), find_any3_scalar(s, b'#', b'#', b'#'));
+    }
 
     #[test]
     fn kernels_agree_with_table_on_random_buffers(buf in proptest::collection::vec(any::<u8>(), 0..300),

@@ -150,6 +150,13 @@ Called with the part's data, in one or more pieces; C<$final> is true for the
 last piece of a part (possibly an empty string) and false before. Every part
 gets at least one call, with C<$final> true.
 
+As in HTTP::MultiPartParser, C<$_[0]> is a scalar the parser may use again
+for a later piece: copy the value (C<$part .= $_[0]>, C<push @data, $_[0]>)
+to keep it. Unlike there, a reference to C<$_[0]> that the callback keeps
+(C<\$_[0]>, C<\@_>) is safe: the parser then leaves that scalar alone and
+uses a new one. The same holds for C<on_header>'s argument (the reference;
+the array and its lines are new for every part).
+
 =item on_error => sub { my ($message) = @_ }
 
 Called once when the body is invalid or breaks a limit (by C<parse> or
@@ -193,8 +200,10 @@ C<defaults>, for servers whose C<new> calls cannot be edited.
 
 Parses the next piece of the body, calling C<on_header> and C<on_body> as
 parts complete. Returns true, or false once the parser is aborted. Callbacks
-may die; the exception leaves C<parse>. A callback may not call C<parse>,
-C<finish> or C<reset> of the same parser (that croaks).
+may die; the exception leaves C<parse>, and what the body held after the
+call that died is delivered by the next C<parse> or C<finish>, so every
+callback sees the same calls as if none had died. A callback may not call
+C<parse>, C<finish> or C<reset> of the same parser (that croaks).
 
 =item finish()
 

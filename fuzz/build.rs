@@ -69,6 +69,8 @@ fn main() {
         ("bindings/perl/src/springbok_perl.h", "SBP_DEFAULT_MAX_HEADERS", "GLUE_PERL_DEFAULT_MAX_HEADERS"),
         ("bindings/perl/src/http.c", "STACK_ARENA", "GLUE_PERL_STACK_ARENA"),
         ("bindings/perl/src/response.c", "STACK_IOVECS", "GLUE_PERL_STACK_IOVECS"),
+        ("bindings/perl/src/form.c", "SBP_FORM_BATCH", "GLUE_PERL_FORM_BATCH"),
+        ("bindings/perl/src/form.c", "SBP_FORM_ARENA", "GLUE_PERL_FORM_ARENA"),
     ] {
         build.define(alias, Some(define(&root, file, name).as_str()));
     }

@@ -228,10 +228,13 @@ build_urlencoded(...)
 ALIAS:
     build_urlencoded_utf8 = 1
 CODE:
-    ENTER; /* frees the conversions sbp_build_urlencoded makes */
-    RETVAL = sbp_build_urlencoded(aTHX_ &ST(0), items, ix); /* mortal */
-    SvREFCNT_inc_simple_void_NN(RETVAL);
-    LEAVE;
+{
+    /* Frees the conversions sbp_build_urlencoded makes (on a croak, the
+     * unwinding does). */
+    I32 floor = PL_savestack_ix;
+    RETVAL = sbp_build_urlencoded(aTHX_ &ST(0), items, ix); /* new, mortalised once by OUTPUT */
+    LEAVE_SCOPE(floor);
+}
 OUTPUT:
     RETVAL
 

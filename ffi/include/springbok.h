@@ -21,6 +21,8 @@
  *     _response / _headers with struct sb_error detail, sb_version;
  *     sb_chunked_config (chunked-body limits) and sb_chunked_decoder_init;
  *     sb_urlencoded_pairs_new / _next / _free (decoded form pairs);
+ *     sb_urlencoded_cursor_init / _next_decoded (decoded form pairs in
+ *     caller state, decoded parts in a caller arena);
  *     sb_multipart_boundary, sb_multipart_config, sb_multipart_parser_new /
  *     _feed / _feed_batch / _finish / _free (event-poll multipart/form-data
  *     parser),
@@ -1126,6 +1128,33 @@ typedef struct sb_urlencoded_pair {
 } sb_urlencoded_pair;
 
 /**
+ * Where the split of one urlencoded input is. The caller allocates it (on
+ * the stack), `sb_urlencoded_cursor_init` sets it, and every
+ * `sb_urlencoded_cursor_next_decoded` call advances it. It borrows the
+ * input, which must stay valid and unchanged while the cursor is used; it
+ * owns nothing and needs no freeing. Its fields are private state: do not
+ * change them.
+ */
+typedef struct sb_urlencoded_cursor {
+    /**
+     * The input not yet split.
+     */
+    const char *rest;
+    /**
+     * Its length.
+     */
+    size_t rest_len;
+    /**
+     * `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL`.
+     */
+    uint32_t mode;
+    /**
+     * Nonzero when no pair is left.
+     */
+    uint32_t finished;
+} sb_urlencoded_cursor;
+
+/**
  * One event, written by `sb_multipart_parser_feed` on `SB_RESULT_OK`.
  * Fields that do not apply to `kind` are NULL/0. Every span is valid until
  * the next `sb_multipart_parser_feed` or `sb_multipart_parser_free` on the
@@ -1829,6 +1858,10 @@ void sb_urlencoded_pairs_free(struct sb_urlencoded_pairs *pairs);
  * for it); or `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (an
  * unknown style, a total length above `SIZE_MAX`).
  *
+ * A buffer with room for the worst case — three bytes per key and value byte, plus two per
+ * pair — is filled in a single pass; a smaller one costs a first pass for the exact length.
+ * Either way only `buf[0, *out_len)` is written.
+ *
  * # Safety
  * `pairs` NULL (only with `num_pairs` 0) or `num_pairs` readable entries
  * whose spans are readable; `buf` NULL or `buf_len` writable bytes not
@@ -1846,6 +1879,48 @@ sb_result sb_urlencoded_build(const struct sb_urlencoded_pair *pairs, size_t num
  * writable.
  */
 sb_result sb_urlencoded_encode(const char *input, size_t len, uint32_t style, char *buf, size_t buf_len, size_t *out_len);
+
+/**
+ * Checks `buf`/`len` against the limits, as `sb_urlencoded_pairs_new`
+ * does (the same results and `*out_error`; an input over a limit fails as
+ * a whole), and sets `*cursor` to its first pair.
+ *
+ * `mode` is `SB_URLENCODED_WHATWG` or `SB_URLENCODED_PERL` (the UTF-8
+ * repair flag needs storage of Springbok's own, so it is the iterator's
+ * alone: here it is `SB_RESULT_INVALID_ARGUMENT`). `*cursor` is written
+ * only on success.
+ *
+ * # Safety
+ * `cursor` NULL or writable; `buf` NULL (only with `len` 0) or `len`
+ * readable bytes, valid and unchanged while the cursor is used;
+ * `out_error` NULL or writable.
+ */
+sb_result sb_urlencoded_cursor_init(struct sb_urlencoded_cursor *cursor, const char *buf, size_t len, uint32_t mode, size_t max_pairs, size_t max_input_bytes, struct sb_error *out_error);
+
+/**
+ * Advances `*cursor` by up to `capacity` pairs, decoded (`+` → SP, `%XX`
+ * → its byte, an invalid escape kept as it is): writes them to
+ * `out_pairs[0, *out_count)` and returns `SB_RESULT_OK` when more pairs
+ * may follow, or `SB_RESULT_END` when these are the last ones (then
+ * `*out_count` may be 0; further calls return `SB_RESULT_END` with 0).
+ *
+ * A part that needs no decoding is a span of the input; the others are
+ * decoded into `arena`, from its start at every call, so their spans are
+ * valid until the next call with that arena. A batch stops before a pair
+ * whose raw key and value together are longer than what is left of the
+ * arena, and when that is the first pair the call returns
+ * `SB_RESULT_BUFFER_TOO_SMALL` with `*out_count` 0 and the cursor
+ * unchanged (an arena as long as the input is never too small). A
+ * `capacity` of 0 is `SB_RESULT_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ * `cursor` NULL or set by `sb_urlencoded_cursor_init` (and only advanced
+ * by this function since), its input still valid; `out_pairs` NULL or
+ * `capacity` writable entries; `arena` NULL (only with `arena_len` 0) or
+ * `arena_len` writable bytes not overlapping the input; `out_count` NULL
+ * or writable.
+ */
+sb_result sb_urlencoded_cursor_next_decoded(struct sb_urlencoded_cursor *cursor, struct sb_urlencoded_pair *out_pairs, size_t capacity, char *arena, size_t arena_len, size_t *out_count);
 
 /**
  * Finds the boundary parameter of a `Content-Type` value (a `multipart` type,

@@ -48,6 +48,8 @@ pub mod chunked;
 
 pub mod urlencoded;
 
+pub mod urlencoded_cursor;
+
 pub mod multipart;
 pub mod multipart_batch;
 
@@ -81,6 +83,7 @@ pub use multipart::{sb_multipart_config, sb_multipart_event, sb_multipart_parser
 pub use pico::sb_header;
 pub use response_head::{sb_iovec, sb_response_head_info};
 pub use urlencoded::{sb_urlencoded_pair, sb_urlencoded_pairs};
+pub use urlencoded_cursor::sb_urlencoded_cursor;
 
 use std::ffi::c_char;
 

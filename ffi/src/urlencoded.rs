@@ -6,11 +6,11 @@ use std::ffi::c_char;
 use std::mem::MaybeUninit;
 
 use springbok_form_urlencoded::{
-    decode, decode_into, encode_into, encoded_len, parse_raw, Error, Mode, Options, RawPairs, Style,
+    decode, decode_into, encode_into_uninit, encoded_len, parse_raw, Error, Mode, Options, RawPairs, Style,
 };
 
 use crate::error::{sb_error, sb_result};
-use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, zeroed, ArgError};
+use crate::ptr::{free_raw, guard, to_raw, try_mut, try_out, try_out_opt, try_out_slice, try_slice, ArgError};
 
 /// WHATWG splitting (the default): `&` only, empty pieces skipped, a piece
 /// without `=` has an empty value.
@@ -135,7 +135,7 @@ pub struct sb_urlencoded_pair {
     pub value_len: usize,
 }
 
-fn limit_error(e: Error) -> sb_error {
+pub(crate) fn limit_error(e: Error) -> sb_error {
     let (kind, offset) = match e {
         Error::InputTooLong { limit, .. } => (sb_result::UrlencodedInputTooLong, limit),
         Error::TooManyPairs { offset, .. } => (sb_result::UrlencodedTooManyPairs, offset),
@@ -332,6 +332,10 @@ fn style(style: u32) -> Result<Style, ArgError> {
 /// for it); or `SB_RESULT_NULL_ARGUMENT` / `SB_RESULT_INVALID_ARGUMENT` (an
 /// unknown style, a total length above `SIZE_MAX`).
 ///
+/// A buffer with room for the worst case — three bytes per key and value byte, plus two per
+/// pair — is filled in a single pass; a smaller one costs a first pass for the exact length.
+/// Either way only `buf[0, *out_len)` is written.
+///
 /// # Safety
 /// `pairs` NULL (only with `num_pairs` 0) or `num_pairs` readable entries
 /// whose spans are readable; `buf` NULL or `buf_len` writable bytes not
@@ -356,28 +360,38 @@ pub unsafe extern "C" fn sb_urlencoded_build(
             let style = self::style(style)?;
             // SAFETY: the export's contract: readable spans.
             let span = |p: *const c_char, n| unsafe { try_slice::<u8>(p.cast(), n) };
-            let mut needed = pairs.len().saturating_sub(1);
+            // The worst case (every byte escaped) costs one addition a pair; with room for it,
+            // the pairs are encoded in a single pass, otherwise their exact length is found first.
+            let mut worst = pairs.len().saturating_sub(1);
             for p in pairs {
                 let n =
-                    encoded_len(span(p.key, p.key_len)?, style) + 1 + encoded_len(span(p.value, p.value_len)?, style);
-                needed = needed.checked_add(n).ok_or(ArgError::Invalid)?;
+                    p.key_len.checked_add(p.value_len).and_then(|n| n.checked_mul(3)).and_then(|n| n.checked_add(1));
+                worst = n.and_then(|n| worst.checked_add(n)).ok_or(ArgError::Invalid)?;
             }
-            if buf.len() < needed {
-                out_len.write(needed);
-                return Ok(sb_result::BufferTooSmall);
+            if buf.len() < worst {
+                let mut needed = pairs.len().saturating_sub(1);
+                for p in pairs {
+                    let n = encoded_len(span(p.key, p.key_len)?, style)
+                        + 1
+                        + encoded_len(span(p.value, p.value_len)?, style);
+                    needed = needed.checked_add(n).ok_or(ArgError::Invalid)?;
+                }
+                if buf.len() < needed {
+                    out_len.write(needed);
+                    return Ok(sb_result::BufferTooSmall);
+                }
             }
-            // Encoded straight into the caller's buffer (sized above).
-            let out = zeroed(&mut buf[..needed]);
+            // Only `buf[..w]` is written: the contract leaves the rest alone.
             let mut w = 0;
             for (i, p) in pairs.iter().enumerate() {
                 if i > 0 {
-                    out[w] = b'&';
+                    buf.get_mut(w).ok_or(ArgError::Invalid)?.write(b'&');
                     w += 1;
                 }
-                w += encode_into(span(p.key, p.key_len)?, style, &mut out[w..]).ok_or(ArgError::Invalid)?;
-                out[w] = b'=';
+                w += encode_into_uninit(span(p.key, p.key_len)?, style, &mut buf[w..]).ok_or(ArgError::Invalid)?;
+                buf.get_mut(w).ok_or(ArgError::Invalid)?.write(b'=');
                 w += 1;
-                w += encode_into(span(p.value, p.value_len)?, style, &mut out[w..]).ok_or(ArgError::Invalid)?;
+                w += encode_into_uninit(span(p.value, p.value_len)?, style, &mut buf[w..]).ok_or(ArgError::Invalid)?;
             }
             out_len.write(w);
             Ok(sb_result::Ok)
@@ -414,12 +428,16 @@ pub unsafe extern "C" fn sb_urlencoded_encode(
             Ok(s) => s,
             Err(e) => return e.into(),
         };
-        let needed = encoded_len(input, style);
-        if buf.len() < needed {
-            out_len.write(needed);
-            return sb_result::BufferTooSmall;
+        // Room for the worst case is filled in one pass; below it the exact length is found
+        // first, so that a buffer too small is not written at all.
+        if buf.len() / 3 < input.len() {
+            let needed = encoded_len(input, style);
+            if buf.len() < needed {
+                out_len.write(needed);
+                return sb_result::BufferTooSmall;
+            }
         }
-        match encode_into(input, style, zeroed(&mut buf[..needed])) {
+        match encode_into_uninit(input, style, buf) {
             Some(n) => {
                 out_len.write(n);
                 sb_result::Ok
@@ -466,6 +484,22 @@ mod tests {
                 unsafe { sb_urlencoded_build(c.as_ptr(), c.len(), code, buf.as_mut_ptr().cast(), buf.len(), &mut n) };
             assert_eq!(r, sb_result::Ok);
             assert_eq!(&buf[..n], want.as_bytes());
+            // Every room from the exact length to past the worst case (32, the single pass): the
+            // same bytes, nothing written after them; one byte short: nothing written at all.
+            for room in want.len() - 1..=40 {
+                let mut buf = [0xA5u8; 80];
+                let mut n = 0;
+                // SAFETY: live locals with the lengths given (room ≤ 80).
+                let r =
+                    unsafe { sb_urlencoded_build(c.as_ptr(), c.len(), code, buf.as_mut_ptr().cast(), room, &mut n) };
+                if room < want.len() {
+                    assert_eq!((r, n), (sb_result::BufferTooSmall, want.len()));
+                    assert!(buf.iter().all(|&b| b == 0xA5));
+                } else {
+                    assert_eq!((r, &buf[..n]), (sb_result::Ok, want.as_bytes()), "room {room}");
+                    assert!(buf[n..].iter().all(|&b| b == 0xA5), "room {room}");
+                }
+            }
         }
     }
 

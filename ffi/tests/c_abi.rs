@@ -165,6 +165,11 @@ fn strict() {
 }
 
 #[test]
+fn urlencoded_cursor() {
+    c_test("urlencoded_cursor.c");
+}
+
+#[test]
 fn guard_page() {
     c_test("guard_page.c");
 }
@@ -186,6 +191,7 @@ fn every_c_source_is_built() {
         "multipart_batch.c",
         "multipart_limits.c",
         "multipart_params.c",
+        "urlencoded_cursor.c",
         "request_env.c",
         "guard_page.c",
         "strict.c",

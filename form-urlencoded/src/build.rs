@@ -69,8 +69,24 @@ pub fn encoded_len(input: &[u8], style: Style) -> usize {
 /// assert_eq!(&out[..6], b"a+b%7E");
 /// assert_eq!(encode_into(b"a b~", Style::Whatwg, &mut out[..5]), None);
 /// ```
+#[inline(always)]
 pub fn encode_into(input: &[u8], style: Style, out: &mut [u8]) -> Option<usize> {
     springbok_percent::encode_into(input, out, style.encode_set()).ok()
+}
+
+/// [`encode_into`] into memory that need not be initialised: writes `out[..n]` and nothing
+/// else, and returns `n`; `None` when `out` is shorter than [`encoded_len`]. Room for
+/// `3 * input.len()` bytes always suffices and is filled in a single pass.
+///
+/// ```
+/// use std::mem::MaybeUninit;
+/// use springbok_form_urlencoded::{encode_into_uninit, Style};
+/// let mut out = [MaybeUninit::<u8>::uninit(); 12];
+/// assert_eq!(encode_into_uninit(b"a b~", Style::Whatwg, &mut out), Some(6));
+/// ```
+#[inline(always)]
+pub fn encode_into_uninit(input: &[u8], style: Style, out: &mut [std::mem::MaybeUninit<u8>]) -> Option<usize> {
+    springbok_percent::encode_into_uninit(input, out, style.encode_set()).ok()
 }
 
 /// Appends pairs to a `String`, one at a time.

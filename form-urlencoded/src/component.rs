@@ -42,3 +42,17 @@ pub fn decode_keep_plus(input: &[u8]) -> Cow<'_, [u8]> {
 pub fn decode_into(input: &[u8], out: &mut [u8]) -> Result<usize, DecodeError> {
     springbok_percent::decode_into(input, out, Plus::Space)
 }
+
+/// [`decode_into`] into memory that need not be initialised, at least as long as `input`:
+/// the decoded length, or `None` (nothing written) when `out` is shorter than `input`.
+///
+/// ```
+/// use std::mem::MaybeUninit;
+/// use springbok_form_urlencoded::decode_into_uninit;
+/// let mut buf = [MaybeUninit::<u8>::uninit(); 5];
+/// assert_eq!(decode_into_uninit(b"x+%79", &mut buf), Some(3));
+/// ```
+#[inline]
+pub fn decode_into_uninit(input: &[u8], out: &mut [std::mem::MaybeUninit<u8>]) -> Option<usize> {
+    springbok_percent::decode_into_uninit(input, out, Plus::Space)
+}

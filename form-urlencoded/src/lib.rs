@@ -30,7 +30,8 @@
 //!
 //! assert_eq!(build([("q", "HTTP::Request")], Style::Whatwg), "q=HTTP%3A%3ARequest");
 //! ```
-#![forbid(unsafe_code)]
+// `unsafe` only for the SSE2 block scan of the splitter (split.rs), argued there.
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod buffered;
@@ -43,8 +44,8 @@ mod pairs;
 mod split;
 
 pub use buffered::{parse_buffered, BufferedPairs, Utf8Pairs};
-pub use build::{build, encode, encode_into, encoded_len, Serializer, Style};
-pub use component::{decode, decode_into, decode_keep_plus};
+pub use build::{build, encode, encode_into, encode_into_uninit, encoded_len, Serializer, Style};
+pub use component::{decode, decode_into, decode_into_uninit, decode_keep_plus};
 pub use error::Error;
 pub use options::{Mode, Options, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_PAIRS};
 pub use pairs::{parse, parse_raw, Pairs};

@@ -3,7 +3,7 @@
 //! `form_urlencoded` crate.
 
 use proptest::prelude::*;
-use springbok_form_urlencoded::{build, parse, Error, Mode, Options, Style};
+use springbok_form_urlencoded::{build, parse, Error, Mode, Options, RawPairs, Style};
 
 type Pair = (Vec<u8>, Vec<u8>);
 
@@ -110,6 +110,21 @@ proptest! {
         let raw: Vec<(&[u8], &[u8])> =
             springbok_form_urlencoded::parse_raw(&input, &Options::unlimited().mode(mode)).unwrap().collect();
         prop_assert_eq!(raw.len(), model(&input, mode).len());
+    }
+
+    /// Stopping after any number of pieces and resuming from `into_rest` gives the same pieces
+    /// (with their needs-decoding flags) as one uninterrupted iteration.
+    #[test]
+    fn resume_continues_where_the_iterator_stopped(input in form_bytes(), mode in mode(), stop in 0usize..8) {
+        let opts = Options::unlimited().mode(mode);
+        let mut whole = springbok_form_urlencoded::parse_raw(&input, &opts).unwrap();
+        let all: Vec<_> = std::iter::from_fn(|| whole.next_piece()).collect();
+        let mut first = springbok_form_urlencoded::parse_raw(&input, &opts).unwrap();
+        let mut pieces: Vec<_> = std::iter::from_fn(|| first.next_piece()).take(stop).collect();
+        let (rest, finished) = first.into_rest();
+        let mut resumed = RawPairs::resume(rest, mode, finished);
+        pieces.extend(std::iter::from_fn(|| resumed.next_piece()));
+        prop_assert_eq!(pieces, all);
     }
 
     /// Decoding into one buffer changes no pair; as text, each part is the lossy UTF-8 of the

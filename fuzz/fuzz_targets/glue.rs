@@ -10,9 +10,10 @@
 //!   either glue takes for static memory (outside the arena) never lies in
 //!   the request and always has the same bytes at the same address: Ruby
 //!   caches such keys by address, Perl recognises them by address.
-//! * urlencoded: the glue's pair iteration gives the Rust pairs (or both
-//!   fail on a limit); Perl's `build_urlencoded` sizing gives the Rust
-//!   build, and its `3 * len` encode buffer (no retry) always suffices.
+//! * urlencoded: Ruby's pair iteration and Perl's cursor batches (with its
+//!   stack arena or a small one, and the fallback arena) give the Rust
+//!   pairs (or fail on a limit); Perl's `build_urlencoded` sizing gives the
+//!   Rust build, and its `3 * len` encode buffer (no retry) always suffices.
 //! * multipart: the boundary from a Content-Type, the ten limits, pieces fed
 //!   with the glue's loops: the same events, names, `filename*` and error
 //!   (kind and offset) as the Rust parser.
@@ -66,6 +67,15 @@ extern "C" {
         mode: u32,
         max_pairs: usize,
         max_bytes: usize,
+        emit: PairFn,
+        cx: *mut c_void,
+    ) -> u32;
+    fn glue_perl_pairs(
+        p: *const c_char,
+        len: usize,
+        max_pairs: usize,
+        max_bytes: usize,
+        arena_size: usize,
         emit: PairFn,
         cx: *mut c_void,
     ) -> u32;
@@ -333,6 +343,28 @@ fn urlencoded(data: &[u8]) {
     let glue_pairs: Vec<(&[u8], &[u8])> = glue.iter().map(|(k, v, _, _)| (&k[..], &v[..])).collect();
     let rust_pairs: Vec<(&[u8], &[u8])> = pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
     assert_eq!(glue_pairs, rust_pairs);
+
+    // Perl's parse_urlencoded: the cursor in batches, with an arena small
+    // enough (the limit byte) to move to the fallback, or the binding's.
+    if perl_mode {
+        let arena_size = if mode & 8 != 0 { usize::from(limit) } else { usize::MAX };
+        let mut perl: Emitted = Vec::new();
+        // SAFETY: as above.
+        let rc = unsafe {
+            glue_perl_pairs(
+                input.as_ptr().cast(),
+                input.len(),
+                max_pairs,
+                max_bytes,
+                arena_size,
+                collect_pair,
+                (&mut perl as *mut Emitted).cast(),
+            )
+        };
+        assert_eq!(rc, OK, "perl pairs: {}", sb_result_name(rc));
+        let perl_pairs: Vec<(&[u8], &[u8])> = perl.iter().map(|(k, v, _, _)| (&k[..], &v[..])).collect();
+        assert_eq!(perl_pairs, rust_pairs);
+    }
 
     // Perl's build_urlencoded of these pairs, and append_encoded of the input.
     let c_pairs: Vec<sb_urlencoded_pair> = rust_pairs

@@ -212,7 +212,7 @@ uint32_t glue_perl_env(const sb_parser_config *config, uint32_t env_flags, const
 
 /* --- urlencoded: ruby form.c walk, perl form.c --------------------------- */
 
-/* form.c (both): sb_urlencoded_pairs_new, then next until it stops. */
+/* ruby form.c: sb_urlencoded_pairs_new, then next until it stops. */
 uint32_t glue_urlencoded_pairs(const char *p, size_t len, uint32_t mode, size_t max_pairs, size_t max_bytes,
                                glue_pair_fn emit, void *cx) {
     sb_urlencoded_pairs *pairs = NULL;
@@ -224,6 +224,44 @@ uint32_t glue_urlencoded_pairs(const char *p, size_t len, uint32_t mode, size_t 
         emit(cx, pair.key, pair.key_len, pair.value, pair.value_len, false);
     sb_urlencoded_pairs_free(pairs);
     return SB_RESULT_OK;
+}
+
+/* perl form.c sbp_parse_urlencoded: sb_urlencoded_cursor_init, then
+ * sb_urlencoded_cursor_next_decoded batches of SBP_FORM_BATCH until
+ * SB_RESULT_END, the decoded parts in an arena of arena_size bytes
+ * (SIZE_MAX: the binding's SBP_FORM_ARENA, on its C stack) until a pair
+ * does not fit, then in one as long as the input. */
+uint32_t glue_perl_pairs(const char *p, size_t len, size_t max_pairs, size_t max_bytes, size_t arena_size,
+                         glue_pair_fn emit, void *cx) {
+    sb_urlencoded_cursor cursor;
+    sb_urlencoded_pair batch[GLUE_PERL_FORM_BATCH];
+    char *small;
+    if (arena_size == SIZE_MAX) arena_size = GLUE_PERL_FORM_ARENA;
+    small = must_malloc(arena_size ? arena_size : 1);
+    char *arena = small;
+    size_t n;
+    uint32_t rc = sb_urlencoded_cursor_init(&cursor, p, len, SB_URLENCODED_PERL, max_pairs, max_bytes, NULL);
+    if (rc != SB_RESULT_OK) {
+        free(small);
+        return rc;
+    }
+    do {
+        rc = sb_urlencoded_cursor_next_decoded(&cursor, batch, GLUE_PERL_FORM_BATCH, arena,
+                                               arena == small ? arena_size : len, &n);
+        if (rc == SB_RESULT_BUFFER_TOO_SMALL && arena == small) {
+            arena = must_malloc(len);
+            rc = SB_RESULT_OK;
+            continue;
+        }
+        if (rc != SB_RESULT_OK && rc != SB_RESULT_END)
+            break;
+        for (size_t i = 0; i < n; i++)
+            emit(cx, batch[i].key, batch[i].key_len, batch[i].value, batch[i].value_len, false);
+    } while (rc == SB_RESULT_OK);
+    if (arena != small)
+        free(arena);
+    free(small);
+    return rc == SB_RESULT_END ? SB_RESULT_OK : rc;
 }
 
 /* perl form.c sbp_build_urlencoded with the "&" delimiter: one build into

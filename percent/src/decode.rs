@@ -9,6 +9,9 @@ use core::convert::Infallible;
 use crate::error::{DecodeError, ErrorKind};
 use crate::hex::{escape_at, escaped_byte, Escape};
 use crate::scan::{eq_bytes, next_special};
+use crate::slot::{put_all, Slot};
+
+use core::mem::MaybeUninit;
 
 #[cfg(feature = "alloc")]
 use alloc::{borrow::Cow, vec::Vec};
@@ -251,12 +254,12 @@ pub fn decode_into(input: &[u8], out: &mut [u8], plus: Plus) -> Result<usize, De
 /// moves past its bytes before the first `%`, where one escape is decoded. Small forms and long
 /// runs alike cost a few operations a word, and no call to `memcpy`.
 #[inline]
-fn decode_words(input: &[u8], out: &mut [u8], plus: Plus) -> usize {
+fn decode_words<T: Slot>(input: &[u8], out: &mut [T], plus: Plus) -> usize {
     let (mut r, mut w) = (0, 0);
     // `w <= r` throughout, so `out` (as long as `input`) has a word of room whenever the input
     // has a word left.
     while let (Some(word), Some(dst)) =
-        (input.get(r..).and_then(<[u8]>::first_chunk::<8>), out.get_mut(w..).and_then(<[u8]>::first_chunk_mut::<8>))
+        (input.get(r..).and_then(<[u8]>::first_chunk::<8>), out.get_mut(w..).and_then(<[T]>::first_chunk_mut::<8>))
     {
         let word = u64::from_le_bytes(*word);
         let spaces = match plus {
@@ -264,7 +267,7 @@ fn decode_words(input: &[u8], out: &mut [u8], plus: Plus) -> usize {
             Plus::Space => (eq_bytes(word, b'+') >> 7) * 0x0B,
             Plus::Literal => 0,
         };
-        *dst = (word ^ spaces).to_le_bytes();
+        put_all(dst, &(word ^ spaces).to_le_bytes());
         let pct = eq_bytes(word, b'%');
         if pct == 0 {
             r += 8;
@@ -278,13 +281,13 @@ fn decode_words(input: &[u8], out: &mut [u8], plus: Plus) -> usize {
         // bytes read and one test each.
         while let Some(&[b'%', hi, lo]) = input.get(r..).and_then(<[u8]>::first_chunk::<3>) {
             let Some(byte) = escaped_byte(hi, lo) else { break };
-            out[w] = byte;
+            out[w].set(byte);
             w += 1;
             r += 3;
         }
         // A `%` that starts no valid escape stays as it is.
         if input.get(r) == Some(&b'%') {
-            out[w] = b'%';
+            out[w].set(b'%');
             w += 1;
             r += 1;
         }
@@ -299,11 +302,28 @@ fn decode_words(input: &[u8], out: &mut [u8], plus: Plus) -> usize {
             },
             b => (b, 1),
         };
-        out[w] = byte;
+        out[w].set(byte);
         w += 1;
         r += step;
     }
     w
+}
+
+/// Lenient (WHATWG) decoding of `input` into memory that need not be initialised (a buffer
+/// about to be filled, as an FFI caller's), at least as long as `input`: returns the decoded
+/// length `n`; `out[..n]` holds the decoding (bytes up to `input.len()` may be written too), or
+/// `None`, with nothing written, when `out` is shorter than `input`.
+///
+/// ```
+/// use core::mem::MaybeUninit;
+/// use springbok_percent::{decode_into_uninit, Plus};
+/// let mut out = [MaybeUninit::<u8>::uninit(); 8];
+/// assert_eq!(decode_into_uninit(b"a+b%21", &mut out, Plus::Space), Some(4));
+/// assert_eq!(decode_into_uninit(b"a+b%21", &mut out[..5], Plus::Space), None);
+/// ```
+#[inline]
+pub fn decode_into_uninit(input: &[u8], out: &mut [MaybeUninit<u8>], plus: Plus) -> Option<usize> {
+    (out.len() >= input.len()).then(|| decode_words(input, out, plus))
 }
 
 /// Strict decoding of `input` into `out`; returns the decoded length.

@@ -1,7 +1,10 @@
 //! Percent-encoding with documented byte sets.
 
+use core::mem::MaybeUninit;
+
 use crate::error::OutputTooSmall;
 use crate::hex::UPPER_HEX;
+use crate::slot::{put_all, Slot};
 
 #[cfg(feature = "alloc")]
 use alloc::{borrow::Cow, string::String};
@@ -22,6 +25,9 @@ use alloc::{borrow::Cow, string::String};
 pub struct EncodeSet {
     keep: [bool; 256],
     space_as_plus: bool,
+    /// What each byte becomes, for the single-pass encoder: up to three output bytes in the low
+    /// three bytes (little-endian), their count in the top byte.
+    out: [u32; 256],
 }
 
 const ALNUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -66,7 +72,19 @@ impl EncodeSet {
             }
             i += 1;
         }
-        EncodeSet { keep: table, space_as_plus }
+        let mut out = [0u32; 256];
+        let mut b = 0;
+        while b < 256 {
+            out[b] = if table[b] {
+                1 << 24 | b as u32
+            } else if b == b' ' as usize && space_as_plus {
+                1 << 24 | b'+' as u32
+            } else {
+                3 << 24 | (UPPER_HEX[b & 0xF] as u32) << 16 | (UPPER_HEX[b >> 4] as u32) << 8 | b'%' as u32
+            };
+            b += 1;
+        }
+        EncodeSet { keep: table, space_as_plus, out }
     }
 
     /// Whether `byte` is written as itself.
@@ -82,6 +100,7 @@ impl EncodeSet {
     }
 
     /// Length of the run of kept bytes at the start of `input`.
+    #[cfg(feature = "alloc")]
     #[inline]
     fn kept_prefix(&self, input: &[u8]) -> usize {
         input.iter().position(|&b| !self.keep[b as usize]).unwrap_or(input.len())
@@ -105,11 +124,15 @@ impl EncodeSet {
 /// assert_eq!(encoded_len(b"a b/", &EncodeSet::WHATWG_FORM), 6); // a+b%2F
 /// ```
 pub fn encoded_len(input: &[u8], set: &EncodeSet) -> usize {
-    input.iter().map(|&b| if set.keeps(b) || (b == b' ' && set.space_as_plus) { 1 } else { 3 }).sum()
+    input.iter().map(|&b| (set.out[usize::from(b)] >> 24) as usize).sum()
 }
 
 /// Encodes `input` into `out` with `set`; returns the encoded length (at most
-/// `3 * input.len()`). On error `out` holds an unspecified prefix.
+/// `3 * input.len()`). Only `out[..n]` is written on success; on error `out` holds an
+/// unspecified prefix.
+///
+/// When `out` has room for the worst case (`3 * input.len()` bytes) the input is read once;
+/// otherwise the exact length is checked as the output is written.
 ///
 /// ```
 /// use springbok_percent::{encode_into, EncodeSet};
@@ -118,25 +141,91 @@ pub fn encoded_len(input: &[u8], set: &EncodeSet) -> usize {
 /// assert_eq!(&out[..n], b"%C3%A9%20~");
 /// assert_eq!(encode_into(b"a b", &mut out[..2], &EncodeSet::WHATWG_FORM).unwrap_err().needed, 3);
 /// ```
+#[inline(always)]
 pub fn encode_into(input: &[u8], out: &mut [u8], set: &EncodeSet) -> Result<usize, OutputTooSmall> {
-    let too_small = || OutputTooSmall { needed: encoded_len(input, set) };
-    let mut r = 0;
+    encode_slots(input, out, set)
+}
+
+/// [`encode_into`] into memory that need not be initialised (a buffer about to be filled, as
+/// an FFI caller's): `out[..n]` is written, and nothing else.
+///
+/// ```
+/// use core::mem::MaybeUninit;
+/// use springbok_percent::{encode_into_uninit, EncodeSet};
+/// let mut out = [MaybeUninit::<u8>::uninit(); 9];
+/// assert_eq!(encode_into_uninit(b"a b/", &mut out, &EncodeSet::WHATWG_FORM), Ok(6));
+/// ```
+#[inline(always)]
+pub fn encode_into_uninit(input: &[u8], out: &mut [MaybeUninit<u8>], set: &EncodeSet) -> Result<usize, OutputTooSmall> {
+    encode_slots(input, out, set)
+}
+
+#[inline(always)]
+fn encode_slots<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> Result<usize, OutputTooSmall> {
+    match input.len().checked_mul(3) {
+        Some(worst) if out.len() >= worst => Ok(encode_worst_case(input, &mut out[..worst], set)),
+        _ => encode_checked(input, out, set),
+    }
+}
+
+/// The single pass of [`encode_into`] into `out`, at least `3 * input.len()` bytes long: eight
+/// bytes that are all kept are copied as one word; any other byte's encoding comes from one
+/// table entry. Byte `i`'s encoding starts at most at `3 * i`, so the writes always fit.
+#[inline(always)]
+fn encode_worst_case<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> usize {
+    // `last` is the furthest a three-byte encoding may start; the position is clamped to it (a
+    // no-op, see above) so that the writes need no bounds check.
+    let Some(last) = out.len().checked_sub(3) else { return 0 };
     let mut w = 0;
-    while r < input.len() {
-        let run = set.kept_prefix(&input[r..]);
-        let dst = out.get_mut(w..w + run).ok_or_else(too_small)?;
-        dst.copy_from_slice(&input[r..r + run]);
-        w += run;
-        r += run;
-        if let Some(&b) = input.get(r) {
-            let (bytes, n) = set.escape(b);
-            let dst = out.get_mut(w..w + n).ok_or_else(too_small)?;
-            dst.copy_from_slice(&bytes[..n]);
-            w += n;
-            r += 1;
+    let mut words = input.chunks_exact(8);
+    for word in &mut words {
+        if word.iter().fold(true, |all, &b| all & set.keep[usize::from(b)]) {
+            if let Some(dst) = out.get_mut(w..).and_then(<[T]>::first_chunk_mut::<8>) {
+                put_all(dst, word);
+            }
+            w += 8;
+        } else {
+            for &b in word {
+                w = set.put(b, out, w.min(last));
+            }
         }
     }
+    for &b in words.remainder() {
+        w = set.put(b, out, w.min(last));
+    }
+    w
+}
+
+/// [`encode_into`] into a buffer that may be too small: every write is checked.
+#[inline(never)]
+fn encode_checked<T: Slot>(input: &[u8], out: &mut [T], set: &EncodeSet) -> Result<usize, OutputTooSmall> {
+    let too_small = || OutputTooSmall { needed: encoded_len(input, set) };
+    let mut w = 0;
+    for &b in input {
+        let (bytes, n) = if set.keeps(b) { ([b, 0, 0], 1) } else { set.escape(b) };
+        let dst = out.get_mut(w..w + n).ok_or_else(too_small)?;
+        put_all(dst, &bytes[..n]);
+        w += n;
+    }
     Ok(w)
+}
+
+impl EncodeSet {
+    /// Writes `byte`'s encoding at `out[w..]`, where three bytes must fit; returns the write
+    /// position after it.
+    #[inline(always)]
+    fn put<T: Slot>(&self, byte: u8, out: &mut [T], w: usize) -> usize {
+        let e = self.out[usize::from(byte)];
+        let dst = &mut out[w..w + 3];
+        dst[0].set(e as u8);
+        if e >> 24 == 1 {
+            w + 1
+        } else {
+            dst[1].set((e >> 8) as u8);
+            dst[2].set((e >> 16) as u8);
+            w + 3
+        }
+    }
 }
 
 /// Encodes `input` with `set`, appending to `out`.
@@ -183,4 +272,38 @@ pub fn encode<'a>(input: &'a [u8], set: &EncodeSet) -> Cow<'a, str> {
     let mut out = String::with_capacity(input.len() + input.len() / 2);
     encode_append(input, set, &mut out);
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The single-pass table gives every byte the encoding `escape` and `keeps` describe.
+    #[test]
+    fn table_matches_keep_and_escape_for_every_byte() {
+        for set in [
+            EncodeSet::WHATWG_FORM,
+            EncodeSet::WWW_FORM_URLENCODED,
+            EncodeSet::WWW_FORM_URLENCODED_XS,
+            EncodeSet::RFC3986_UNRESERVED,
+        ] {
+            for b in 0..=255u8 {
+                let (bytes, n) = if set.keeps(b) { ([b, 0, 0], 1) } else { set.escape(b) };
+                let e = set.out[usize::from(b)];
+                assert_eq!((e >> 24) as usize, n, "{b:#04x}");
+                assert_eq!(&e.to_le_bytes()[..n], &bytes[..n], "{b:#04x}");
+            }
+        }
+    }
+
+    /// The worst-case pass is exact at its tightest: every byte escaped, the last one ending at
+    /// the buffer's end.
+    #[test]
+    fn worst_case_fills_the_buffer_exactly() {
+        let input = [0u8, 0xFF, b'%', b'+'];
+        let mut out = [0u8; 12];
+        assert_eq!(encode_into(&input, &mut out, &EncodeSet::WHATWG_FORM), Ok(12));
+        assert_eq!(&out, b"%00%FF%25%2B");
+        assert_eq!(encode_into(b"", &mut [], &EncodeSet::WHATWG_FORM), Ok(0));
+    }
 }

@@ -46,15 +46,17 @@ mod encode;
 mod error;
 mod hex;
 mod scan;
+mod slot;
 
 #[cfg(feature = "alloc")]
 pub use decode::{decode, decode_append, decode_strict};
 pub use decode::{
-    decode_in_place, decode_into, decode_strict_in_place, decode_strict_into, needs_decoding, validate_strict, Plus,
+    decode_in_place, decode_into, decode_into_uninit, decode_strict_in_place, decode_strict_into, needs_decoding,
+    validate_strict, Plus,
 };
 #[cfg(feature = "alloc")]
 pub use encode::{encode, encode_append};
-pub use encode::{encode_into, encoded_len, EncodeSet};
+pub use encode::{encode_into, encode_into_uninit, encoded_len, EncodeSet};
 pub use error::{DecodeError, ErrorKind, OutputTooSmall};
 pub use hex::hex_value;
 pub use scan::eq_bytes;

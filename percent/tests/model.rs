@@ -3,8 +3,9 @@
 
 use proptest::prelude::*;
 use springbok_percent::{
-    decode, decode_in_place, decode_into, decode_strict, decode_strict_in_place, decode_strict_into, encode,
-    encode_into, encoded_len, needs_decoding, validate_strict, EncodeSet, ErrorKind, Plus,
+    decode, decode_in_place, decode_into, decode_into_uninit, decode_strict, decode_strict_in_place,
+    decode_strict_into, encode, encode_into, encode_into_uninit, encoded_len, needs_decoding, validate_strict,
+    EncodeSet, ErrorKind, Plus,
 };
 use std::borrow::Cow;
 
@@ -114,6 +115,17 @@ proptest! {
         prop_assert_eq!(valid, model(&input, Plus::Literal, true).map(|_| ()));
     }
 
+    /// `decode_into_uninit` is `decode_into`'s word loop on uninitialised memory: it takes any
+    /// room of at least the input's length and gives the model's length; less is refused. (Its
+    /// bytes are `decode_into`'s, checked above; reading them back would need `unsafe`.)
+    #[test]
+    fn decode_into_uninit_needs_the_input_length(input in interesting_bytes(), plus in plus(), room in 0usize..48) {
+        let expected = model(&input, plus, false).unwrap();
+        let mut out = vec![core::mem::MaybeUninit::<u8>::uninit(); room];
+        let want = (room >= input.len()).then_some(expected.len());
+        prop_assert_eq!(decode_into_uninit(&input, &mut out, plus), want);
+    }
+
     #[test]
     fn short_output_fails_exactly_when_the_result_does_not_fit(
         input in interesting_bytes(), plus in plus(), room in 0usize..48,
@@ -150,6 +162,34 @@ proptest! {
             let mut out = vec![0u8; input.len() * 3];
             let n = encode_into(&input, &mut out, &set).unwrap();
             prop_assert_eq!(&out[..n], encoded.as_bytes());
+        }
+    }
+
+    /// The single pass (room for the worst case) and the checked loop (any smaller room) write
+    /// the same bytes, and a room below the encoded length is an error naming that length.
+    #[test]
+    fn encode_into_agrees_at_every_room(input in prop::collection::vec(any::<u8>(), 0..40), slack in 0usize..4) {
+        for set in sets() {
+            let expected = encode(&input, &set).into_owned();
+            for room in 0..=input.len() * 3 + slack {
+                let mut out = vec![0xA5u8; room];
+                match encode_into(&input, &mut out, &set) {
+                    Ok(n) => {
+                        prop_assert!(room >= expected.len());
+                        prop_assert_eq!(&out[..n], expected.as_bytes());
+                        prop_assert!(out[n..].iter().all(|&b| b == 0xA5), "written past the encoding");
+                    }
+                    Err(e) => {
+                        prop_assert!(room < expected.len());
+                        prop_assert_eq!(e.needed, expected.len());
+                    }
+                }
+                // The same generic code as `encode_into` (whose bytes are checked above); the
+                // slots cannot be read without `unsafe`, so only the outcome is compared.
+                let mut slots = vec![core::mem::MaybeUninit::<u8>::uninit(); room];
+                let want = if room >= expected.len() { Ok(expected.len()) } else { Err(expected.len()) };
+                prop_assert_eq!(encode_into_uninit(&input, &mut slots, &set).map_err(|e| e.needed), want);
+            }
         }
     }
 }

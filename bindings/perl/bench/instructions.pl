@@ -20,6 +20,9 @@ my $corpus = 'use Springbok::Test::Corpus qw(realistic_request realistic_query);
 my $boundary = '----WebKitFormBoundary7MA4YWxkTrZu0gW';
 my $fields = q{my $b = '} . $boundary . q{'; my $body = join('', map { "--$b\r\nContent-Disposition: form-data; name=\"field$_\"\r\n\r\nvalue number $_\r\n" } 1 .. 1000) . "--$b--\r\n";
     sub run { my ($c) = @_; my (@out, $part); my $p = $c->new(boundary => $b, on_header => sub { $part = { headers => $_[0], data => '' } }, on_body => sub { $part->{data} .= $_[0]; push @out, $part if $_[1] }); $p->parse($body); $p->finish }};
+# bench.pl's 20,000 pairs (1.2 MB), with the pair limit raised for it.
+my $big = q{Springbok::Form::set_limits(max_pairs => 20_000, max_input_bytes => 4 << 20);
+    my $q = join '&', map { sprintf 'field%05d=%s', $_, ($_ % 3 ? "value+$_+with+words" : "caf%C3%A9%20$_%2Fx%3Dy") } 1 .. 20_000;};
 my @workloads = (
     (map {
         my $n = $_;
@@ -30,6 +33,10 @@ my @workloads = (
     ['parse_urlencoded, 72-byte query', "$corpus my \$q = realistic_query();",
         'my @p = WWW::Form::UrlEncoded::XS::parse_urlencoded($q)', 'my @p = Springbok::Form::parse_urlencoded($q)'],
     ['build_urlencoded, 72-byte query', "$corpus my \$p = [WWW::Form::UrlEncoded::XS::parse_urlencoded(realistic_query())];",
+        'my $s = WWW::Form::UrlEncoded::XS::build_urlencoded($p)', 'my $s = Springbok::Form::build_urlencoded($p)'],
+    ['parse_urlencoded, 20,000 pairs', $big,
+        'my @p = WWW::Form::UrlEncoded::XS::parse_urlencoded($q)', 'my @p = Springbok::Form::parse_urlencoded($q)'],
+    ['build_urlencoded, 20,000 pairs', "$big my \$p = [WWW::Form::UrlEncoded::XS::parse_urlencoded(\$q)];",
         'my $s = WWW::Form::UrlEncoded::XS::build_urlencoded($p)', 'my $s = Springbok::Form::build_urlencoded($p)'],
     ['multipart, 1,000 small fields (per body)', $fields, q{run('HTTP::MultiPartParser')}, q{run('Springbok::MultiPartParser')}],
 );
@@ -58,7 +65,7 @@ print "| workload | peer instructions/op | Springbok instructions/op | ratio |\n
 for my $w (@workloads) {
     my ($name, $setup, $peer, $ours) = @$w;
     next if $opt{only} && $name !~ /$opt{only}/;
-    my $m = $name =~ /multipart/ ? 20 : $n;
+    my $m = $name =~ /multipart/ ? 20 : $name =~ /20,000/ ? 10 : $n;
     my @per = map {
         my $op = $_;
         (count($setup, $op, 2 * $m) - count($setup, $op, $m)) / $m

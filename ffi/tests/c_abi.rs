@@ -192,7 +192,6 @@ fn every_c_source_is_built() {
         "multipart_limits.c",
         "multipart_params.c",
         "urlencoded_cursor.c",
-        "request_env.c",
         "guard_page.c",
         "strict.c",
         "parse_request.c",

@@ -6,7 +6,7 @@
 use std::ffi::c_char;
 use std::mem::MaybeUninit;
 
-use springbok_parser::env::{EnvConfig, EnvError, EnvSizes, Flavor, Underscores};
+use springbok_parser::env::{EnvConfig, EnvError, EnvPair, EnvSizes, Flavor, Underscores, EMPTY_PAIR};
 use springbok_parser::Request;
 
 use crate::error::{sb_error, sb_result};
@@ -15,6 +15,7 @@ use crate::input::{self, HeaderStore};
 use crate::parse::sb_request;
 use crate::pico::sb_header;
 use crate::ptr::{guard, try_out, try_out_opt, try_out_slice, try_ref, zeroed, ArgError};
+use crate::scratch::Scratch;
 
 /// PSGI env (HTTP::Parser::XS's `%env`, the default): `PATH_INFO`
 /// percent-decoded, fragment stripped.
@@ -230,9 +231,12 @@ pub unsafe extern "C" fn sb_env_flatten(
     })
 }
 
-/// Plans the env first (its exact sizes), so that nothing is written unless
-/// the whole env fits, then writes the pairs straight into `out` and the
-/// built bytes into the first `sizes.arena` bytes of `arena`.
+/// Writes the env of `req` into `out` and `arena` only when the whole env
+/// fits. A usual request (one header a key, no fold, no `_` in a name) is
+/// planned, its sizes known without a walk, then written straight into the
+/// caller's storage; any other is flattened in one walk into scratch
+/// storage and copied out (`flatten_once`), sized first only when the
+/// scratch guess was short.
 pub(crate) fn flatten<'a>(
     config: &EnvConfig,
     req: &Request<'a, '_>,
@@ -240,22 +244,112 @@ pub(crate) fn flatten<'a>(
     arena: &'a mut [MaybeUninit<u8>],
 ) -> Result<sb_env_sizes, EnvFailure> {
     let plan = config.plan(req)?;
-    let sizes = plan.sizes();
+    if plan.is_usual() {
+        let sizes = plan.sizes();
+        if out.len() < sizes.pairs || arena.len() < sizes.arena {
+            return Err(Failure::TooSmall(sizes.into()));
+        }
+        let arena = zeroed(&mut arena[..sizes.arena]);
+        let mut slots = out.iter_mut();
+        plan.write(arena, |p| {
+            if let Some(slot) = slots.next() {
+                slot.write(pair(p.key, p.value));
+            }
+        })?;
+        return Ok(sizes.into());
+    }
+    if out.len() >= EnvConfig::max_pairs(req.headers.len()) && arena.len() >= arena_guess(req) {
+        if let Some(done) = flatten_once(config, req, out, arena) {
+            return done;
+        }
+    }
+    let sizes = config.sizes(req)?;
     if out.len() < sizes.pairs || arena.len() < sizes.arena {
         return Err(Failure::TooSmall(sizes.into()));
     }
     let arena = zeroed(&mut arena[..sizes.arena]);
-    let mut slots = out.iter_mut();
-    plan.write(arena, |p| {
-        if let Some(slot) = slots.next() {
-            slot.write(pair(p.key, p.value));
-        }
+    let mut scratch = Scratch::<EnvPair<'a>, STACK_PAIRS>::new();
+    let env = config.flatten(req, scratch.filled(sizes.pairs, EMPTY_PAIR), arena).map_err(|e| match e {
+        EnvError::PairsTooSmall { .. } | EnvError::ArenaTooSmall { .. } => Failure::TooSmall(sizes.into()),
+        e => Failure::Invalid(e),
     })?;
-    Ok(sizes.into())
+    for (p, slot) in env.iter().zip(out.iter_mut()) {
+        slot.write(pair(p.key, p.value));
+    }
+    Ok(sb_env_sizes { pairs: env.len(), arena: sizes.arena })
 }
 
 fn pair(key: &[u8], value: &[u8]) -> sb_env_pair {
     sb_env_pair { key: key.as_ptr().cast(), key_len: key.len(), value: value.as_ptr().cast(), value_len: value.len() }
+}
+
+/// What an env of `req` needs when no value is joined: the generated names
+/// and the decoded path. `flatten_once` tries this much scratch first.
+fn arena_guess(req: &Request<'_, '_>) -> usize {
+    req.headers.iter().fold(req.target.len(), |n, h| n.saturating_add(h.name.len() + 5))
+}
+
+/// Env pairs sized first on the stack up to this many, on the heap beyond.
+const STACK_PAIRS: usize = 80;
+
+/// Scratch arena kept on the stack (uninitialised but for the bytes a
+/// request may use); larger envs use the heap.
+const STACK_ARENA: usize = 16 * 1024;
+
+/// Scratch pairs kept on the stack by `flatten_once` (the env of 128
+/// headers); more use the heap.
+const STACK_ONCE_PAIRS: usize = 137;
+
+/// One walk into scratch pairs and a scratch arena, then the used arena
+/// bytes are copied to the caller's and the spans that point into the
+/// scratch arena are moved with them. The scratch arena is `arena_guess`
+/// bytes; `None` when that was not enough (joined values), and the caller
+/// sizes the env first instead.
+fn flatten_once(
+    config: &EnvConfig,
+    req: &Request<'_, '_>,
+    out: &mut [MaybeUninit<sb_env_pair>],
+    arena: &mut [MaybeUninit<u8>],
+) -> Option<Result<sb_env_sizes, EnvFailure>> {
+    let guess = arena_guess(req);
+    // Only the bytes this request may use are initialised (zeroed), not the
+    // whole stack buffer.
+    let mut arena_scratch = Scratch::<u8, STACK_ARENA>::new();
+    let scratch_arena = arena_scratch.filled(guess, 0);
+    let base = scratch_arena.as_ptr() as usize;
+    let end = base + scratch_arena.len();
+    let n = EnvConfig::max_pairs(req.headers.len());
+    let mut pairs = Scratch::<EnvPair<'_>, STACK_ONCE_PAIRS>::new();
+    let env = match config.try_flatten(req, pairs.filled(n, EMPTY_PAIR), scratch_arena) {
+        Ok(Some(env)) => env,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(Failure::Invalid(e))),
+    };
+    // Spans inside the scratch arena move to the same offset in the
+    // caller's (empty ones may sit at its very end and move too). Each arena
+    // byte belongs to one span and the arena is filled from its start, so
+    // the furthest end is the used length.
+    let dest = arena.as_mut_ptr() as usize;
+    let mut used = 0;
+    let mut moved = |s: &[u8]| -> *const c_char {
+        let at = (s.as_ptr() as usize).wrapping_sub(base);
+        if at > end - base {
+            return s.as_ptr().cast();
+        }
+        let target = &mut arena[at..at + s.len()];
+        // SAFETY: `target` is `s.len()` writable bytes of the caller's arena
+        // (bounds checked by the slicing), `s` is readable, and they cannot
+        // overlap (one is Springbok's scratch storage, the other the
+        // caller's).
+        unsafe { std::ptr::copy_nonoverlapping(s.as_ptr(), target.as_mut_ptr().cast::<u8>(), s.len()) };
+        used = used.max(at + s.len());
+        (dest + at) as *const c_char
+    };
+    for (p, slot) in env.iter().zip(out.iter_mut()) {
+        let (key, value) = (moved(p.key), moved(p.value));
+        slot.write(sb_env_pair { key, key_len: p.key.len(), value, value_len: p.value.len() });
+    }
+    Some(Ok(sb_env_sizes { pairs: env.len(), arena: used }))
 }
 
 #[cfg(test)]

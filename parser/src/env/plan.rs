@@ -7,16 +7,20 @@
 
 use super::keys::KEY_GENERATED;
 use super::{fast, Arena, EnvConfig, EnvError, EnvPair, EnvSizes, Fixed, HeaderMode, Stop};
+use core::cell::Cell;
+
 use crate::Request;
 
 /// The storage a request's env needs and how its headers will be walked,
 /// from [`EnvConfig::plan`]; [`EnvPlan::write`] produces the env.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct EnvPlan<'r, 'b, 'h> {
     config: EnvConfig,
     req: &'r Request<'b, 'h>,
     fixed: Fixed<'b>,
-    sizes: EnvSizes,
+    /// Known when the plan is made for a usual request; walked for (once)
+    /// otherwise.
+    sizes: Cell<Option<EnvSizes>>,
     /// Whether the fast path takes the request, and then its codes.
     fast: bool,
     codes: [u8; fast::MAX_HEADERS],
@@ -24,7 +28,7 @@ pub struct EnvPlan<'r, 'b, 'h> {
 
 impl core::fmt::Debug for EnvPlan<'_, '_, '_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("EnvPlan").field("sizes", &self.sizes).field("fast", &self.fast).finish()
+        f.debug_struct("EnvPlan").field("sizes", &self.sizes()).field("usual", &self.fast).finish()
     }
 }
 
@@ -52,12 +56,19 @@ impl EnvConfig {
     /// ```
     #[inline]
     pub fn plan<'r, 'b, 'h>(&self, req: &'r Request<'b, 'h>) -> Result<EnvPlan<'r, 'b, 'h>, EnvError> {
+        self.start_plan(req)
+    }
+
+    /// The fixed pairs and the fast path's classification; the sizes too
+    /// when the fast path takes the request.
+    #[inline(always)]
+    fn start_plan<'r, 'b, 'h>(&self, req: &'r Request<'b, 'h>) -> Result<EnvPlan<'r, 'b, 'h>, EnvError> {
         // Built in place: the plan is returned by value, codes and all.
         let mut plan = EnvPlan {
             config: *self,
             req,
             fixed: self.fixed(req)?,
-            sizes: EnvSizes { pairs: 0, arena: 0 },
+            sizes: Cell::new(None),
             fast: false,
             codes: [KEY_GENERATED; fast::MAX_HEADERS],
         };
@@ -71,24 +82,52 @@ impl EnvConfig {
                     sizes.arena += 5 + h.name.len();
                 }
             }
-            plan.sizes = sizes;
-        } else {
-            let mut sizes = EnvSizes { pairs: 0, arena: 0 };
-            self.walk_fixed(req, &plan.fixed, HeaderMode::General, |ctx, key, value| {
-                sizes.pairs += 1;
-                sizes.arena += ctx.arena_len(key) + ctx.arena_len(value);
-                Ok::<(), EnvError>(())
-            })?;
-            plan.sizes = sizes;
+            plan.sizes.set(Some(sizes));
         }
         Ok(plan)
     }
 }
 
 impl<'b> EnvPlan<'_, 'b, '_> {
-    /// The pairs and arena bytes the env needs.
+    /// The pairs and arena bytes the env needs: known from the plan for a
+    /// [usual](Self::is_usual) request, else walked for on the first call.
+    #[inline]
     pub fn sizes(&self) -> EnvSizes {
-        self.sizes
+        if let Some(sizes) = self.sizes.get() {
+            return sizes;
+        }
+        let mut sizes = EnvSizes { pairs: 0, arena: 0 };
+        let walked = self.config.walk_fixed(self.req, &self.fixed, HeaderMode::General, |ctx, key, value| {
+            sizes.pairs += 1;
+            sizes.arena += ctx.arena_len(key) + ctx.arena_len(value);
+            Ok::<(), EnvError>(())
+        });
+        // The checks that can fail a request ran when it was planned.
+        debug_assert!(walked.is_ok());
+        self.sizes.set(Some(sizes));
+        sizes
+    }
+
+    /// Whether the request is a usual one (one header a key, no obs-fold, no
+    /// `_` in a name), whose sizes the plan knows without a walk. For any
+    /// other, [`sizes`](Self::sizes) walks the request once and
+    /// [`write`](Self::write) again, and a caller may rather flatten it in
+    /// one walk into storage of a guessed size ([`EnvConfig::try_flatten`]).
+    ///
+    /// ```
+    /// use springbok_parser::env::EnvConfig;
+    /// use springbok_parser::{parse_request, EMPTY_HEADER};
+    ///
+    /// let mut headers = [EMPTY_HEADER; 8];
+    /// let usual = parse_request(b"GET / HTTP/1.1\r\nHost: h\r\n\r\n", &mut headers).unwrap().complete().unwrap();
+    /// assert!(EnvConfig::psgi().plan(&usual).unwrap().is_usual());
+    /// let mut headers = [EMPTY_HEADER; 8];
+    /// let joined = parse_request(b"GET / HTTP/1.1\r\nA: 1\r\na: 2\r\n\r\n", &mut headers).unwrap().complete().unwrap();
+    /// assert!(!EnvConfig::psgi().plan(&joined).unwrap().is_usual());
+    /// ```
+    #[inline]
+    pub fn is_usual(&self) -> bool {
+        self.fast
     }
 
     /// Calls `put` with every pair of the env, in order, building the bytes
@@ -98,8 +137,9 @@ impl<'b> EnvPlan<'_, 'b, '_> {
     /// is shorter.
     #[inline]
     pub fn write(&self, arena: &'b mut [u8], mut put: impl FnMut(EnvPair<'b>)) -> Result<EnvSizes, EnvError> {
-        if arena.len() < self.sizes.arena {
-            return Err(EnvError::ArenaTooSmall { needed: self.sizes.arena });
+        let sizes = self.sizes();
+        if arena.len() < sizes.arena {
+            return Err(EnvError::ArenaTooSmall { needed: sizes.arena });
         }
         let mut arena = Arena { rest: arena };
         let mode = if self.fast { HeaderMode::Classified(&self.codes) } else { HeaderMode::General };
@@ -110,9 +150,9 @@ impl<'b> EnvPlan<'_, 'b, '_> {
             Ok::<(), Stop>(())
         });
         match walked {
-            Ok(()) => Ok(self.sizes),
+            Ok(()) => Ok(sizes),
             // The plan measured the same walk; neither can happen.
-            Err(Stop::Full) => Err(EnvError::ArenaTooSmall { needed: self.sizes.arena }),
+            Err(Stop::Full) => Err(EnvError::ArenaTooSmall { needed: sizes.arena }),
             Err(Stop::Env(e)) => Err(e),
         }
     }

@@ -13,7 +13,7 @@
 # Content-Length as HTTP_ keys and has no QUERY_STRING without a query);
 # otherwise it exits 1. The timing is that of
 # bindings/ruby/bench/bench.rb: Puma's parser rewrites its buffer, so it gets
-# a fresh copy of the request for every call, made before the timed batch;
+# a fresh copy of the request for every call, made before its timed batch;
 # GC.start before each batch; the two take turns within each repeat. Prints
 # JSON in the format of the Rust entry (benches/src/bin/suite.rs).
 require "json"
@@ -50,7 +50,7 @@ def measure(iterations, blocks, repeats, setup)
   repeats.times do |r|
     order = r.even? ? blocks.keys : blocks.keys.reverse
     order.each do |name|
-      setup.call(iterations[name])
+      setup.call(name, iterations[name])
       GC.start
       block = blocks[name]
       n = iterations[name]
@@ -91,7 +91,9 @@ rows = manifest["inputs"].select { |i| i["kind"] == "request" }.map do |input|
   end
   stock = PUMA.new
   copies = []
-  fresh = ->(count) { copies = Array.new(count) { String.new(req, capacity: req.bytesize + 1) } }
+  # Only Puma's batch gets copies: live during the other's batch they made
+  # every GC in it mark them, a cost that grew with its iterations.
+  fresh = ->(name, count) { copies = name == :peer ? Array.new(count) { String.new(req, capacity: req.bytesize + 1) } : [] }
   blocks = {
     springbok: ->(_) { Springbok::HTTP.parse_http_request(req, {}) },
     peer: ->(i) { stock.reset; stock.execute({}, copies[i], 0) },

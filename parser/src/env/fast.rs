@@ -263,12 +263,20 @@ pub(super) fn classify(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &mut [u
     }
     let mut seen = 0u64;
     let mut generated = false;
+    // The last generated-key name: a header repeated line after line (the
+    // usual way a key repeats) declines here, not after classifying the rest.
+    let (mut last, mut last_tail): (&[u8], u64) = (&[], 0);
     for (h, code) in headers.iter().zip(codes.iter_mut()) {
         if h.name.is_empty() || (ctx.raw_folds && has_lf(h.value)) {
             return None;
         }
         *code = static_code(h.name);
         if *code == KEY_GENERATED {
+            let tail = tail_fold(h.name);
+            if tail == last_tail && h.name.len() == last.len() && same_key(h.name, last) {
+                return None;
+            }
+            (last, last_tail) = (h.name, tail);
             generated = true;
             continue;
         }
@@ -282,6 +290,16 @@ pub(super) fn classify(headers: &[Header<'_>], ctx: &Ctx<'_, '_>, codes: &mut [u
         generated_keys_distinct(headers, ctx, codes)?;
     }
     Some(())
+}
+
+/// The last 8 bytes of a name (all of a shorter one, zero-padded) with bit 5
+/// set: names that differ only in case have equal tails, so unequal tails
+/// rule such a repeat out in one compare (a repeat spelt with `_` is found
+/// by [`generated_keys_distinct`]).
+#[inline(always)]
+fn tail_fold(name: &[u8]) -> u64 {
+    let w = if name.len() >= 8 { word(name, name.len() - 8) } else { short_word(name) };
+    w | LOWER
 }
 
 /// Slots of the generated-key table: twice [`MAX_HEADERS`].

@@ -24,6 +24,17 @@ static int check_passed, check_failed;
         }                                                                            \
     } while (0)
 
+/* Whether all n bytes at p are b (outputs left untouched on failure). */
+static inline int all_bytes(const void *p, size_t n, unsigned char b)
+{
+    const unsigned char *q = p;
+    size_t i;
+    for (i = 0; i < n; i++)
+        if (q[i] != b)
+            return 0;
+    return 1;
+}
+
 /* CHECK with a note of which case failed. */
 #define CHECK_CASE(cond, what)                                                       \
     do {                                                                             \

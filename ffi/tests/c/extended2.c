@@ -45,16 +45,6 @@ static int parse(sb_parser_config *config, const char *s, sb_header *hs, sb_requ
     return r == SB_RESULT_OK;
 }
 
-static int all_bytes(const void *p, size_t n, unsigned char b)
-{
-    const unsigned char *q = p;
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (q[i] != b)
-            return 0;
-    return 1;
-}
-
 static void test_results(void)
 {
     static const uint32_t codes[] = {

@@ -13,16 +13,6 @@
 
 static sb_parser_config *strict, *folding, *span;
 
-static int all_bytes(const void *p, size_t n, unsigned char b)
-{
-    const unsigned char *q = p;
-    size_t i;
-    for (i = 0; i < n; i++)
-        if (q[i] != b)
-            return 0;
-    return 1;
-}
-
 static int same_span(const char *a, size_t an, const char *b, size_t bn)
 {
     return an == bn && (an == 0 || memcmp(a, b, an) == 0);

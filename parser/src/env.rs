@@ -89,20 +89,21 @@
 
 use core::fmt;
 
+mod build;
 mod fast;
 mod keys;
 mod plan;
+mod target;
 
 pub use plan::EnvPlan;
 
-use keys::{
-    has_byte, maps_to, same_key, Fact, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE,
-    KEY_GENERATED,
-};
+use keys::{has_byte, KeyArrays, Keys, Role, COMMON, KEY_COMMON, KEY_CONTENT_LENGTH, KEY_CONTENT_TYPE, KEY_GENERATED};
 
-use springbok_percent::{validate_strict, Plus};
+use springbok_percent::validate_strict;
 
 use crate::{Header, Request};
+use build::{Arena, Ctx, Spec};
+use target::Target;
 
 /// One env entry: a key and its value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -248,86 +249,6 @@ impl core::error::Error for EnvError {}
 /// The most fixed (non-header) keys any flavour emits.
 const MAX_FIXED: usize = 9;
 
-/// A byte string to emit: borrowed, or built in the arena.
-#[derive(Clone, Copy)]
-enum Spec<'b> {
-    /// Borrowed from the request or `'static`: no arena.
-    Borrowed(&'b [u8]),
-    /// `HTTP_` + the mapped name.
-    HttpName(&'b [u8]),
-    /// The value of the header at this index, joined with its folds and
-    /// with every later header of the same key.
-    Joined(usize),
-    /// The percent-decoding of the path (already validated), of this length.
-    Decoded(&'b [u8], usize),
-}
-
-/// Where built bytes go: a length count, or an arena chunk.
-trait Bytes {
-    fn put(&mut self, s: &[u8]);
-    fn put_map(&mut self, name: &[u8]);
-    fn put_decoded(&mut self, raw: &[u8], len: usize);
-}
-
-struct Count(usize);
-
-impl Bytes for Count {
-    fn put(&mut self, s: &[u8]) {
-        self.0 += s.len();
-    }
-    fn put_map(&mut self, name: &[u8]) {
-        self.0 += name.len();
-    }
-    fn put_decoded(&mut self, _: &[u8], len: usize) {
-        self.0 += len;
-    }
-}
-
-/// Writes into a chunk whose length [`Count`] computed over the same calls.
-struct Fill<'s> {
-    buf: &'s mut [u8],
-    pos: usize,
-}
-
-impl Fill<'_> {
-    fn next(&mut self, n: usize) -> &mut [u8] {
-        let start = self.pos;
-        self.pos += n;
-        &mut self.buf[start..self.pos]
-    }
-}
-
-impl Bytes for Fill<'_> {
-    fn put(&mut self, s: &[u8]) {
-        self.next(s.len()).copy_from_slice(s);
-    }
-    fn put_map(&mut self, name: &[u8]) {
-        fast::map_into(name, self.next(name.len()));
-    }
-    fn put_decoded(&mut self, raw: &[u8], len: usize) {
-        // Validated when the spec was made, and `len` is the exact decoded
-        // length, so this cannot fail; on a bug the chunk is left partly
-        // written rather than panicking.
-        let _ = springbok_percent::decode_strict_into(raw, self.next(len), Plus::Literal);
-    }
-}
-
-/// The bump allocator over the caller's arena.
-struct Arena<'a> {
-    rest: &'a mut [u8],
-}
-
-impl<'a> Arena<'a> {
-    fn take(&mut self, n: usize) -> Option<&'a mut [u8]> {
-        if n > self.rest.len() {
-            return None;
-        }
-        let (head, tail) = core::mem::take(&mut self.rest).split_at_mut(n);
-        self.rest = tail;
-        Some(head)
-    }
-}
-
 /// Storage ran out while writing (the real sizes are computed afterwards).
 enum Stop {
     Env(EnvError),
@@ -360,86 +281,6 @@ impl Fixed<'_> {
             _ => 0,
         };
         EnvSizes { pairs, arena }
-    }
-}
-
-/// The target split into the parts the flavours use.
-#[derive(Clone, Copy)]
-struct Target<'b> {
-    uri: &'b [u8],
-    path: &'b [u8],
-    query: &'b [u8],
-    fragment: Option<&'b [u8]>,
-}
-
-fn split_at_byte(s: &[u8], b: u8) -> (&[u8], Option<&[u8]>) {
-    match memchr::memchr(b, s) {
-        Some(i) => (&s[..i], Some(&s[i + 1..])),
-        None => (s, None),
-    }
-}
-
-/// RFC 3986 `scheme ":"` at the start of `s`: the length of the scheme.
-fn scheme_len(s: &[u8]) -> Option<usize> {
-    let colon = memchr::memchr(b':', s)?;
-    let scheme = &s[..colon];
-    let ok = scheme.first()?.is_ascii_alphabetic()
-        && scheme.iter().all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-    ok.then_some(colon)
-}
-
-impl<'b> Target<'b> {
-    /// HTTP::Parser::XS: cut at `#`, then split at the first `?`. Also
-    /// says whether the path holds a `%`: the path ends at the first `?` or
-    /// `#`, so one search for the three finds it, and the `%`s on the way.
-    fn psgi(target: &'b [u8]) -> (Target<'b>, bool) {
-        let find = |from: usize, a, b, c| crate::simd::find_any3(&target[from..], a, b, c).map(|i| from + i);
-        let mut percent = false;
-        let end = match find(0, b'?', b'#', b'%') {
-            Some(i) if target[i] == b'%' => {
-                percent = true;
-                // A `%` is known to be there; only the end is left.
-                find(i + 1, b'?', b'#', b'#')
-            }
-            end => end,
-        };
-        let Some(end) = end else {
-            return (Target { uri: target, path: target, query: b"", fragment: None }, percent);
-        };
-        let path = &target[..end];
-        let (query, fragment) = if target[end] == b'#' {
-            (&b""[..], Some(&target[end + 1..]))
-        } else {
-            match find(end + 1, b'#', b'#', b'#') {
-                Some(hash) => (&target[end + 1..hash], Some(&target[hash + 1..])),
-                None => (&target[end + 1..], None),
-            }
-        };
-        (Target { uri: target, path, query, fragment }, percent)
-    }
-
-    /// Puma: `REQUEST_URI` and `FRAGMENT` split at `#`; the path of an
-    /// origin-form target is before `?`; other forms go through Ruby's
-    /// `URI.parse` in `normalize_env`, whose path and query are reproduced
-    /// here (`*` is its own path; `scheme://authority/path?query`;
-    /// an opaque `scheme:rest`, which includes authority-form `host:port`,
-    /// has no path and no query).
-    fn rack(target: &'b [u8]) -> Target<'b> {
-        let (uri, fragment) = split_at_byte(target, b'#');
-        let (path, query) = if uri.first() == Some(&b'/') || uri == b"*" {
-            split_at_byte(uri, b'?')
-        } else if let Some(colon) = scheme_len(uri) {
-            let after = &uri[colon + 1..];
-            if let Some(hier) = after.strip_prefix(b"//") {
-                let auth_end = hier.iter().position(|&b| b == b'/' || b == b'?').unwrap_or(hier.len());
-                split_at_byte(&hier[auth_end..], b'?')
-            } else {
-                (&b""[..], None)
-            }
-        } else {
-            split_at_byte(uri, b'?')
-        };
-        Target { uri, path, query: query.unwrap_or(b""), fragment }
     }
 }
 
@@ -768,117 +609,6 @@ fn static_or_generated(code: u8, name: &[u8]) -> Spec<'_> {
     }
 }
 
-/// What building a spec needs to know.
-struct Ctx<'b, 'h> {
-    headers: &'h [Header<'b>],
-    underscores: Underscores,
-    drop_version: bool,
-    raw_folds: bool,
-}
-
-impl<'b> Ctx<'b, '_> {
-    /// Whether a header line starts a field that goes into the env. (With
-    /// [`Underscores::Reject`] underscore names were refused up front.)
-    fn emitted(&self, h: &Header<'_>) -> bool {
-        self.emitted_with(h, Fact::of(h.name))
-    }
-
-    /// [`Ctx::emitted`] with the name's [`Fact`] at hand.
-    #[inline]
-    fn emitted_with(&self, h: &Header<'_>, fact: Fact) -> bool {
-        if h.name.is_empty() {
-            return false; // an obs-fold continuation
-        }
-        if fact.underscore {
-            // Only `Allow` emits these, and never as CONTENT_TYPE/_LENGTH.
-            return self.underscores == Underscores::Allow
-                && fact.key != KEY_CONTENT_TYPE
-                && fact.key != KEY_CONTENT_LENGTH
-                && !(self.drop_version && maps_to(h.name, b"VERSION"));
-        }
-        !(self.drop_version && maps_to(h.name, b"VERSION"))
-    }
-
-    fn arena_len(&self, spec: Spec<'_>) -> usize {
-        match spec {
-            Spec::Borrowed(_) => 0,
-            _ => {
-                let mut count = Count(0);
-                self.put(spec, &mut count);
-                count.0
-            }
-        }
-    }
-
-    /// Materialises `spec`: borrowed as is, or built in an arena chunk.
-    #[inline]
-    fn build<'a>(&self, spec: Spec<'a>, arena: &mut Arena<'a>) -> Option<&'a [u8]>
-    where
-        'b: 'a,
-    {
-        if let Spec::Borrowed(s) = spec {
-            return Some(s);
-        }
-        self.build_in(spec, arena)
-    }
-
-    /// [`Ctx::build`] of a spec that is not borrowed, out of line.
-    #[inline(never)]
-    fn build_in<'a>(&self, spec: Spec<'a>, arena: &mut Arena<'a>) -> Option<&'a [u8]>
-    where
-        'b: 'a,
-    {
-        if let Spec::HttpName(name) = spec {
-            // The usual built key: its length is known, no counting pass.
-            let chunk = arena.take(5 + name.len())?;
-            let (prefix, rest) = chunk.split_at_mut(5);
-            prefix.copy_from_slice(b"HTTP_");
-            fast::map_into(name, rest);
-            return Some(chunk);
-        }
-        let chunk = arena.take(self.arena_len(spec))?;
-        let mut fill = Fill { buf: chunk, pos: 0 };
-        self.put(spec, &mut fill);
-        debug_assert_eq!(fill.pos, fill.buf.len());
-        Some(fill.buf)
-    }
-
-    fn put(&self, spec: Spec<'_>, out: &mut impl Bytes) {
-        match spec {
-            Spec::Borrowed(s) => out.put(s),
-            Spec::HttpName(name) => {
-                out.put(b"HTTP_");
-                out.put_map(name);
-            }
-            Spec::Decoded(raw, len) => out.put_decoded(raw, len),
-            Spec::Joined(first) => {
-                let name = self.headers[first].name;
-                for (j, h) in self.headers.iter().enumerate().skip(first) {
-                    if j == first {
-                        self.put_field(j, out);
-                    } else if same_key(h.name, name) && self.emitted(h) {
-                        out.put(b", ");
-                        self.put_field(j, out);
-                    }
-                }
-            }
-        }
-    }
-
-    /// The value of the field starting at header `i`: its non-empty fold
-    /// pieces (from [`ObsFold::Span`](crate::ObsFold::Span) values and
-    /// [`ObsFold::Continuation`](crate::ObsFold::Continuation) lines) joined
-    /// with one SP.
-    fn put_field(&self, i: usize, out: &mut impl Bytes) {
-        for (n, piece) in crate::field::pieces(self.headers, i).enumerate() {
-            if n > 0 {
-                out.put(b" ");
-            }
-            out.put(piece);
-        }
-    }
-}
-
 #[cfg(test)]
 impl EnvConfig {
     /// [`EnvConfig::flatten`] without the fast path: the definition the fast
@@ -894,43 +624,5 @@ impl EnvConfig {
             Err(Stop::Env(e)) => Err(e),
             Err(Stop::Full) => panic!("test storage too small"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn psgi_target_split_agrees_with_splitting_twice() {
-        // Every string of up to 6 bytes over the bytes that matter.
-        let alphabet = b"a?#%";
-        let mut target = std::vec::Vec::new();
-        for len in 0..=6u32 {
-            for n in 0..4usize.pow(len) {
-                target.clear();
-                target.extend((0..len).map(|i| alphabet[n / 4usize.pow(i) % 4]));
-                let (before, fragment) = split_at_byte(&target, b'#');
-                let (path, query) = split_at_byte(before, b'?');
-                let (t, percent) = Target::psgi(&target);
-                assert_eq!((t.uri, t.path, t.query, t.fragment), (&target[..], path, query.unwrap_or(b""), fragment));
-                assert_eq!(percent, path.contains(&b'%'), "{target:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn rack_target_forms() {
-        let t = Target::rack(b"http://h:1/p/q?x=1#f");
-        assert_eq!(
-            (t.uri, t.path, t.query, t.fragment),
-            (&b"http://h:1/p/q?x=1"[..], &b"/p/q"[..], &b"x=1"[..], Some(&b"f"[..]))
-        );
-        let t = Target::rack(b"http://h?x");
-        assert_eq!((t.path, t.query), (&b""[..], &b"x"[..]));
-        let t = Target::rack(b"example.com:443");
-        assert_eq!((t.path, t.query), (&b""[..], &b""[..]));
-        let t = Target::rack(b"*");
-        assert_eq!((t.path, t.query, t.fragment), (&b"*"[..], &b""[..], None));
     }
 }

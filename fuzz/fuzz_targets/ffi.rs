@@ -7,8 +7,9 @@
 //! decoder started by `sb_chunked_decoder_init` decodes with its config's
 //! limits. Each C decoding call matches the Rust decoder's, with the error
 //! detail of `sb_decode_chunked_with_error` and `sb_decode_chunked_is_in_data`;
-//! `sb_framing_request_body` matches the Rust call; `sb_version` is the
-//! ffi package's version.
+//! `sb_framing_request_body` matches the Rust call; the fused
+//! `sb_parser_config_parse_request_env` gives what parse + `sb_env_flatten`
+//! give; `sb_version` is the ffi package's version.
 #![no_main]
 
 use std::ffi::CStr;
@@ -23,11 +24,15 @@ use springbok::chunked::{
     sb_decode_chunked_with_error,
 };
 use springbok::config::{self as c, sb_parser_config_free, sb_parser_config_new, sb_parser_config_set_flags};
+use springbok::env::{
+    sb_env_flatten, sb_env_pair, sb_env_sizes, SB_ENV_RACK, SB_ENV_UNDERSCORES_ALLOW, SB_ENV_UNDERSCORES_REJECT,
+};
 use springbok::framing::{
     sb_framing_keep_alive, sb_framing_request_body, sb_framing_request_info, sb_framing_request_info_with_flags,
     SB_FRAMING_REQUIRE_HOST,
 };
 use springbok::parse::{sb_parser_config_parse_request, sb_request};
+use springbok::request_env::sb_parser_config_parse_request_env;
 use springbok::{sb_chunked_decoder, sb_header, sb_request_info, sb_result, sb_version};
 use springbok_fuzz::{assert_same_framing, chunked_code, take, UNWRITTEN_BODY, UNWRITTEN_ERROR};
 use springbok_parser::chunked::{ChunkedConfig, ChunkedDecoder, Trailers};
@@ -35,6 +40,7 @@ use springbok_parser::framing::FramingConfig;
 use springbok_parser::{ObsFold, ParserConfig, Status, EMPTY_HEADER};
 
 const NO_HEADER: sb_header = sb_header { name: ptr::null(), name_len: 0, value: ptr::null(), value_len: 0 };
+const PAIR: sb_env_pair = sb_env_pair { key: ptr::null(), key_len: 0, value: ptr::null(), value_len: 0 };
 
 fn request(buf: &[u8]) {
     let (mut method, mut method_len, mut path, mut path_len) = (ptr::null::<c_char>(), 7usize, ptr::null(), 7usize);
@@ -293,6 +299,86 @@ fn configured(input: &[u8], flags: u32, framing_flags: u32) {
     }
 }
 
+/// `sb_parser_config_parse_request_env` against the two calls it fuses
+/// (`sb_parser_config_parse_request` + `sb_env_flatten`) with the same
+/// config and env flags: the same result, error detail, request, sizes and
+/// pairs (as bytes).
+fn fused_env(input: &[u8], flags: u32, env_flags: u32) {
+    let mut flags = flags & ((1 << 12) - 1);
+    if flags & c::SB_PARSER_OBS_FOLD_CONTINUATION != 0 {
+        flags &= !c::SB_PARSER_OBS_FOLD_SPAN;
+    }
+    let mut headers = [NO_HEADER; 16];
+    let (mut p1, mut p2) = ([PAIR; 40], [PAIR; 40]);
+    let (mut a1, mut a2) = ([0 as c_char; 2048], [0 as c_char; 2048]);
+    let (mut s1, mut s2) = (sb_env_sizes { pairs: 0, arena: 0 }, sb_env_sizes { pairs: 0, arena: 0 });
+    let (mut e1, mut e2) = (UNWRITTEN_ERROR, UNWRITTEN_ERROR);
+    // SAFETY: a config from `sb_parser_config_new`, freed once at the end;
+    // every other pointer is a live local of the length passed with it;
+    // `input` is readable.
+    unsafe {
+        let config = sb_parser_config_new();
+        assert_eq!(sb_parser_config_set_flags(config, flags), sb_result::Ok);
+        let mut r1 = std::mem::MaybeUninit::<sb_request>::uninit();
+        let mut c1 = sb_parser_config_parse_request(
+            config,
+            input.as_ptr().cast(),
+            input.len(),
+            0,
+            headers.as_mut_ptr(),
+            headers.len(),
+            r1.as_mut_ptr(),
+            &mut e1,
+        );
+        if c1 == sb_result::Ok {
+            c1 = sb_env_flatten(
+                env_flags,
+                r1.as_ptr(),
+                headers.as_ptr(),
+                p1.as_mut_ptr(),
+                p1.len(),
+                a1.as_mut_ptr(),
+                a1.len(),
+                &mut s1,
+                &mut e1,
+            );
+        }
+        let mut r2 = std::mem::MaybeUninit::<sb_request>::uninit();
+        let c2 = sb_parser_config_parse_request_env(
+            config,
+            env_flags,
+            input.as_ptr().cast(),
+            input.len(),
+            0,
+            headers.len(),
+            p2.as_mut_ptr(),
+            p2.len(),
+            a2.as_mut_ptr(),
+            a2.len(),
+            r2.as_mut_ptr(),
+            &mut s2,
+            &mut e2,
+        );
+        sb_parser_config_free(config);
+        assert_eq!(c1, c2, "{input:?}");
+        if c1 == sb_result::Ok {
+            let (r1, r2) = (r1.assume_init(), r2.assume_init());
+            assert_eq!(
+                (r1.head_len, r1.num_headers, r1.minor_version),
+                (r2.head_len, r2.num_headers, r2.minor_version)
+            );
+            assert_eq!((s1.pairs, s1.arena), (s2.pairs, s2.arena));
+            let bytes = |p: *const c_char, n: usize| std::slice::from_raw_parts(p.cast::<u8>(), n).to_vec();
+            for (x, y) in p1.iter().zip(&p2).take(s1.pairs) {
+                assert_eq!(bytes(x.key, x.key_len), bytes(y.key, y.key_len));
+                assert_eq!(bytes(x.value, x.value_len), bytes(y.value, y.value_len));
+            }
+        } else if c1 != sb_result::Partial && c1 != sb_result::BufferTooSmall {
+            assert_eq!((e1.kind, e1.offset, e1.status, e1.header), (e2.kind, e2.offset, e2.status, e2.header));
+        }
+    }
+}
+
 /// The C decoder started with limits from `l` against the Rust decoder with
 /// the same limits: the same decoded bytes and return, in one call.
 fn limited_chunked(input: &[u8], l: [u8; 4], consume_trailer: bool) {
@@ -335,6 +421,10 @@ fuzz_target!(|data: &[u8]| {
     let ([mode, a, b, f0, f1, l0, l1, l2, l3], input) = take::<9>(data);
     request(input);
     configured(input, u32::from(f0) | u32::from(f1) << 8, u32::from(mode >> 1) & 1);
+    // Env flags: a flavour and an underscore policy (never both policies).
+    let env_flags =
+        [0, SB_ENV_RACK, SB_ENV_UNDERSCORES_ALLOW, SB_ENV_RACK | SB_ENV_UNDERSCORES_REJECT][usize::from(mode >> 3) & 3];
+    fused_env(input, u32::from(f0) | u32::from(f1) << 8, env_flags);
     let n = input.len();
     let mut cuts = [usize::from(a) * n / 256, usize::from(b) * n / 256];
     cuts.sort_unstable();

@@ -12,7 +12,7 @@ use springbok_parser::{Header, Status};
 use crate::config::sb_parser_config;
 use crate::env::{config as env_config, flatten, sb_env_pair, sb_env_sizes};
 use crate::error::{sb_error, sb_result};
-use crate::failure::{Detail, Failure};
+use crate::failure::{finish, Detail};
 use crate::parse::sb_request;
 use crate::ptr::{
     guard, misaligned, out_slice_unchecked, out_unchecked, oversized, slice_unchecked, try_out, try_out_opt,
@@ -201,25 +201,16 @@ fn run<'b>(
         Ok(Status::Partial) => return sb_result::Partial,
         Err(e) => return e.detail().report(out_error),
     };
-    match flatten(&env, &req, pairs, arena) {
-        Ok(sizes) => {
-            out_request.write(sb_request {
-                method: req.method.as_ptr().cast(),
-                method_len: req.method.len(),
-                target: req.target.as_ptr().cast(),
-                target_len: req.target.len(),
-                minor_version: c_int::from(req.minor_version),
-                num_headers: req.headers.len(),
-                head_len: req.head_len,
-            });
-            out_sizes.write(sizes);
-            sb_result::Ok
-        }
-        Err(Failure::TooSmall(needed)) => {
-            out_sizes.write(needed);
-            sb_result::BufferTooSmall
-        }
-        Err(Failure::Arg(e)) => e.into(),
-        Err(Failure::Invalid(e)) => e.detail().report(out_error),
-    }
+    let flattened = flatten(&env, &req, pairs, arena).inspect(|_| {
+        out_request.write(sb_request {
+            method: req.method.as_ptr().cast(),
+            method_len: req.method.len(),
+            target: req.target.as_ptr().cast(),
+            target_len: req.target.len(),
+            minor_version: c_int::from(req.minor_version),
+            num_headers: req.headers.len(),
+            head_len: req.head_len,
+        });
+    });
+    finish(flattened, out_sizes, out_error)
 }

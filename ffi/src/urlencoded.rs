@@ -198,13 +198,7 @@ pub unsafe extern "C" fn sb_urlencoded_pairs_new(
                 }));
                 sb_result::Ok
             }
-            Err(e) => {
-                let detail = limit_error(e);
-                if let Some(slot) = out_error {
-                    slot.write(detail);
-                }
-                detail.kind
-            }
+            Err(e) => limit_error(e).report(out_error),
         }
     })
 }

@@ -71,13 +71,7 @@ pub unsafe extern "C" fn sb_urlencoded_cursor_init(
                 out.write(to_cursor(raw, mode));
                 sb_result::Ok
             }
-            Err(e) => {
-                let detail = limit_error(e);
-                if let Some(slot) = out_error {
-                    slot.write(detail);
-                }
-                detail.kind
-            }
+            Err(e) => limit_error(e).report(out_error),
         }
     })
 }
